@@ -1,0 +1,20 @@
+"""The test suite: its own embedded PostgreSQL folder, fast hashing, no real mail."""
+
+import os
+from pathlib import Path
+
+os.environ.setdefault(
+    "EMBEDDED_PG_DIR", str(Path(__file__).resolve().parent.parent.parent / ".pgdata-test")
+)
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+
+from .base import *
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

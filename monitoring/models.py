@@ -1,0 +1,1 @@
+"""Indicators, monitoring periods and school reports (built in a later stage)."""

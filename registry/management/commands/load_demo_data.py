@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+
+from registry.demo import load_demo
+from roadmap.seed import load_seed
+
+
+class Command(BaseCommand):
+    help = "Создаёт демонстрационные школы и по одному пользователю на роль (только для make run)."
+
+    def handle(self, *args, **options):
+        roadmap = load_seed().roadmap
+        users = load_demo(roadmap.municipality, roadmap)
+        self.stdout.write("")
+        self.stdout.write("Демонстрационные пользователи (вход: http://127.0.0.1:8000/):")
+        for demo, password in users:
+            self.stdout.write(f"  {demo.role:<24} логин: {demo.username:<10} пароль: {password}")
+        self.stdout.write("")

@@ -1,0 +1,35 @@
+from django import template
+
+from roadmap.deadlines import Deadline, format_deadline
+
+register = template.Library()
+
+
+@register.filter
+def deadline_read(measure) -> str:
+    """How the written deadline was read, e.g. «01.11.2020 – 30.04.2021»."""
+    return format_deadline(
+        Deadline(
+            kind=measure.deadline_kind,
+            starts_on=measure.starts_on,
+            due_on=measure.due_on,
+            text=measure.deadline_text,
+            recurrence=measure.recurrence or None,
+        )
+    )
+
+
+STATUS_CLASSES = {
+    "done": "bg-success",
+    "accepted": "bg-success",
+    "in_progress": "bg-primary",
+    "submitted": "bg-info text-dark",
+    "returned": "bg-warning text-dark",
+    "not_started": "bg-secondary",
+    "no_executors": "bg-light text-dark border",
+}
+
+
+@register.filter
+def status_class(status: str | None) -> str:
+    return STATUS_CLASSES.get(status or "", "bg-light text-dark border")

@@ -1,0 +1,34 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from registry.selectors import school_of
+from roadmap import selectors
+
+
+@login_required
+def home(request):
+    roadmaps = list(selectors.roadmaps_for(request.user)[:2])
+    if len(roadmaps) == 1:
+        return redirect("roadmap:detail", pk=roadmaps[0].pk)
+    return redirect("roadmap:list")
+
+
+@login_required
+def roadmap_list(request):
+    roadmaps = selectors.roadmaps_for(request.user)
+    return render(request, "roadmap/roadmap_list.html", {"roadmaps": roadmaps})
+
+
+@login_required
+def roadmap_detail(request, pk: int):
+    roadmap = selectors.roadmap_for(request.user, pk)
+    blocks = selectors.roadmap_table(roadmap, request.user)
+    return render(
+        request,
+        "roadmap/roadmap_detail.html",
+        {
+            "roadmap": roadmap,
+            "blocks": blocks,
+            "curator_school": school_of(request.user),
+        },
+    )
