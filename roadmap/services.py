@@ -98,9 +98,7 @@ def add_school(*, roadmap: Roadmap, school: School) -> Participation:
     """Make a school a participant and create the executions it owes."""
     if school.municipality_id != roadmap.municipality_id:
         raise ValidationError(
-            {
-                "school": "Образовательная организация относится к другому муниципальному образованию."
-            }
+            {"school": "Образовательная организация относится к другому муниципалитету."}
         )
     participation, _ = Participation.objects.get_or_create(roadmap=roadmap, school=school)
     sync_executions(roadmap)
