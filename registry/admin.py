@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 
 from registry.models import Department, Municipality, Profile, School
 
@@ -36,3 +38,20 @@ class ProfileAdmin(admin.ModelAdmin):
     list_filter = ("municipality", "school")
     autocomplete_fields = ("school",)
     list_select_related = ("user", "municipality", "school")
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    autocomplete_fields = ("school",)
+    verbose_name_plural = "место работы"
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserWithProfileAdmin(UserAdmin):
+    inlines = [ProfileInline]
+    list_display = ("username", "last_name", "first_name", "email", "is_active", "is_superuser")
+    list_filter = ("groups", "is_active", "is_superuser", "profile__municipality")

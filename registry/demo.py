@@ -76,8 +76,7 @@ def load_demo(municipality: Municipality, roadmap: Roadmap | None) -> list[tuple
         if user is None or demo.username not in passwords:
             password = secrets.token_urlsafe(12)
             if user is None:
-                last_name, _, first_name = demo.full_name.partition(" ")
-                user = User(username=demo.username, last_name=last_name, first_name=first_name)
+                user = User(username=demo.username, first_name=demo.full_name)
             user.is_staff = demo.superuser
             user.is_superuser = demo.superuser
             user.set_password(password)

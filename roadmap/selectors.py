@@ -91,6 +91,7 @@ class MeasureRow:
     status: str
     overdue: bool
     own_status: str | None = None
+    for_school: bool = False
 
     @property
     def status_label(self) -> str:
@@ -106,6 +107,17 @@ class MeasureRow:
     def responsible_text(self) -> str:
         return responsible_display(self.responsible)
 
+    @property
+    def counted(self) -> bool:
+        """A school's view counts only the measures the school owes."""
+        return self.own_status is not None if self.for_school else True
+
+    @property
+    def done(self) -> bool:
+        if self.for_school:
+            return self.own_status == Execution.Status.ACCEPTED
+        return self.status == DONE
+
 
 @dataclass
 class SectionBlock:
@@ -114,15 +126,16 @@ class SectionBlock:
 
     @property
     def measures_total(self) -> int:
-        return len(self.rows)
+        return sum(1 for row in self.rows if row.counted)
 
     @property
     def measures_done(self) -> int:
-        return sum(1 for row in self.rows if row.status == DONE)
+        return sum(1 for row in self.rows if row.counted and row.done)
 
     @property
     def percent_done(self) -> int:
-        return round(100 * self.measures_done / self.measures_total) if self.rows else 0
+        total = self.measures_total
+        return round(100 * self.measures_done / total) if total else 0
 
 
 def roadmap_table(roadmap: Roadmap, user=None, today: date | None = None) -> list[SectionBlock]:
@@ -132,20 +145,21 @@ def roadmap_table(roadmap: Roadmap, user=None, today: date | None = None) -> lis
         section.pk: SectionBlock(section=section)
         for section in Section.objects.filter(roadmap=roadmap).order_by("number_key", "id")
     }
+    for_school = user is not None and school_of(user) is not None
     for measure in measures_with_progress(roadmap, user):
-        status = measure_status(
-            measure.executions_total, measure.executions_accepted, measure.executions_started
+        row = MeasureRow(
+            measure=measure,
+            responsible=[r.party.name for r in measure.responsibilities.all()],
+            status=measure_status(
+                measure.executions_total, measure.executions_accepted, measure.executions_started
+            ),
+            overdue=False,
+            own_status=getattr(measure, "own_status", None),
+            for_school=for_school,
         )
-        own_status = getattr(measure, "own_status", None)
-        # A curator's row is late when their own part is; everyone else sees the measure's.
-        finished = own_status == Execution.Status.ACCEPTED if own_status else status == DONE
-        blocks[measure.section_id].rows.append(
-            MeasureRow(
-                measure=measure,
-                responsible=[r.party.name for r in measure.responsibilities.all()],
-                status=status,
-                overdue=bool(measure.due_on and measure.due_on < today and not finished),
-                own_status=own_status,
-            )
+        # A curator's row is late only when their own part is.
+        row.overdue = bool(
+            row.counted and not row.done and measure.due_on and measure.due_on < today
         )
+        blocks[measure.section_id].rows.append(row)
     return list(blocks.values())

@@ -133,5 +133,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # The embedded database's start and stop are routine, not news.
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "pgserver": {"level": "WARNING"},
+    },
 }

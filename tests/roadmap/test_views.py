@@ -132,3 +132,19 @@ def test_roadmap_page_query_budget(client, staff, roadmap, django_assert_max_num
     login(client, staff)
     with django_assert_max_num_queries(10):
         client.get(reverse("roadmap:detail", args=[roadmap.pk]))
+
+
+def test_curator_progress_counts_only_what_the_school_owes(client, curator_a, school_a, roadmap):
+    Execution.objects.filter(school=school_a, measure__number__in=["1.2", "1.3"]).update(
+        status=Execution.Status.ACCEPTED, completed_on="2020-10-20"
+    )
+    login(client, curator_a)
+    html = client.get(reverse("roadmap:detail", args=[roadmap.pk])).content.decode()
+    # Section 1 has 14 measures, of which the school owes 10 (1.1, 1.4, 1.5, 1.9 are the
+    # department's); two are accepted.
+    section = html.split('id="section-1"')[1].split("</tr>")[0]
+    assert "выполнено 2 из 10" in section
+    row = html.split('id="measure-1.1"')[1].split("</tr>")[0]
+    assert "не требуется от ОО" in row
+    assert "просрочено" not in row
+    assert "просрочено" in html.split('id="measure-1.6"')[1].split("</tr>")[0]
