@@ -1,0 +1,32 @@
+import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.template import Context, Template
+from django.utils import timezone
+
+from argun_mentoring import embedded_db
+
+
+def test_database_url_from_the_environment_wins(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db.example:5432/cmn")
+    assert embedded_db.database_url(tmp_path / "unused") == "postgresql://u:p@db.example:5432/cmn"
+    assert not (tmp_path / "unused").exists()
+
+
+def test_tests_use_their_own_embedded_folder_or_the_given_server():
+    host = settings.DATABASES["default"]["HOST"]
+    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    if host.startswith("/"):
+        assert Path(host).name == ".pgdata-test"
+
+
+def test_russian_language_time_zone_and_dates():
+    assert settings.LANGUAGE_CODE == "ru"
+    assert settings.TIME_ZONE == "Europe/Moscow"
+    rendered = Template('{{ d|date:"SHORT_DATE_FORMAT" }} · {{ d }} · {{ d|date:"E Y" }}').render(
+        Context({"d": datetime.date(2020, 10, 28)})
+    )
+    assert rendered == "28.10.2020 · 28.10.2020 · октября 2020"
+    moment = datetime.datetime(2020, 10, 28, 9, 0, tzinfo=datetime.UTC)
+    assert timezone.localtime(moment).hour == 12
