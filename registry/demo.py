@@ -76,7 +76,11 @@ def load_demo(municipality: Municipality, roadmap: Roadmap | None) -> list[tuple
         if user is None or demo.username not in passwords:
             password = secrets.token_urlsafe(12)
             if user is None:
-                user = User(username=demo.username, first_name=demo.full_name)
+                user = User(
+                    username=demo.username,
+                    first_name=demo.full_name,
+                    email=f"{demo.username}@demo.invalid",
+                )
             user.is_staff = demo.superuser
             user.is_superuser = demo.superuser
             user.set_password(password)

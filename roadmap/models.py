@@ -1,9 +1,15 @@
 """Roadmaps, their orders, sections, measures, responsible parties and executions."""
 
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from registry.models import Municipality, School
 from roadmap.deadlines import KINDS
@@ -60,8 +66,28 @@ class Roadmap(models.Model):
         verbose_name=_("участвующие образовательные организации"),
         blank=True,
     )
+    approved_at = models.DateTimeField(_("утверждена"), null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("утвердил"),
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        editable=False,
+        verbose_name=_("скопирована из"),
+    )
     created_at = models.DateTimeField(_("создана"), auto_now_add=True)
     updated_at = models.DateTimeField(_("изменена"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("дорожная карта")
@@ -157,11 +183,13 @@ class Section(models.Model):
     number = models.CharField(_("номер"), max_length=20)
     number_key = ArrayField(models.IntegerField(), editable=False, default=list)
     title = models.TextField(_("наименование"))
+    position = models.PositiveIntegerField(_("порядок"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("раздел")
         verbose_name_plural = _("разделы")
-        ordering = ("number_key", "id")
+        ordering = ("position", "number_key", "id")
         constraints = [
             models.UniqueConstraint(fields=("roadmap", "number"), name="section_unique_number"),
         ]
@@ -198,9 +226,13 @@ class Measure(models.Model):
         related_name="measures",
         verbose_name=_("ответственные исполнители"),
     )
+    responsible_text = models.CharField(
+        _("ответственные (как в документе)"), max_length=500, blank=True, editable=False
+    )
     result = models.TextField(_("результат"), blank=True)
     position = models.PositiveIntegerField(_("порядок"), default=0)
     version = models.PositiveIntegerField(_("версия"), default=1, editable=False)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("мероприятие")
@@ -273,6 +305,7 @@ class Execution(models.Model):
     comment = models.TextField(_("комментарий"), blank=True)
     version = models.PositiveIntegerField(_("версия"), default=1, editable=False)
     updated_at = models.DateTimeField(_("изменено"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("исполнение")
@@ -302,3 +335,145 @@ class Execution(models.Model):
     @property
     def executor_name(self) -> str:
         return self.school.short_name if self.school_id else "Департамент образования"
+
+
+class Amendment(models.Model):
+    """An explicit, dated change to an approved roadmap; while open, its wording may change."""
+
+    roadmap = models.ForeignKey(
+        Roadmap,
+        on_delete=models.CASCADE,
+        related_name="amendments",
+        verbose_name=_("дорожная карта"),
+    )
+    number = models.PositiveSmallIntegerField(_("номер изменения"))
+    date = models.DateField(_("дата"))
+    reason = models.TextField(_("причина"))
+    basis = models.CharField(
+        _("основание"), max_length=255, blank=True, help_text=_("Например: приказ от … № …")
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("внёс")
+    )
+    opened_at = models.DateTimeField(_("открыто"), default=timezone.now)
+    closed_at = models.DateTimeField(_("закрыто"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("изменение дорожной карты")
+        verbose_name_plural = _("изменения дорожной карты")
+        ordering = ("roadmap", "number")
+        constraints = [
+            models.UniqueConstraint(fields=("roadmap", "number"), name="amendment_unique_number"),
+            models.UniqueConstraint(
+                fields=("roadmap",),
+                condition=Q(closed_at__isnull=True),
+                name="amendment_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Изменение № {self.number} от {self.date:%d.%m.%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class Report(models.Model):
+    """One submission on an execution, with its review: every step is dated and kept."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("на проверке")
+        ACCEPTED = "accepted", _("принят")
+        RETURNED = "returned", _("возвращён на доработку")
+
+    execution = models.ForeignKey(
+        Execution, on_delete=models.CASCADE, related_name="reports", verbose_name=_("исполнение")
+    )
+    text = models.TextField(_("отчёт"))
+    completed_on = models.DateField(_("дата выполнения"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("автор"),
+    )
+    submitted_at = models.DateTimeField(_("отправлен"), default=timezone.now)
+    decision = models.CharField(
+        _("решение"), max_length=20, choices=Decision.choices, default=Decision.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("проверил"),
+    )
+    reviewed_at = models.DateTimeField(_("проверен"), null=True, blank=True)
+    review_comment = models.TextField(_("комментарий проверяющего"), blank=True)
+
+    class Meta:
+        verbose_name = _("отчёт об исполнении")
+        verbose_name_plural = _("отчёты об исполнении")
+        ordering = ("execution", "submitted_at", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("execution",),
+                condition=Q(decision="pending"),
+                name="report_one_pending_per_execution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Отчёт от {timezone.localtime(self.submitted_at):%d.%m.%Y %H:%M}"
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    """A server-made name: the user's file name never reaches the file system."""
+    extension = PurePosixPath(filename).suffix.lower()[:8]
+    today = timezone.localdate()
+    return f"evidence/{today:%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
+class Evidence(models.Model):
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("отчёт")
+    )
+    file = models.FileField(_("файл"), upload_to=evidence_path, max_length=255)
+    original_name = models.CharField(_("имя файла"), max_length=255)
+    content_type = models.CharField(_("тип"), max_length=100)
+    size = models.PositiveBigIntegerField(_("размер, байт"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("загружен"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("подтверждающий документ")
+        verbose_name_plural = _("подтверждающие документы")
+        ordering = ("report", "id")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ReminderDigest(models.Model):
+    """One digest e-mail per person per day: its row makes a second run send nothing."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_digests"
+    )
+    sent_on = models.DateField(_("дата"))
+    sent_at = models.DateTimeField(_("отправлено"), default=timezone.now)
+    items = models.PositiveIntegerField(_("пунктов"))
+    body = models.TextField(_("текст письма"))
+
+    class Meta:
+        verbose_name = _("напоминание о сроках")
+        verbose_name_plural = _("напоминания о сроках")
+        ordering = ("-sent_on", "user")
+        constraints = [
+            models.UniqueConstraint(fields=("user", "sent_on"), name="digest_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.sent_on:%d.%m.%Y}"

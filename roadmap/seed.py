@@ -12,6 +12,7 @@ from django.db import transaction
 
 from registry.models import Department, Municipality
 from roadmap.models import Measure, Order, OrderPoint, ResponsibleParty, Roadmap, Section
+from roadmap.selectors import responsible_display
 from roadmap.services import apply_deadline, set_responsible, sync_executions
 
 SEED_FILE = Path(settings.BASE_DIR) / "fixtures" / "order-172-1-roadmap.json"
@@ -91,9 +92,12 @@ def load_seed(path: Path = SEED_FILE) -> SeedResult:
         OrderPoint(order=order, number=index, text=text)
         for index, text in enumerate(order_data["points"], start=1)
     )
-    for section_data in data["sections"]:
+    for section_position, section_data in enumerate(data["sections"], start=1):
         section = Section.objects.create(
-            roadmap=roadmap, number=section_data["number"], title=section_data["title"]
+            roadmap=roadmap,
+            number=section_data["number"],
+            title=section_data["title"],
+            position=section_position,
         )
         for position, item in enumerate(section_data["measures"], start=1):
             measure = Measure(
@@ -105,7 +109,9 @@ def load_seed(path: Path = SEED_FILE) -> SeedResult:
                 position=position,
             )
             apply_deadline(measure, roadmap)
+            responsible = [parties[name] for name in item["responsible"]]
+            measure.responsible_text = responsible_display([p.name for p in responsible])
             measure.save()
-            set_responsible(measure, [parties[name] for name in item["responsible"]])
+            set_responsible(measure, responsible)
     sync_executions(roadmap)
     return SeedResult(roadmap=roadmap, created=True)

@@ -9,8 +9,17 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from registry.roles import ROLE_CURATOR, role_of
 from registry.selectors import municipalities_for, school_of
-from roadmap.models import Execution, Measure, MeasureResponsibility, Roadmap, Section
+from roadmap.models import (
+    Evidence,
+    Execution,
+    Measure,
+    MeasureResponsibility,
+    Report,
+    Roadmap,
+    Section,
+)
 
 # Derived status of a measure (never stored): all its executions accepted means done.
 DONE = "done"
@@ -22,6 +31,17 @@ MEASURE_STATUS_LABELS = {
     IN_PROGRESS: "в работе",
     NOT_STARTED: "не начато",
     NO_EXECUTORS: "нет исполнителей",
+}
+
+
+# The measure's fields shown in its history and in an edit conflict, with their labels.
+MEASURE_TRACKED = {
+    "number": "Номер",
+    "title": "Наименование",
+    "deadline_text": "Срок реализации",
+    "responsible_text": "Ответственный исполнитель",
+    "result": "Результат",
+    "section_id": "Раздел",
 }
 
 
@@ -51,6 +71,17 @@ def roadmaps_for(user) -> QuerySet[Roadmap]:
     )
 
 
+def current_roadmap(user) -> Roadmap | None:
+    """The roadmap in force: the newest approved one, else the newest draft."""
+    roadmaps = roadmaps_for(user).exclude(status=Roadmap.Status.ARCHIVED)
+    return (
+        roadmaps.filter(status=Roadmap.Status.APPROVED)
+        .order_by("-school_year_start", "-pk")
+        .first()
+        or roadmaps.order_by("-school_year_start", "-pk").first()
+    )
+
+
 def roadmap_for(user, pk: int) -> Roadmap:
     return get_object_or_404(roadmaps_for(user), pk=pk)
 
@@ -72,7 +103,7 @@ def measures_with_progress(roadmap: Roadmap, user=None) -> QuerySet[Measure]:
                 queryset=MeasureResponsibility.objects.select_related("party"),
             )
         )
-        .order_by("number_key", "position", "id")
+        .order_by("position", "number_key", "id")
     )
     school = school_of(user) if user is not None else None
     if school is not None:
@@ -143,7 +174,9 @@ def roadmap_table(roadmap: Roadmap, user=None, today: date | None = None) -> lis
     today = today or timezone.localdate()
     blocks = {
         section.pk: SectionBlock(section=section)
-        for section in Section.objects.filter(roadmap=roadmap).order_by("number_key", "id")
+        for section in Section.objects.filter(roadmap=roadmap).order_by(
+            "position", "number_key", "id"
+        )
     }
     for_school = user is not None and school_of(user) is not None
     for measure in measures_with_progress(roadmap, user):
@@ -163,3 +196,256 @@ def roadmap_table(roadmap: Roadmap, user=None, today: date | None = None) -> lis
         )
         blocks[measure.section_id].rows.append(row)
     return list(blocks.values())
+
+
+# --- objects reached by id: each through what the user may see --------------------------------
+
+
+def sections_for(user) -> QuerySet[Section]:
+    return Section.objects.filter(roadmap__in=roadmaps_for(user)).select_related("roadmap")
+
+
+def section_for(user, pk: int) -> Section:
+    return get_object_or_404(sections_for(user), pk=pk)
+
+
+def measures_for(user) -> QuerySet[Measure]:
+    return Measure.objects.filter(section__roadmap__in=roadmaps_for(user)).select_related(
+        "section__roadmap"
+    )
+
+
+def measure_for(user, pk: int) -> Measure:
+    return get_object_or_404(measures_for(user), pk=pk)
+
+
+def executions_for(user) -> QuerySet[Execution]:
+    """Department roles see the municipality's executions; a curator only their school's."""
+    queryset = Execution.objects.filter(
+        measure__section__roadmap__municipality__in=municipalities_for(user)
+    ).select_related("measure__section__roadmap", "school")
+    if role_of(user) == ROLE_CURATOR:
+        school = school_of(user)
+        return queryset.filter(school=school) if school else queryset.none()
+    return queryset
+
+
+def execution_for(user, pk: int) -> Execution:
+    return get_object_or_404(executions_for(user), pk=pk)
+
+
+def reports_for(user) -> QuerySet[Report]:
+    return Report.objects.filter(execution__in=executions_for(user))
+
+
+def report_for(user, pk: int) -> Report:
+    return get_object_or_404(reports_for(user).select_related("execution"), pk=pk)
+
+
+def evidence_for(user, pk: int) -> Evidence:
+    return get_object_or_404(Evidence.objects.filter(report__in=reports_for(user)), pk=pk)
+
+
+def execution_reports(execution: Execution) -> list[Report]:
+    """The execution's reports, oldest first, with their files and people (three queries)."""
+    return list(
+        execution.reports.select_related("submitted_by", "reviewed_by")
+        .prefetch_related("evidence")
+        .order_by("submitted_at", "id")
+    )
+
+
+def _by_due_date(executions: list[Execution], today: date) -> list[Execution]:
+    """Overdue first, then by due date; measures without a date last."""
+
+    def key(execution: Execution):
+        due = execution.measure.due_on
+        overdue = bool(due and due < today)
+        return (not overdue, due is None, due or date.max, execution.measure.number_key)
+
+    return sorted(executions, key=key)
+
+
+def my_executions(user, today: date | None = None) -> list[Execution]:
+    """«Мои мероприятия»: the curator's school's executions in current roadmaps."""
+    today = today or timezone.localdate()
+    queryset = executions_for(user).filter(
+        measure__section__roadmap__status__in=[Roadmap.Status.APPROVED, Roadmap.Status.DRAFT]
+    )
+    if role_of(user) != ROLE_CURATOR:
+        queryset = queryset.filter(school__isnull=True)
+    executions = list(queryset)
+    for execution in executions:
+        due = execution.measure.due_on
+        execution.is_overdue = bool(
+            due and due < today and execution.status != Execution.Status.ACCEPTED
+        )
+        execution.days_overdue = (today - due).days if execution.is_overdue else 0
+    return _by_due_date(executions, today)
+
+
+def review_queue(user) -> QuerySet[Report]:
+    """Reports waiting for the department, oldest first."""
+    return (
+        reports_for(user)
+        .filter(decision=Report.Decision.PENDING)
+        .select_related("execution__measure__section__roadmap", "execution__school", "submitted_by")
+        .annotate(files=Count("evidence"))
+        .order_by("submitted_at", "id")
+    )
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: str
+    what: str
+    changes: list[tuple[str, str, str]]
+    reason: str
+
+
+def measure_history(measure: Measure) -> list[HistoryEntry]:
+    """Who changed what and when, newest first, from the measure's history rows."""
+    records = list(measure.history.select_related("history_user").order_by("history_date", "pk"))
+    entries = []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is not None:
+            for field_name, label in MEASURE_TRACKED.items():
+                before, after = getattr(previous, field_name), getattr(record, field_name)
+                if before != after:
+                    changes.append((label, str(before or ""), str(after or "")))
+        what = {"+": "создано", "~": "изменено", "-": "удалено"}[record.history_type]
+        user = record.history_user
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=(user.get_full_name() or user.username) if user else "система",
+                what=what,
+                changes=changes,
+                reason=record.history_change_reason or "",
+            )
+        )
+        previous = record
+    return list(reversed(entries))
+
+
+def execution_history(execution: Execution) -> list[HistoryEntry]:
+    records = list(execution.history.select_related("history_user").order_by("history_date", "pk"))
+    entries = []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is None or previous.status != record.status:
+            changes.append(
+                (
+                    "Статус",
+                    Execution.Status(previous.status).label if previous else "",
+                    Execution.Status(record.status).label,
+                )
+            )
+        user = record.history_user
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=(user.get_full_name() or user.username) if user else "система",
+                what={"+": "создано", "~": "изменено", "-": "удалено"}[record.history_type],
+                changes=changes,
+                reason=record.history_change_reason or "",
+            )
+        )
+        previous = record
+    return list(reversed(entries))
+
+
+# --- the editor ------------------------------------------------------------------------------
+
+
+def _editor_measures() -> QuerySet[Measure]:
+    return Measure.objects.prefetch_related(
+        Prefetch("responsibilities", queryset=MeasureResponsibility.objects.select_related("party"))
+    ).annotate(reports_count=Count("executions__reports"))
+
+
+def _wording_editable(status: str, amendment_open: bool) -> bool:
+    return status == Roadmap.Status.DRAFT or (status == Roadmap.Status.APPROVED and amendment_open)
+
+
+def wording_editable(roadmap: Roadmap) -> bool:
+    """Whether the roadmap's text may change now (a draft, or an open amendment)."""
+    return _wording_editable(
+        roadmap.status, roadmap.amendments.filter(closed_at__isnull=True).exists()
+    )
+
+
+def editor_measure(pk: int) -> Measure:
+    return _editor_measures().select_related("section__roadmap").get(pk=pk)
+
+
+def editor_context(roadmap: Roadmap) -> dict:
+    """The editor page: sections with their measures, amendments, forms (constant queries)."""
+    from roadmap.forms import AmendmentForm, SectionForm  # forms import selectors' neighbours
+
+    sections = list(
+        roadmap.sections.order_by("position", "number_key", "id").prefetch_related(
+            Prefetch(
+                "measures", queryset=_editor_measures().order_by("position", "number_key", "id")
+            )
+        )
+    )
+    amendments = list(roadmap.amendments.select_related("opened_by").order_by("-number"))
+    open_amendment = next((a for a in amendments if a.closed_at is None), None)
+    editable = _wording_editable(roadmap.status, open_amendment is not None)
+    return {
+        "roadmap": roadmap,
+        "sections": sections,
+        "amendments": amendments,
+        "open_amendment": open_amendment,
+        "editable": editable,
+        "section_form": SectionForm(initial={"number": str(len(sections) + 1)}),
+        "amendment_form": AmendmentForm(),
+    }
+
+
+@dataclass
+class ParticipationRow:
+    school: object
+    owed: int
+    accepted: int
+    with_reports: int
+
+
+def participation_rows(roadmap: Roadmap) -> list[ParticipationRow]:
+    rows = (
+        roadmap.participations.select_related("school")
+        .annotate(
+            owed=Count(
+                "school__executions",
+                filter=Q(school__executions__measure__section__roadmap=roadmap),
+                distinct=True,
+            ),
+        )
+        .order_by("school__short_name")
+    )
+    counts = {
+        school_id: (accepted, reported)
+        for school_id, accepted, reported in Execution.objects.filter(
+            measure__section__roadmap=roadmap, school__isnull=False
+        )
+        .values("school_id")
+        .annotate(
+            accepted=Count("id", filter=Q(status=Execution.Status.ACCEPTED), distinct=True),
+            reported=Count("id", filter=Q(reports__isnull=False), distinct=True),
+        )
+        .values_list("school_id", "accepted", "reported")
+    }
+    return [
+        ParticipationRow(
+            school=p.school,
+            owed=p.owed,
+            accepted=counts.get(p.school_id, (0, 0))[0],
+            with_reports=counts.get(p.school_id, (0, 0))[1],
+        )
+        for p in rows
+    ]

@@ -30,5 +30,23 @@ def roadmap_detail(request, pk: int):
             "roadmap": roadmap,
             "blocks": blocks,
             "curator_school": school_of(request.user),
+            "amendments": roadmap.amendments.order_by("number"),
+        },
+    )
+
+
+@login_required
+def measure_detail(request, pk: int):
+    """A measure with its executions (a curator sees only their school's) and its history."""
+    measure = selectors.measure_for(request.user, pk)
+    executions = selectors.executions_for(request.user).filter(measure=measure)
+    return render(
+        request,
+        "roadmap/measure_detail.html",
+        {
+            "measure": measure,
+            "roadmap": measure.section.roadmap,
+            "executions": executions,
+            "history": selectors.measure_history(measure),
         },
     )

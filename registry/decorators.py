@@ -1,0 +1,37 @@
+"""View guards by role. Object-level access is the selectors' job; these guard functions."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from registry import roles
+
+DEPARTMENT_ROLES = {roles.ROLE_ADMIN, roles.ROLE_HEAD, roles.ROLE_STAFF}
+EDITOR_ROLES = {roles.ROLE_ADMIN, roles.ROLE_STAFF}
+
+
+def role_required(*allowed: str, message: str = "Эта страница недоступна для вашей роли."):
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if roles.role_of(request.user) not in allowed:
+                raise PermissionDenied(message)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+department_required = role_required(
+    *DEPARTMENT_ROLES, message="Страница доступна сотрудникам и руководителю департамента."
+)
+editor_required = role_required(
+    *EDITOR_ROLES, message="Изменять дорожную карту могут только сотрудники департамента."
+)
+curator_required = role_required(roles.ROLE_CURATOR, message="Страница для кураторов ОО.")
+head_required = role_required(
+    roles.ROLE_HEAD, roles.ROLE_ADMIN, message="Это действие доступно начальнику департамента."
+)

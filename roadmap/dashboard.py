@@ -1,0 +1,362 @@
+"""The head's dashboard: the state of a roadmap's measures on a day, with the rules of
+"overdue" in one place.
+
+Rules: a measure is done when all its executions are accepted, and a done measure is never
+overdue; done after its due date it is «выполнено с нарушением срока». Overdue means the due
+date has passed and it is not done. Measures "throughout the period" are due at the period's
+end (the parser gives that date). Measures by schedule, without a date or with an unreadable
+deadline are listed apart and never counted as overdue. A day in the past is shown as it was
+then, from the history of measures and executions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from registry.models import School
+from roadmap.deadlines import parse_deadline
+from roadmap.models import Execution, Measure, MeasureResponsibility, ResponsibleParty, Roadmap
+from roadmap.selectors import DONE, IN_PROGRESS, MEASURE_STATUS_LABELS, NOT_STARTED, measure_status
+
+UNDATED_KINDS = {"schedule", "unknown", "none"}
+DEPARTMENT = "Департамент образования"
+ACCEPTED = Execution.Status.ACCEPTED
+
+STATUS_FILTERS = {
+    "": "все",
+    "overdue": "просрочено",
+    "due_soon": "срок скоро",
+    "in_progress": "в работе",
+    "not_started": "не начато",
+    "done": "выполнено",
+    "done_late": "выполнено с нарушением срока",
+    "undated": "без срока / по графику",
+}
+
+SCHOOL_SORTS = ("name", "owed", "accepted", "overdue", "percent")
+
+
+@dataclass(frozen=True)
+class Filters:
+    section_id: int | None = None
+    party_id: int | None = None
+    school_id: int | None = None
+    status: str = ""
+    as_of: date | None = None
+    school_sort: str = "-overdue"
+
+
+@dataclass
+class ExecutionState:
+    school_id: int | None
+    status: str
+    completed_on: date | None
+
+
+@dataclass
+class MeasureState:
+    id: int
+    number: str
+    title: str
+    section_id: int
+    deadline_text: str
+    deadline_kind: str
+    due_on: date | None
+    responsible_text: str
+    party_ids: set[int]
+    executions: list[ExecutionState] = field(default_factory=list)
+    status: str = NOT_STARTED
+    overdue: bool = False
+    days_overdue: int = 0
+    done_late: bool = False
+    due_soon: bool = False
+    lagging: list[str] = field(default_factory=list)
+
+    @property
+    def dated(self) -> bool:
+        return self.deadline_kind not in UNDATED_KINDS and self.due_on is not None
+
+    @property
+    def status_label(self) -> str:
+        if self.done_late:
+            return "выполнено с нарушением срока"
+        if self.overdue:
+            return "просрочено"
+        return MEASURE_STATUS_LABELS[self.status]
+
+    @property
+    def status_code(self) -> str:
+        if self.done_late:
+            return "done_late"
+        if self.overdue:
+            return "overdue"
+        return self.status
+
+
+@dataclass
+class SectionProgress:
+    id: int
+    number: str
+    title: str
+    total: int = 0
+    done: int = 0
+    overdue: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+@dataclass
+class SchoolRow:
+    id: int
+    name: str
+    owed: int = 0
+    accepted: int = 0
+    overdue: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.accepted / self.owed) if self.owed else 0
+
+
+@dataclass
+class Dashboard:
+    roadmap: Roadmap
+    filters: Filters
+    as_of: date
+    is_past: bool
+    measures: list[MeasureState]
+    figures: dict[str, int]
+    sections: list[SectionProgress]
+    overdue_by_section: list[tuple[SectionProgress, list[MeasureState]]]
+    overdue_by_party: list[tuple[str, list[MeasureState]]]
+    undated: list[MeasureState]
+    schools: list[SchoolRow]
+
+
+def _end_of_day(day: date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day + timedelta(days=1), dt.time.min))
+
+
+def _measures_now(roadmap: Roadmap) -> list[MeasureState]:
+    queryset = (
+        Measure.objects.filter(section__roadmap=roadmap)
+        .order_by("section__position", "section__number_key", "position", "number_key", "id")
+        .prefetch_related(
+            Prefetch("responsibilities", queryset=MeasureResponsibility.objects.only("party_id"))
+        )
+    )
+    return [
+        MeasureState(
+            id=m.pk,
+            number=m.number,
+            title=m.title,
+            section_id=m.section_id,
+            deadline_text=m.deadline_text,
+            deadline_kind=m.deadline_kind,
+            due_on=m.due_on,
+            responsible_text=m.responsible_text,
+            party_ids={r.party_id for r in m.responsibilities.all()},
+        )
+        for m in queryset
+    ]
+
+
+def _measures_then(roadmap: Roadmap, moment: dt.datetime) -> list[MeasureState]:
+    """Each measure's last history row before ``moment``, skipping those deleted by then."""
+    section_ids = list(roadmap.sections.values_list("id", flat=True))
+    rows = (
+        Measure.history.filter(section_id__in=section_ids, history_date__lt=moment)
+        .order_by("id", "-history_date", "-history_id")
+        .distinct("id")
+    )
+    parties: dict[int, set[int]] = defaultdict(set)
+    for measure_id, party_id in MeasureResponsibility.objects.filter(
+        measure__section__roadmap=roadmap
+    ).values_list("measure_id", "party_id"):
+        parties[measure_id].add(party_id)
+    positions = {s.pk: (s.position, s.number_key) for s in roadmap.sections.all()}
+    states = [
+        (
+            (positions.get(r.section_id, (0, [])), r.position, r.number_key, r.id),
+            MeasureState(
+                id=r.id,
+                number=r.number,
+                title=r.title,
+                section_id=r.section_id,
+                deadline_text=r.deadline_text,
+                deadline_kind=r.deadline_kind,
+                due_on=r.due_on,
+                responsible_text=r.responsible_text,
+                party_ids=parties.get(r.id, set()),
+            ),
+        )
+        for r in rows
+        if r.history_type != "-"
+    ]
+    return [state for _, state in sorted(states, key=lambda pair: pair[0])]
+
+
+def _executions(
+    roadmap: Roadmap, moment: dt.datetime | None, measure_ids: list[int]
+) -> list[tuple[int, ExecutionState]]:
+    if moment is None:
+        rows = Execution.objects.filter(measure__section__roadmap=roadmap).values_list(
+            "measure_id", "school_id", "status", "completed_on"
+        )
+        return [(m, ExecutionState(s, st, c)) for m, s, st, c in rows]
+    rows = (
+        Execution.history.filter(measure_id__in=measure_ids, history_date__lt=moment)
+        .order_by("id", "-history_date", "-history_id")
+        .distinct("id")
+        .values_list("measure_id", "school_id", "status", "completed_on", "history_type")
+    )
+    return [(m, ExecutionState(s, st, c)) for m, s, st, c, kind in rows if kind != "-"]
+
+
+def _evaluate(state: MeasureState, roadmap: Roadmap, as_of: date, names: dict) -> None:
+    if state.deadline_kind == "recurring":
+        # A recurring measure is due at the end of the occurrence that contains the day.
+        state.due_on = parse_deadline(
+            state.deadline_text,
+            roadmap.school_year_start,
+            period=(roadmap.period_start, roadmap.period_end),
+            today=as_of,
+        ).due_on
+    executions = state.executions
+    accepted = sum(1 for e in executions if e.status == ACCEPTED)
+    started = sum(1 for e in executions if e.status != Execution.Status.NOT_STARTED)
+    state.status = measure_status(len(executions), accepted, started)
+    state.lagging = sorted(
+        names.get(e.school_id, DEPARTMENT) if e.school_id else DEPARTMENT
+        for e in executions
+        if e.status != ACCEPTED
+    )
+    if not state.dated:
+        return
+    if state.status == DONE:
+        finished = max((e.completed_on for e in executions if e.completed_on), default=None)
+        state.done_late = bool(finished and finished > state.due_on)
+        return
+    state.overdue = state.due_on < as_of
+    state.days_overdue = (as_of - state.due_on).days if state.overdue else 0
+    state.due_soon = not state.overdue and state.due_on <= as_of + timedelta(
+        days=settings.DUE_SOON_DAYS
+    )
+
+
+def _matches(state: MeasureState, status: str) -> bool:
+    if not status:
+        return True
+    return {
+        "overdue": state.overdue,
+        "due_soon": state.due_soon,
+        "in_progress": state.status == IN_PROGRESS and not state.overdue,
+        "not_started": state.status == NOT_STARTED and not state.overdue,
+        "done": state.status == DONE,
+        "done_late": state.done_late,
+        "undated": not state.dated,
+    }.get(status, True)
+
+
+def build_dashboard(roadmap: Roadmap, filters: Filters, today: date | None = None) -> Dashboard:
+    """Everything the dashboard shows, in a fixed number of queries whatever the data size."""
+    today = today or timezone.localdate()
+    as_of = filters.as_of or today
+    is_past = as_of < today
+    moment = _end_of_day(as_of) if is_past else None
+    states = _measures_then(roadmap, moment) if is_past else _measures_now(roadmap)
+    by_id = {state.id: state for state in states}
+    school_names = dict(
+        School.objects.filter(participations__roadmap=roadmap).values_list("id", "short_name")
+    )
+    for measure_id, execution in _executions(roadmap, moment, list(by_id)):
+        if filters.school_id and execution.school_id != filters.school_id:
+            continue
+        if measure_id in by_id:
+            by_id[measure_id].executions.append(execution)
+    for state in states:
+        _evaluate(state, roadmap, as_of, school_names)
+
+    if filters.section_id:
+        states = [s for s in states if s.section_id == filters.section_id]
+    if filters.party_id:
+        states = [s for s in states if filters.party_id in s.party_ids]
+    if filters.school_id:
+        states = [s for s in states if s.executions]
+    scope = states  # figures and tables describe the filtered scope, before the status filter
+    listed = [s for s in states if _matches(s, filters.status)]
+
+    figures = {
+        "total": len(scope),
+        "done": sum(1 for s in scope if s.status == DONE),
+        "done_late": sum(1 for s in scope if s.done_late),
+        "in_progress": sum(1 for s in scope if s.status == IN_PROGRESS),
+        "overdue": sum(1 for s in scope if s.overdue),
+        "due_soon": sum(1 for s in scope if s.due_soon),
+        "undated": sum(1 for s in scope if not s.dated),
+        "due_soon_days": settings.DUE_SOON_DAYS,
+    }
+
+    sections = [
+        SectionProgress(id=s.pk, number=s.number, title=s.title) for s in roadmap.sections.all()
+    ]
+    section_by_id = {s.id: s for s in sections}
+    for state in scope:
+        progress = section_by_id.get(state.section_id)
+        if progress is None:
+            continue
+        progress.total += 1
+        progress.done += state.status == DONE
+        progress.overdue += state.overdue
+
+    overdue = sorted((s for s in listed if s.overdue), key=lambda s: -s.days_overdue)
+    overdue_by_section = [
+        (section, [s for s in overdue if s.section_id == section.id])
+        for section in sections
+        if any(s.section_id == section.id for s in overdue)
+    ]
+    party_names = dict(ResponsibleParty.objects.values_list("id", "name"))
+    by_party: dict[str, list[MeasureState]] = defaultdict(list)
+    for state in overdue:
+        for party_id in sorted(state.party_ids):
+            by_party[party_names.get(party_id, "—")].append(state)
+
+    schools = {pk: SchoolRow(id=pk, name=name) for pk, name in school_names.items()}
+    for state in scope:
+        for execution in state.executions:
+            row = schools.get(execution.school_id)
+            if row is None:
+                continue
+            row.owed += 1
+            row.accepted += execution.status == ACCEPTED
+            row.overdue += bool(
+                state.dated and state.due_on < as_of and execution.status != ACCEPTED
+            )
+    school_rows = [row for row in schools.values() if row.owed or not filters.school_id]
+    sort = filters.school_sort if filters.school_sort.lstrip("-") in SCHOOL_SORTS else "-overdue"
+    key = sort.lstrip("-")
+    school_rows.sort(key=lambda r: r.name)
+    school_rows.sort(key=lambda r: getattr(r, key), reverse=sort.startswith("-"))
+
+    return Dashboard(
+        roadmap=roadmap,
+        filters=filters,
+        as_of=as_of,
+        is_past=is_past,
+        measures=listed,
+        figures=figures,
+        sections=[s for s in sections if s.total or not filters.section_id],
+        overdue_by_section=overdue_by_section,
+        overdue_by_party=sorted(by_party.items()),
+        undated=[s for s in listed if not s.dated],
+        schools=school_rows,
+    )

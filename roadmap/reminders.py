@@ -1,0 +1,118 @@
+"""Deadline reminders: what each person should see in their daily digest and in the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from registry import roles
+from roadmap.models import Execution, ReminderDigest, Roadmap
+from roadmap.selectors import executions_for
+
+
+@dataclass(frozen=True)
+class ReminderItem:
+    execution: Execution
+    due_on: date
+    days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -self.days_left)
+
+
+def items_for(user, today: date) -> list[ReminderItem]:
+    """The person's own executions due within REMINDER_DAYS or overdue, not yet handed in.
+
+    A curator's are their school's; staff's are the department's own.
+    """
+    role = roles.role_of(user)
+    if role not in {roles.ROLE_CURATOR, roles.ROLE_STAFF}:
+        return []
+    queryset = (
+        executions_for(user)
+        .filter(
+            measure__section__roadmap__status=Roadmap.Status.APPROVED,
+            measure__due_on__isnull=False,
+            measure__due_on__lte=today + timedelta(days=settings.REMINDER_DAYS),
+            status__in=[
+                Execution.Status.NOT_STARTED,
+                Execution.Status.IN_PROGRESS,
+                Execution.Status.RETURNED,
+            ],
+        )
+        .exclude(measure__deadline_kind__in=["schedule", "unknown", "none"])
+    )
+    if role == roles.ROLE_STAFF:
+        queryset = queryset.filter(school__isnull=True)
+    items = [ReminderItem(e, e.measure.due_on, (e.measure.due_on - today).days) for e in queryset]
+    return sorted(items, key=lambda i: (i.due_on, i.execution.measure.number_key))
+
+
+def recipients():
+    User = get_user_model()
+    return (
+        User.objects.filter(
+            is_active=True,
+            groups__name__in=[roles.CURATOR, roles.STAFF],
+        )
+        .exclude(email="")
+        .select_related("profile__school")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+@dataclass
+class RunResult:
+    sent: int = 0
+    already_sent: int = 0
+    nothing_to_send: int = 0
+
+
+def send_digests(today: date) -> RunResult:
+    """One e-mail per person per day; a second run the same day sends nothing new."""
+    result = RunResult()
+    for user in recipients():
+        if ReminderDigest.objects.filter(user=user, sent_on=today).exists():
+            result.already_sent += 1
+            continue
+        items = items_for(user, today)
+        if not items:
+            result.nothing_to_send += 1
+            continue
+        body = render_to_string(
+            "roadmap/email/reminder_digest.txt",
+            {
+                "user": user,
+                "items": items,
+                "today": today,
+                "link": settings.SITE_URL + reverse("roadmap:reminders"),
+            },
+        )
+        try:
+            with transaction.atomic():
+                # The row first: if two runs race, only one gets to send.
+                ReminderDigest.objects.create(user=user, sent_on=today, items=len(items), body=body)
+                send_mail(
+                    subject=f"Сроки по дорожной карте на {today:%d.%m.%Y}: {len(items)}",
+                    message=body,
+                    from_email=None,
+                    recipient_list=[user.email],
+                )
+        except IntegrityError:
+            result.already_sent += 1
+            continue
+        result.sent += 1
+    return result

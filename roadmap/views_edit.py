@@ -1,0 +1,424 @@
+"""Staff pages that change a roadmap: the editor (htmx rows), schools, approval, amendments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from registry.decorators import department_required, editor_required, head_required
+from registry.selectors import municipalities_for
+from roadmap import selectors, services
+from roadmap.deadlines import format_deadline, parse_deadline
+from roadmap.forms import AddSchoolForm, AmendmentForm, MeasureForm, RoadmapForm, SectionForm
+from roadmap.models import Measure
+from roadmap.web import errors_to_form, is_htmx
+
+
+def _editor_url(roadmap_id: int, anchor: str = "") -> str:
+    url = reverse("roadmap:editor", args=[roadmap_id])
+    return f"{url}#{anchor}" if anchor else url
+
+
+@editor_required
+def roadmap_create(request):
+    municipality = municipalities_for(request.user).first()
+    form = RoadmapForm(request.POST or None)
+    if municipality is None:
+        messages.error(request, "У вашей учётной записи не указан муниципалитет.")
+        return redirect("roadmap:list")
+    if request.method == "POST" and form.is_valid():
+        try:
+            roadmap = services.create_roadmap(
+                user=request.user, municipality=municipality, **form.cleaned_data
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, "Дорожная карта создана. Добавьте разделы и мероприятия.")
+            return redirect("roadmap:editor", pk=roadmap.pk)
+    status = 422 if form.errors else 200
+    return render(request, "roadmap/roadmap_form.html", {"form": form}, status=status)
+
+
+@editor_required
+def roadmap_settings(request, pk: int):
+    roadmap = selectors.roadmap_for(request.user, pk)
+    form = RoadmapForm(request.POST or None, instance=roadmap if request.method != "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_roadmap(user=request.user, roadmap=roadmap, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, "Сведения о дорожной карте сохранены; сроки пересчитаны.")
+            return redirect("roadmap:editor", pk=roadmap.pk)
+    status = 422 if form.errors else 200
+    return render(
+        request, "roadmap/roadmap_form.html", {"form": form, "roadmap": roadmap}, status=status
+    )
+
+
+@editor_required
+def roadmap_editor(request, pk: int):
+    roadmap = selectors.roadmap_for(request.user, pk)
+    return render(request, "roadmap/editor.html", selectors.editor_context(roadmap))
+
+
+@require_GET
+@department_required
+def deadline_preview(request, pk: int):
+    """What a typed deadline is read as, shown under the field while typing."""
+    roadmap = selectors.roadmap_for(request.user, pk)
+    text = request.GET.get("deadline_text", "")[:255]
+    deadline = parse_deadline(
+        text, roadmap.school_year_start, period=(roadmap.period_start, roadmap.period_end)
+    )
+    return render(
+        request,
+        "roadmap/_deadline_preview.html",
+        {"deadline": deadline, "read_as": format_deadline(deadline)},
+    )
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+
+@require_POST
+@editor_required
+def section_create(request, pk: int):
+    roadmap = selectors.roadmap_for(request.user, pk)
+    form = SectionForm(request.POST)
+    if form.is_valid():
+        try:
+            section = services.create_section(
+                user=request.user, roadmap=roadmap, **form.cleaned_data
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, f"Раздел {section.number} добавлен.")
+            return redirect(_editor_url(roadmap.pk, f"section-{section.pk}"))
+    context = selectors.editor_context(roadmap)
+    context["section_form"] = form
+    return render(request, "roadmap/editor.html", context, status=422)
+
+
+@editor_required
+def section_edit(request, pk: int):
+    section = selectors.section_for(request.user, pk)
+    initial = {"number": section.number, "title": section.title}
+    form = SectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_section(user=request.user, section=section, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, "Раздел сохранён.")
+            return redirect(_editor_url(section.roadmap_id, f"section-{section.pk}"))
+    status = 422 if form.errors else 200
+    return render(
+        request, "roadmap/section_form.html", {"form": form, "section": section}, status=status
+    )
+
+
+@editor_required
+def section_delete(request, pk: int):
+    section = selectors.section_for(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.delete_section(user=request.user, section=section)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(_editor_url(section.roadmap_id, f"section-{section.pk}"))
+        messages.success(request, f"Раздел {section.number} удалён.")
+        return redirect("roadmap:editor", pk=section.roadmap_id)
+    return render(
+        request,
+        "roadmap/confirm_delete.html",
+        {
+            "object_label": f"раздел {section.number} «{section.title}»",
+            "details": (
+                f"Вместе с ним будут удалены мероприятия раздела ({section.measures.count()})."
+            ),
+            "cancel_url": _editor_url(section.roadmap_id, f"section-{section.pk}"),
+        },
+    )
+
+
+@require_POST
+@editor_required
+def section_move(request, pk: int, direction: str):
+    section = selectors.section_for(request.user, pk)
+    try:
+        services.move_section(user=request.user, section=section, direction=direction)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(_editor_url(section.roadmap_id, f"section-{section.pk}"))
+
+
+@require_POST
+@editor_required
+def renumber(request, pk: int):
+    roadmap = selectors.roadmap_for(request.user, pk)
+    try:
+        changed = services.renumber(user=request.user, roadmap=roadmap)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Нумерация обновлена (изменено номеров: {changed}).")
+    return redirect("roadmap:editor", pk=roadmap.pk)
+
+
+# --- measures ---------------------------------------------------------------------------------
+
+
+def _measure_form_initial(measure: Measure) -> dict:
+    return {
+        "number": measure.number,
+        "title": measure.title,
+        "deadline_text": measure.deadline_text,
+        "parties": [r.party_id for r in measure.responsibilities.all()],
+        "result": measure.result,
+        "version": measure.version,
+    }
+
+
+def _render_measure_form(request, measure, form, *, section=None, conflict=None, status=200):
+    section = section or measure.section
+    roadmap = section.roadmap
+    text = form["deadline_text"].value() or ""
+    deadline = parse_deadline(
+        text, roadmap.school_year_start, period=(roadmap.period_start, roadmap.period_end)
+    )
+    context = {
+        "form": form,
+        "measure": measure,
+        "section": section,
+        "roadmap": roadmap,
+        "conflict": conflict,
+        "deadline": deadline,
+        "read_as": format_deadline(deadline),
+    }
+    template = "roadmap/_measure_form_row.html" if is_htmx(request) else "roadmap/measure_form.html"
+    return render(request, template, context, status=status)
+
+
+@editor_required
+def measure_create(request, pk: int):
+    section = selectors.section_for(request.user, pk)
+    count = section.measures.count()
+    form = MeasureForm(request.POST or None, initial={"number": f"{section.number}.{count + 1}"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            measure = services.create_measure(
+                user=request.user,
+                section=section,
+                number=data["number"],
+                title=data["title"],
+                deadline_text=data["deadline_text"],
+                result=data["result"],
+                parties=list(data["parties"]),
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, f"Мероприятие {measure.number} добавлено.")
+            url = _editor_url(section.roadmap_id, f"measure-{measure.pk}")
+            if is_htmx(request):
+                return HttpResponse(status=204, headers={"HX-Redirect": url})
+            return redirect(url)
+    return _render_measure_form(
+        request, None, form, section=section, status=422 if form.errors else 200
+    )
+
+
+@editor_required
+def measure_edit(request, pk: int):
+    measure = selectors.measure_for(request.user, pk)
+    if request.method != "POST":
+        form = MeasureForm(initial=_measure_form_initial(measure))
+        return _render_measure_form(request, measure, form)
+    form = MeasureForm(request.POST)
+    if not form.is_valid():
+        return _render_measure_form(request, measure, form, status=422)
+    data = form.cleaned_data
+    try:
+        saved = services.update_measure(
+            user=request.user,
+            measure_id=measure.pk,
+            version=data["version"] or 0,
+            number=data["number"],
+            title=data["title"],
+            deadline_text=data["deadline_text"],
+            result=data["result"],
+            parties=list(data["parties"]),
+        )
+    except services.ConflictError as conflict:
+        # Keep what this user typed; the next save applies it over the newer version.
+        fresh = dict(request.POST.items())
+        fresh["version"] = conflict.measure.version
+        form = MeasureForm({**fresh, "parties": request.POST.getlist("parties")})
+        form.is_valid()
+        return _render_measure_form(request, conflict.measure, form, conflict=conflict, status=409)
+    except ValidationError as error:
+        errors_to_form(form, error)
+        return _render_measure_form(request, measure, form, status=422)
+    if is_htmx(request):
+        return render(
+            request, "roadmap/_measure_row.html", {"measure": selectors.editor_measure(saved.pk)}
+        )
+    messages.success(request, f"Мероприятие {saved.number} сохранено.")
+    return redirect(_editor_url(saved.section.roadmap_id, f"measure-{saved.pk}"))
+
+
+@require_GET
+@editor_required
+def measure_row(request, pk: int):
+    measure = selectors.measure_for(request.user, pk)
+    return render(
+        request, "roadmap/_measure_row.html", {"measure": selectors.editor_measure(measure.pk)}
+    )
+
+
+@editor_required
+def measure_delete(request, pk: int):
+    measure = selectors.measure_for(request.user, pk)
+    roadmap_id = measure.section.roadmap_id
+    if request.method == "POST":
+        try:
+            services.delete_measure(user=request.user, measure=measure)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(_editor_url(roadmap_id, f"measure-{measure.pk}"))
+        messages.success(request, f"Мероприятие {measure.number} удалено.")
+        return redirect("roadmap:editor", pk=roadmap_id)
+    return render(
+        request,
+        "roadmap/confirm_delete.html",
+        {
+            "object_label": f"мероприятие {measure.number} «{measure.title}»",
+            "details": "Исполнения образовательных организаций по нему тоже будут удалены.",
+            "cancel_url": _editor_url(roadmap_id, f"measure-{measure.pk}"),
+        },
+    )
+
+
+@require_POST
+@editor_required
+def measure_move(request, pk: int, direction: str):
+    measure = selectors.measure_for(request.user, pk)
+    try:
+        services.move_measure(user=request.user, measure=measure, direction=direction)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(_editor_url(measure.section.roadmap_id, f"measure-{measure.pk}"))
+
+
+# --- schools, approval, amendments, copy ------------------------------------------------------
+
+
+@editor_required
+def roadmap_schools(request, pk: int):
+    roadmap = selectors.roadmap_for(request.user, pk)
+    form = AddSchoolForm(request.POST or None, roadmap=roadmap)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_school(
+                roadmap=roadmap, school=form.cleaned_data["school"], user=request.user
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, f"{form.cleaned_data['school']} участвует в дорожной карте.")
+            return redirect("roadmap:schools", pk=roadmap.pk)
+    return render(
+        request,
+        "roadmap/schools.html",
+        {"roadmap": roadmap, "form": form, "rows": selectors.participation_rows(roadmap)},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+@editor_required
+def roadmap_school_remove(request, pk: int, school_id: int):
+    roadmap = selectors.roadmap_for(request.user, pk)
+    participation = get_object_or_404(
+        roadmap.participations.select_related("school"), school_id=school_id
+    )
+    try:
+        kept = services.remove_school(
+            roadmap=roadmap, school=participation.school, user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        note = f" Сохранены исполнения с отчётами: {kept}." if kept else ""
+        messages.success(request, f"{participation.school} исключена из дорожной карты.{note}")
+    return redirect("roadmap:schools", pk=roadmap.pk)
+
+
+@require_POST
+@head_required
+def roadmap_approve(request, pk: int):
+    roadmap = selectors.roadmap_for(request.user, pk)
+    try:
+        services.approve_roadmap(user=request.user, roadmap=roadmap)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Дорожная карта утверждена; её текст закреплён.")
+    return redirect("roadmap:detail", pk=roadmap.pk)
+
+
+@require_POST
+@editor_required
+def amendment_open(request, pk: int):
+    roadmap = selectors.roadmap_for(request.user, pk)
+    form = AmendmentForm(request.POST)
+    if form.is_valid():
+        try:
+            amendment = services.open_amendment(
+                user=request.user, roadmap=roadmap, **form.cleaned_data
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, f"{amendment} открыто: текст можно менять.")
+            return redirect("roadmap:editor", pk=roadmap.pk)
+    context = selectors.editor_context(roadmap)
+    context["amendment_form"] = form
+    return render(request, "roadmap/editor.html", context, status=422)
+
+
+@require_POST
+@editor_required
+def amendment_close(request, pk: int):
+    roadmap = selectors.roadmap_for(request.user, pk)
+    amendment = services.open_amendment_of(roadmap)
+    if amendment is not None:
+        services.close_amendment(user=request.user, amendment=amendment)
+        messages.success(request, f"{amendment} завершено; текст снова закреплён.")
+    return redirect("roadmap:editor", pk=roadmap.pk)
+
+
+@require_POST
+@editor_required
+def roadmap_copy(request, pk: int):
+    roadmap = selectors.roadmap_for(request.user, pk)
+    try:
+        copy = services.copy_roadmap(user=request.user, roadmap=roadmap)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("roadmap:detail", pk=roadmap.pk)
+    messages.success(
+        request,
+        f"Создана дорожная карта на {copy.school_year} учебный год; прежняя перенесена в архив.",
+    )
+    return redirect("roadmap:editor", pk=copy.pk)

@@ -1,0 +1,175 @@
+"""Executions and reports: the curator's «Мои мероприятия», the review queue, evidence files."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from registry import roles
+from registry.decorators import department_required
+from roadmap import reminders, selectors, services
+from roadmap.forms import ReportForm, ReviewForm
+from roadmap.models import Execution, Report
+from roadmap.web import errors_to_form
+
+
+@login_required
+def my_measures(request):
+    """The curator's executions (staff: the department's own), overdue first."""
+    if roles.role_of(request.user) not in {roles.ROLE_CURATOR, roles.ROLE_STAFF, roles.ROLE_ADMIN}:
+        raise PermissionDenied("Список «Мои мероприятия» — для кураторов ОО и сотрудников.")
+    executions = selectors.my_executions(request.user)
+    return render(
+        request,
+        "roadmap/my_measures.html",
+        {
+            "executions": executions,
+            "overdue_count": sum(1 for e in executions if e.is_overdue),
+            "school": selectors.school_of(request.user),
+        },
+    )
+
+
+@department_required
+def review_queue(request):
+    reports = selectors.review_queue(request.user)
+    return render(request, "roadmap/review_queue.html", {"reports": reports})
+
+
+def _execution_context(request, execution: Execution, **extra) -> dict:
+    user = request.user
+    role = roles.role_of(user)
+    own_part = (role == roles.ROLE_CURATOR and execution.school_id is not None) or (
+        role in {roles.ROLE_STAFF, roles.ROLE_ADMIN} and execution.school_id is None
+    )
+    reports = selectors.execution_reports(execution)
+    pending = next((r for r in reports if r.decision == Report.Decision.PENDING), None)
+    context = {
+        "execution": execution,
+        "measure": execution.measure,
+        "reports": reports,
+        "pending": pending,
+        "can_report": own_part and execution.status in services.REPORTABLE,
+        "can_start": own_part
+        and execution.status in {Execution.Status.NOT_STARTED, Execution.Status.RETURNED},
+        "can_review": role in {roles.ROLE_STAFF, roles.ROLE_ADMIN} and pending is not None,
+        "report_form": ReportForm(),
+        "review_form": ReviewForm(),
+        "history": selectors.execution_history(execution),
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+def execution_detail(request, pk: int):
+    execution = selectors.execution_for(request.user, pk)
+    return render(request, "roadmap/execution_detail.html", _execution_context(request, execution))
+
+
+@require_POST
+@login_required
+def execution_start(request, pk: int):
+    execution = selectors.execution_for(request.user, pk)
+    try:
+        services.start_execution(user=request.user, execution=execution)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Мероприятие взято в работу.")
+    return redirect("roadmap:execution", pk=execution.pk)
+
+
+@require_POST
+@login_required
+def execution_report(request, pk: int):
+    execution = selectors.execution_for(request.user, pk)
+    form = ReportForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.submit_report(
+                user=request.user,
+                execution=execution,
+                text=data["text"],
+                completed_on=data["completed_on"],
+                files=data["files"],
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            if execution.school_id is None:
+                messages.success(request, "Исполнение департамента отмечено выполненным.")
+            else:
+                messages.success(request, "Отчёт отправлен в департамент на проверку.")
+            return redirect("roadmap:execution", pk=execution.pk)
+    execution.refresh_from_db()
+    return render(
+        request,
+        "roadmap/execution_detail.html",
+        _execution_context(request, execution, report_form=form),
+        status=422,
+    )
+
+
+@require_POST
+@department_required
+def report_review(request, pk: int):
+    report = selectors.report_for(request.user, pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        accept = form.cleaned_data["decision"] == "accept"
+        try:
+            services.review_report(
+                user=request.user,
+                report=report,
+                accept=accept,
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(
+                request, "Отчёт принят." if accept else "Отчёт возвращён куратору на доработку."
+            )
+            return redirect("roadmap:execution", pk=report.execution_id)
+    return render(
+        request,
+        "roadmap/execution_detail.html",
+        _execution_context(request, report.execution, review_form=form),
+        status=422,
+    )
+
+
+@require_GET
+@login_required
+def evidence_download(request, pk: int):
+    evidence = selectors.evidence_for(request.user, pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("Файл не найден в хранилище.") from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def reminder_list(request):
+    today = timezone.localdate()
+    return render(
+        request,
+        "roadmap/reminders.html",
+        {"items": reminders.items_for(request.user, today), "today": today},
+    )
