@@ -151,7 +151,10 @@ def _measures_now(roadmap: Roadmap) -> list[MeasureState]:
         Measure.objects.filter(section__roadmap=roadmap)
         .order_by("section__position", "section__number_key", "position", "number_key", "id")
         .prefetch_related(
-            Prefetch("responsibilities", queryset=MeasureResponsibility.objects.only("party_id"))
+            Prefetch(
+                "responsibilities",
+                queryset=MeasureResponsibility.objects.only("measure_id", "party_id"),
+            )
         )
     )
     return [

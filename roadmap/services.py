@@ -467,33 +467,39 @@ def renumber(*, user, roadmap: Roadmap) -> int:
     Returns how many numbers changed.
     """
     ensure_can_edit(user)
-    reason = ensure_wording_editable(roadmap)
-    changed = 0
-    sections = list(Section.objects.select_for_update().filter(roadmap=roadmap))
-    # Two passes through temporary numbers keep the unique constraints satisfied.
+    reason = ensure_wording_editable(roadmap) or "Перенумерация"
+    sections = list(
+        Section.objects.select_for_update()
+        .filter(roadmap=roadmap)
+        .order_by("position", "number_key", "id")
+    )
+    measures = {
+        section.pk: list(
+            section.measures.select_for_update().order_by("position", "number_key", "id")
+        )
+        for section in sections
+    }
+    # Temporary numbers first, so that the unique constraints hold at every step.
     for section in sections:
-        for measure in section.measures.select_for_update():
-            measure.number = f"~{measure.pk}"
-            measure.save(update_fields=["number", "number_key"])
+        for measure in measures[section.pk]:
+            Measure.objects.filter(pk=measure.pk).update(number=f"~{measure.pk}")
+        Section.objects.filter(pk=section.pk).update(number=f"~{section.pk}")
+    changed = 0
     for section_position, section in enumerate(sections, start=1):
-        if section.number != str(section_position):
-            changed += 1
-            section.number = f"~{section.pk}"
-            section.save(update_fields=["number", "number_key"])
-    for section_position, section in enumerate(sections, start=1):
-        section.number = str(section_position)
+        new_number = str(section_position)
+        changed += section.number != new_number
+        section.number = new_number
         section.position = section_position
-        _stamp(section, user, reason or "Перенумерация")
+        _stamp(section, user, reason)
         section.save()
-        for measure_position, measure in enumerate(section.measures.all(), start=1):
-            history = measure.history.first()
+        for measure_position, measure in enumerate(measures[section.pk], start=1):
             new_number = f"{section_position}.{measure_position}"
-            if history is None or history.number != new_number:
+            if measure.number != new_number:
                 changed += 1
                 measure.version += 1
             measure.number = new_number
             measure.position = measure_position
-            _stamp(measure, user, reason or "Перенумерация")
+            _stamp(measure, user, reason)
             measure.save()
     return changed
 

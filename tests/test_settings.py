@@ -1,4 +1,5 @@
 import datetime
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -18,7 +19,8 @@ def test_tests_use_their_own_embedded_folder_or_the_given_server():
     host = settings.DATABASES["default"]["HOST"]
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     if host.startswith("/"):
-        assert Path(host).name == ".pgdata-test"
+        assert Path(host) == Path(os.environ["EMBEDDED_PG_DIR"]).resolve()
+        assert Path(host).name.startswith(".pgdata-test")
 
 
 def test_russian_language_time_zone_and_dates():
