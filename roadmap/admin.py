@@ -1,12 +1,17 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from roadmap.models import (
+    Amendment,
+    Evidence,
     Execution,
     Measure,
     MeasureResponsibility,
     Order,
     OrderPoint,
     Participation,
+    ReminderDigest,
+    Report,
     ResponsibleParty,
     Roadmap,
     Section,
@@ -34,7 +39,7 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(Roadmap)
-class RoadmapAdmin(admin.ModelAdmin):
+class RoadmapAdmin(SimpleHistoryAdmin):
     list_display = (
         "short_title",
         "school_year",
@@ -64,7 +69,7 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(SimpleHistoryAdmin):
     list_display = ("number", "title", "roadmap")
     list_filter = ("roadmap",)
     search_fields = ("title",)
@@ -77,11 +82,18 @@ class MeasureResponsibilityInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(SimpleHistoryAdmin):
     list_display = ("number", "title", "deadline_text", "deadline_kind", "starts_on", "due_on")
     list_filter = ("deadline_kind", "section__roadmap", "responsible")
     search_fields = ("number", "title", "result", "deadline_text")
-    readonly_fields = ("deadline_kind", "starts_on", "due_on", "recurrence", "version")
+    readonly_fields = (
+        "deadline_kind",
+        "starts_on",
+        "due_on",
+        "recurrence",
+        "responsible_text",
+        "version",
+    )
     inlines = [MeasureResponsibilityInline]
     list_select_related = ("section",)
 
@@ -89,20 +101,62 @@ class MeasureAdmin(admin.ModelAdmin):
         from roadmap.services import apply_deadline
 
         apply_deadline(obj, obj.section.roadmap)
+        if change:
+            obj.version += 1
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
+        from roadmap.selectors import responsible_display
         from roadmap.services import sync_executions
 
         super().save_related(request, form, formsets, change)
-        sync_executions(form.instance.section.roadmap)
+        measure = form.instance
+        names = [r.party.name for r in measure.responsibilities.select_related("party")]
+        Measure.objects.filter(pk=measure.pk).update(responsible_text=responsible_display(names))
+        sync_executions(measure.section.roadmap, request.user)
 
 
 @admin.register(Execution)
-class ExecutionAdmin(admin.ModelAdmin):
+class ExecutionAdmin(SimpleHistoryAdmin):
     list_display = ("measure", "executor_name", "status", "completed_on", "updated_at")
     list_filter = ("status", "measure__section__roadmap", "school")
     search_fields = ("measure__number", "measure__title", "school__short_name", "comment")
     list_select_related = ("measure", "school")
     autocomplete_fields = ("school",)
     raw_id_fields = ("measure",)
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "roadmap", "reason", "opened_by", "closed_at")
+    list_filter = ("roadmap",)
+    search_fields = ("reason", "basis")
+    list_select_related = ("roadmap", "opened_by")
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    readonly_fields = ("original_name", "content_type", "size", "sha256", "uploaded_at", "file")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("execution", "submitted_by", "submitted_at", "decision", "reviewed_by")
+    list_filter = ("decision", "execution__measure__section__roadmap")
+    search_fields = ("text", "review_comment", "execution__school__short_name")
+    list_select_related = ("execution__measure", "execution__school", "submitted_by", "reviewed_by")
+    raw_id_fields = ("execution",)
+    inlines = [EvidenceInline]
+
+
+@admin.register(ReminderDigest)
+class ReminderDigestAdmin(admin.ModelAdmin):
+    list_display = ("user", "sent_on", "items", "sent_at")
+    list_filter = ("sent_on",)
+    search_fields = ("user__username", "user__email")
+    readonly_fields = ("user", "sent_on", "sent_at", "items", "body")

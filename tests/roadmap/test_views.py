@@ -148,3 +148,37 @@ def test_curator_progress_counts_only_what_the_school_owes(client, curator_a, sc
     assert "не требуется от ОО" in row
     assert "просрочено" not in row
     assert "просрочено" in html.split('id="measure-1.6"')[1].split("</tr>")[0]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "roadmap_roadmap",
+        "roadmap_section",
+        "roadmap_measure",
+        "roadmap_execution",
+        "roadmap_order",
+        "roadmap_responsibleparty",
+        "roadmap_amendment",
+        "roadmap_report",
+        "roadmap_reminderdigest",
+        "registry_school",
+        "registry_municipality",
+        "registry_department",
+        "registry_profile",
+        "auth_user",
+    ],
+)
+def test_admin_changelists_with_search(client, admin_user, roadmap, name):
+    client.force_login(admin_user)
+    response = client.get(reverse(f"admin:{name}_changelist"), {"q": "Аргун"})
+    assert response.status_code == 200
+
+
+def test_admin_measure_history_and_edit(client, admin_user, roadmap):
+    client.force_login(admin_user)
+    measure = Measure.objects.get(section__roadmap=roadmap, number="1.1")
+    assert (
+        client.get(reverse("admin:roadmap_measure_history", args=[measure.pk])).status_code == 200
+    )
+    assert client.get(reverse("admin:roadmap_measure_change", args=[measure.pk])).status_code == 200
