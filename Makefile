@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench install setup clean-db
+.PHONY: run test lint format bench install setup clean-db screenshots
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ format: install
 
 bench: install
 	@echo "no benchmarks yet"
+
+screenshots: install
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/e2e
 
 clean-db:
 	rm -rf .pgdata .pgdata-test

@@ -87,7 +87,7 @@ def load_demo(municipality: Municipality, roadmap: Roadmap | None) -> list[tuple
             user.save()
             passwords[demo.username] = password
         if demo.group:
-            user.groups.add(Group.objects.get(name=demo.group))
+            user.groups.add(Group.objects.get_or_create(name=demo.group)[0])
         school = schools[demo.school_index] if demo.school_index is not None else None
         Profile.objects.update_or_create(
             user=user,

@@ -225,7 +225,9 @@ def _executions(
     return [(m, ExecutionState(s, st, c)) for m, s, st, c, kind in rows if kind != "-"]
 
 
-def _evaluate(state: MeasureState, roadmap: Roadmap, as_of: date, names: dict) -> None:
+def _evaluate(
+    state: MeasureState, roadmap: Roadmap, as_of: date, names: dict, parties: dict
+) -> None:
     if state.deadline_kind == "recurring":
         # A recurring measure is due at the end of the occurrence that contains the day.
         state.due_on = parse_deadline(
@@ -238,8 +240,14 @@ def _evaluate(state: MeasureState, roadmap: Roadmap, as_of: date, names: dict) -
     accepted = sum(1 for e in executions if e.status == ACCEPTED)
     started = sum(1 for e in executions if e.status != Execution.Status.NOT_STARTED)
     state.status = measure_status(len(executions), accepted, started)
+    # The department's own part is named after who owes it: the department, or an outside
+    # party (ЧИПКРО) whose work the department tracks.
+    kinds = [parties[p] for p in state.party_ids if p in parties]
+    outside = sorted(name for name, kind in kinds if kind == ResponsibleParty.Kind.EXTERNAL)
+    has_department = any(kind == ResponsibleParty.Kind.DEPARTMENT for _, kind in kinds)
+    department_label = DEPARTMENT if has_department or not outside else ", ".join(outside)
     state.lagging = sorted(
-        names.get(e.school_id, DEPARTMENT) if e.school_id else DEPARTMENT
+        names.get(e.school_id, DEPARTMENT) if e.school_id else department_label
         for e in executions
         if e.status != ACCEPTED
     )
@@ -286,8 +294,12 @@ def build_dashboard(roadmap: Roadmap, filters: Filters, today: date | None = Non
             continue
         if measure_id in by_id:
             by_id[measure_id].executions.append(execution)
+    parties = {
+        pk: (name, kind)
+        for pk, name, kind in ResponsibleParty.objects.values_list("id", "name", "kind")
+    }
     for state in states:
-        _evaluate(state, roadmap, as_of, school_names)
+        _evaluate(state, roadmap, as_of, school_names, parties)
 
     if filters.section_id:
         states = [s for s in states if s.section_id == filters.section_id]
@@ -327,7 +339,7 @@ def build_dashboard(roadmap: Roadmap, filters: Filters, today: date | None = Non
         for section in sections
         if any(s.section_id == section.id for s in overdue)
     ]
-    party_names = dict(ResponsibleParty.objects.values_list("id", "name"))
+    party_names = {pk: name for pk, (name, _) in parties.items()}
     by_party: dict[str, list[MeasureState]] = defaultdict(list)
     for state in overdue:
         for party_id in sorted(state.party_ids):

@@ -143,11 +143,18 @@ class ReviewForm(forms.Form):
 
 
 class DashboardFilterForm(forms.Form):
-    section = forms.ModelChoiceField(label="Раздел", queryset=Section.objects, required=False)
-    party = forms.ModelChoiceField(
-        label="Ответственный", queryset=ResponsibleParty.objects, required=False
+    section = forms.ModelChoiceField(
+        label="Раздел", queryset=Section.objects, required=False, empty_label="все разделы"
     )
-    school = forms.ModelChoiceField(label="ОО", queryset=School.objects, required=False)
+    party = forms.ModelChoiceField(
+        label="Ответственный",
+        queryset=ResponsibleParty.objects,
+        required=False,
+        empty_label="все",
+    )
+    school = forms.ModelChoiceField(
+        label="ОО", queryset=School.objects, required=False, empty_label="все организации"
+    )
     status = forms.ChoiceField(label="Статус", choices=list(STATUS_FILTERS.items()), required=False)
     as_of = forms.DateField(label="На дату", required=False, widget=DATE_WIDGET)
     sort = forms.ChoiceField(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from registry.models import Department, Municipality
 from roadmap.models import Measure, Order, OrderPoint, ResponsibleParty, Roadmap, Section
@@ -70,14 +71,22 @@ def load_seed(path: Path = SEED_FILE) -> SeedResult:
         return SeedResult(roadmap=existing[0].roadmap, created=False)
 
     rm = data["roadmap"]
-    roadmap = Roadmap.objects.create(
+    order_date = date.fromisoformat(order_data["date"])
+    status = rm.get("status", Roadmap.Status.DRAFT)
+    roadmap = Roadmap(
         municipality=municipality,
         title=rm["title"],
         school_year_start=rm["school_year_start"],
         period_start=date.fromisoformat(rm["period_start"]),
         period_end=date.fromisoformat(rm["period_end"]),
-        status=rm.get("status", Roadmap.Status.DRAFT),
+        status=status,
+        # The order that the seed carries is what approved the roadmap.
+        approved_at=timezone.make_aware(datetime.combine(order_date, time(9)))
+        if status == Roadmap.Status.APPROVED
+        else None,
     )
+    roadmap._change_reason = reason = f"Загрузка приказа № {order_data['number']}"
+    roadmap.save()
     order = Order.objects.create(
         roadmap=roadmap,
         number=order_data["number"],
@@ -109,6 +118,7 @@ def load_seed(path: Path = SEED_FILE) -> SeedResult:
                 position=position,
             )
             apply_deadline(measure, roadmap)
+            measure._change_reason = reason
             responsible = [parties[name] for name in item["responsible"]]
             measure.responsible_text = responsible_display([p.name for p in responsible])
             measure.save()

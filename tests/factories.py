@@ -65,7 +65,8 @@ def make_user(username: str, group: str | None, *, municipality=None, school=Non
         username=username, password="Пароль-для-тестов-1", **extra
     )
     if group:
-        user.groups.add(Group.objects.get(name=group))
+        # get_or_create: transactional tests flush the groups that a migration made.
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
     if municipality is not None or school is not None:
         Profile.objects.create(
             user=user,

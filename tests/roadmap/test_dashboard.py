@@ -256,3 +256,7 @@ def test_dashboard_queries_do_not_grow(client, head, roadmap, params):
         response = client.get(url, params)
     assert response.status_code == 200
     assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
+
+
+def test_an_outside_partys_part_is_named_after_it(roadmap):
+    assert by_number(board(roadmap))["3.4"].lagging == ["ЧИПКРО"]
