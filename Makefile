@@ -38,10 +38,10 @@ format: install
 	$(VENV)/bin/ruff format .
 
 bench: install
-	@echo "no benchmarks yet"
+	$(PY) bench/dashboard.py
 
 screenshots: install
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/e2e
 
 clean-db:
-	rm -rf .pgdata .pgdata-test
+	rm -rf .pgdata .pgdata-test .pgdata-bench

@@ -41,6 +41,7 @@ STATUS_FILTERS = {
 }
 
 SCHOOL_SORTS = ("name", "owed", "accepted", "overdue", "percent")
+LAGGING_SHOWN = 8
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,13 @@ class MeasureState:
     done_late: bool = False
     due_soon: bool = False
     lagging: list[str] = field(default_factory=list)
+
+    @property
+    def lagging_preview(self) -> str:
+        """The first few lagging executors, then how many more: a page, not a phone book."""
+        shown = ", ".join(self.lagging[:LAGGING_SHOWN])
+        more = len(self.lagging) - LAGGING_SHOWN
+        return f"{shown} и ещё {more}" if more > 0 else shown
 
     @property
     def dated(self) -> bool:

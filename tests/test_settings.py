@@ -32,3 +32,9 @@ def test_russian_language_time_zone_and_dates():
     assert rendered == "28.10.2020 · 28.10.2020 · октября 2020"
     moment = datetime.datetime(2020, 10, 28, 9, 0, tzinfo=datetime.UTC)
     assert timezone.localtime(moment).hour == 12
+
+
+def test_a_bad_host_is_a_400_page_not_a_crash(client):
+    response = client.get("/login/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "Неверный запрос" in response.content.decode()
