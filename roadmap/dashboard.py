@@ -165,20 +165,22 @@ def _measures_now(roadmap: Roadmap) -> list[MeasureState]:
             )
         )
     )
-    return [
-        MeasureState(
-            id=m.pk,
-            number=m.number,
-            title=m.title,
-            section_id=m.section_id,
-            deadline_text=m.deadline_text,
-            deadline_kind=m.deadline_kind,
-            due_on=m.due_on,
-            responsible_text=m.responsible_text,
-            party_ids={r.party_id for r in m.responsibilities.all()},
-        )
-        for m in queryset
-    ]
+    return [_state(m, {r.party_id for r in m.responsibilities.all()}) for m in queryset]
+
+
+def _state(measure, party_ids: set[int]) -> MeasureState:
+    """A measure or one of its history rows, as the dashboard sees it."""
+    return MeasureState(
+        id=measure.id,
+        number=measure.number,
+        title=measure.title,
+        section_id=measure.section_id,
+        deadline_text=measure.deadline_text,
+        deadline_kind=measure.deadline_kind,
+        due_on=measure.due_on,
+        responsible_text=measure.responsible_text,
+        party_ids=party_ids,
+    )
 
 
 def _measures_then(roadmap: Roadmap, moment: dt.datetime) -> list[MeasureState]:
@@ -198,17 +200,7 @@ def _measures_then(roadmap: Roadmap, moment: dt.datetime) -> list[MeasureState]:
     states = [
         (
             (positions.get(r.section_id, (0, [])), r.position, r.number_key, r.id),
-            MeasureState(
-                id=r.id,
-                number=r.number,
-                title=r.title,
-                section_id=r.section_id,
-                deadline_text=r.deadline_text,
-                deadline_kind=r.deadline_kind,
-                due_on=r.due_on,
-                responsible_text=r.responsible_text,
-                party_ids=parties.get(r.id, set()),
-            ),
+            _state(r, parties.get(r.id, set())),
         )
         for r in rows
         if r.history_type != "-"

@@ -304,59 +304,58 @@ class HistoryEntry:
     reason: str
 
 
-def measure_history(measure: Measure) -> list[HistoryEntry]:
-    """Who changed what and when, newest first, from the measure's history rows."""
-    records = list(measure.history.select_related("history_user").order_by("history_date", "pk"))
+HISTORY_ACTIONS = {"+": "создано", "~": "изменено", "-": "удалено"}
+
+
+def _history(records, changes_between) -> list[HistoryEntry]:
+    """History rows as entries, newest first; ``changes_between(previous, record)`` says what
+    changed (previous is None for the first row)."""
     entries = []
     previous = None
     for record in records:
-        changes = []
-        if previous is not None:
-            for field_name, label in MEASURE_TRACKED.items():
-                before, after = getattr(previous, field_name), getattr(record, field_name)
-                if before != after:
-                    changes.append((label, str(before or ""), str(after or "")))
-        what = {"+": "создано", "~": "изменено", "-": "удалено"}[record.history_type]
         user = record.history_user
         entries.append(
             HistoryEntry(
                 when=record.history_date,
                 who=(user.get_full_name() or user.username) if user else "система",
-                what=what,
-                changes=changes,
+                what=HISTORY_ACTIONS[record.history_type],
+                changes=changes_between(previous, record),
                 reason=record.history_change_reason or "",
             )
         )
         previous = record
     return list(reversed(entries))
+
+
+def measure_history(measure: Measure) -> list[HistoryEntry]:
+    """Who changed what and when in the measure's wording, newest first."""
+
+    def changes(previous, record):
+        if previous is None:
+            return []
+        return [
+            (label, str(getattr(previous, name) or ""), str(getattr(record, name) or ""))
+            for name, label in MEASURE_TRACKED.items()
+            if getattr(previous, name) != getattr(record, name)
+        ]
+
+    return _history(
+        measure.history.select_related("history_user").order_by("history_date", "pk"), changes
+    )
 
 
 def execution_history(execution: Execution) -> list[HistoryEntry]:
-    records = list(execution.history.select_related("history_user").order_by("history_date", "pk"))
-    entries = []
-    previous = None
-    for record in records:
-        changes = []
-        if previous is None or previous.status != record.status:
-            changes.append(
-                (
-                    "Статус",
-                    Execution.Status(previous.status).label if previous else "",
-                    Execution.Status(record.status).label,
-                )
-            )
-        user = record.history_user
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=(user.get_full_name() or user.username) if user else "система",
-                what={"+": "создано", "~": "изменено", "-": "удалено"}[record.history_type],
-                changes=changes,
-                reason=record.history_change_reason or "",
-            )
-        )
-        previous = record
-    return list(reversed(entries))
+    """The execution's status steps, newest first."""
+
+    def changes(previous, record):
+        if previous is not None and previous.status == record.status:
+            return []
+        before = Execution.Status(previous.status).label if previous else ""
+        return [("Статус", before, Execution.Status(record.status).label)]
+
+    return _history(
+        execution.history.select_related("history_user").order_by("history_date", "pk"), changes
+    )
 
 
 # --- the editor ------------------------------------------------------------------------------

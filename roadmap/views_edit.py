@@ -15,7 +15,7 @@ from roadmap import selectors, services
 from roadmap.deadlines import format_deadline, parse_deadline
 from roadmap.forms import AddSchoolForm, AmendmentForm, MeasureForm, RoadmapForm, SectionForm
 from roadmap.models import Measure
-from roadmap.web import errors_to_form, is_htmx
+from roadmap.web import errors_to_form, is_htmx, perform
 
 
 def _editor_url(roadmap_id: int, anchor: str = "") -> str:
@@ -130,13 +130,13 @@ def section_edit(request, pk: int):
 def section_delete(request, pk: int):
     section = selectors.section_for(request.user, pk)
     if request.method == "POST":
-        try:
-            services.delete_section(user=request.user, section=section)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(_editor_url(section.roadmap_id, f"section-{section.pk}"))
-        messages.success(request, f"Раздел {section.number} удалён.")
-        return redirect("roadmap:editor", pk=section.roadmap_id)
+        return perform(
+            request,
+            lambda: services.delete_section(user=request.user, section=section),
+            success=f"Раздел {section.number} удалён.",
+            back=_editor_url(section.roadmap_id, f"section-{section.pk}"),
+            then=_editor_url(section.roadmap_id),
+        )
     return render(
         request,
         "roadmap/confirm_delete.html",
@@ -154,24 +154,24 @@ def section_delete(request, pk: int):
 @editor_required
 def section_move(request, pk: int, direction: str):
     section = selectors.section_for(request.user, pk)
-    try:
-        services.move_section(user=request.user, section=section, direction=direction)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(_editor_url(section.roadmap_id, f"section-{section.pk}"))
+    return perform(
+        request,
+        lambda: services.move_section(user=request.user, section=section, direction=direction),
+        success="Порядок разделов изменён.",
+        back=_editor_url(section.roadmap_id, f"section-{section.pk}"),
+    )
 
 
 @require_POST
 @editor_required
 def renumber(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
-    try:
-        changed = services.renumber(user=request.user, roadmap=roadmap)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Нумерация обновлена (изменено номеров: {changed}).")
-    return redirect("roadmap:editor", pk=roadmap.pk)
+    return perform(
+        request,
+        lambda: services.renumber(user=request.user, roadmap=roadmap),
+        success=lambda changed: f"Нумерация обновлена (изменено номеров: {changed}).",
+        back=_editor_url(roadmap.pk),
+    )
 
 
 # --- measures ---------------------------------------------------------------------------------
@@ -291,13 +291,13 @@ def measure_delete(request, pk: int):
     measure = selectors.measure_for(request.user, pk)
     roadmap_id = measure.section.roadmap_id
     if request.method == "POST":
-        try:
-            services.delete_measure(user=request.user, measure=measure)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(_editor_url(roadmap_id, f"measure-{measure.pk}"))
-        messages.success(request, f"Мероприятие {measure.number} удалено.")
-        return redirect("roadmap:editor", pk=roadmap_id)
+        return perform(
+            request,
+            lambda: services.delete_measure(user=request.user, measure=measure),
+            success=f"Мероприятие {measure.number} удалено.",
+            back=_editor_url(roadmap_id, f"measure-{measure.pk}"),
+            then=_editor_url(roadmap_id),
+        )
     return render(
         request,
         "roadmap/confirm_delete.html",
@@ -313,11 +313,12 @@ def measure_delete(request, pk: int):
 @editor_required
 def measure_move(request, pk: int, direction: str):
     measure = selectors.measure_for(request.user, pk)
-    try:
-        services.move_measure(user=request.user, measure=measure, direction=direction)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(_editor_url(measure.section.roadmap_id, f"measure-{measure.pk}"))
+    return perform(
+        request,
+        lambda: services.move_measure(user=request.user, measure=measure, direction=direction),
+        success="Порядок мероприятий изменён.",
+        back=_editor_url(measure.section.roadmap_id, f"measure-{measure.pk}"),
+    )
 
 
 # --- schools, approval, amendments, copy ------------------------------------------------------
@@ -352,29 +353,30 @@ def roadmap_school_remove(request, pk: int, school_id: int):
     participation = get_object_or_404(
         roadmap.participations.select_related("school"), school_id=school_id
     )
-    try:
-        kept = services.remove_school(
-            roadmap=roadmap, school=participation.school, user=request.user
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    school = participation.school
+
+    def said(kept: int) -> str:
         note = f" Сохранены исполнения с отчётами: {kept}." if kept else ""
-        messages.success(request, f"{participation.school} исключена из дорожной карты.{note}")
-    return redirect("roadmap:schools", pk=roadmap.pk)
+        return f"{school} исключена из дорожной карты.{note}"
+
+    return perform(
+        request,
+        lambda: services.remove_school(roadmap=roadmap, school=school, user=request.user),
+        success=said,
+        back=reverse("roadmap:schools", args=[roadmap.pk]),
+    )
 
 
 @require_POST
 @head_required
 def roadmap_approve(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
-    try:
-        services.approve_roadmap(user=request.user, roadmap=roadmap)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Дорожная карта утверждена; её текст закреплён.")
-    return redirect("roadmap:detail", pk=roadmap.pk)
+    return perform(
+        request,
+        lambda: services.approve_roadmap(user=request.user, roadmap=roadmap),
+        success="Дорожная карта утверждена; её текст закреплён.",
+        back=reverse("roadmap:detail", args=[roadmap.pk]),
+    )
 
 
 @require_POST
@@ -412,13 +414,12 @@ def amendment_close(request, pk: int):
 @editor_required
 def roadmap_copy(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
-    try:
-        copy = services.copy_roadmap(user=request.user, roadmap=roadmap)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("roadmap:detail", pk=roadmap.pk)
-    messages.success(
+    return perform(
         request,
-        f"Создана дорожная карта на {copy.school_year} учебный год; прежняя перенесена в архив.",
+        lambda: services.copy_roadmap(user=request.user, roadmap=roadmap),
+        success=lambda copy: (
+            f"Создана дорожная карта на {copy.school_year} учебный год; прежняя перенесена в архив."
+        ),
+        back=reverse("roadmap:detail", args=[roadmap.pk]),
+        then=lambda copy: reverse("roadmap:editor", args=[copy.pk]),
     )
-    return redirect("roadmap:editor", pk=copy.pk)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,7 +16,7 @@ from registry.decorators import department_required
 from roadmap import reminders, selectors, services
 from roadmap.forms import ReportForm, ReviewForm
 from roadmap.models import Execution, Report
-from roadmap.web import errors_to_form
+from roadmap.web import errors_to_form, perform
 
 
 @login_required
@@ -76,13 +77,12 @@ def execution_detail(request, pk: int):
 @login_required
 def execution_start(request, pk: int):
     execution = selectors.execution_for(request.user, pk)
-    try:
-        services.start_execution(user=request.user, execution=execution)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Мероприятие взято в работу.")
-    return redirect("roadmap:execution", pk=execution.pk)
+    return perform(
+        request,
+        lambda: services.start_execution(user=request.user, execution=execution),
+        success="Мероприятие взято в работу.",
+        back=reverse("roadmap:execution", args=[execution.pk]),
+    )
 
 
 @require_POST

@@ -1,7 +1,9 @@
 """Small helpers shared by the roadmap's views."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.shortcuts import redirect, render
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -15,3 +17,19 @@ def errors_to_form(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def perform(request, action, *, success, back: str, then=None):
+    """Run a service; a refusal is a 409 page with its reason, success a message and redirect.
+
+    ``success`` and ``then`` may be callables of the action's result.
+    """
+    try:
+        result = action()
+    except ValidationError as error:
+        return render(
+            request, "roadmap/refused.html", {"reasons": error.messages, "back": back}, status=409
+        )
+    messages.success(request, success(result) if callable(success) else success)
+    target = then(result) if callable(then) else then
+    return redirect(target or back)

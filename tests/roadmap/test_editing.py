@@ -252,6 +252,9 @@ def test_only_the_head_approves(client, cast, draft):
     draft.refresh_from_db()
     assert draft.status == Roadmap.Status.APPROVED
     assert draft.approved_by == cast["head"]
+    again = client.post(reverse("roadmap:approve", args=[draft.pk]))
+    assert again.status_code == 409
+    assert "Утвердить можно только проект" in again.content.decode()
 
 
 def test_approved_wording_is_frozen(client, staff, roadmap):
@@ -359,7 +362,8 @@ def test_delete_needs_confirmation_and_keeps_reports(client, staff, curator_a, s
         text="Рубрика создана",
         completed_on=datetime.date(2020, 12, 1),
     )
-    response = client.post(reverse("roadmap:measure_delete", args=[reported.pk]), follow=True)
+    response = client.post(reverse("roadmap:measure_delete", args=[reported.pk]))
+    assert response.status_code == 409
     assert "удалить его нельзя" in response.content.decode()
     assert Measure.objects.filter(pk=reported.pk).exists()
 
