@@ -119,11 +119,13 @@ def section_edit(request, pk: int):
             errors_to_form(form, error)
         else:
             messages.success(request, "Раздел сохранён.")
-            return redirect(_editor_url(section.roadmap_id, f"section-{section.pk}"))
+            url = _editor_url(section.roadmap_id, f"section-{section.pk}")
+            if is_htmx(request):
+                return HttpResponse(status=204, headers={"HX-Redirect": url})
+            return redirect(url)
     status = 422 if form.errors else 200
-    return render(
-        request, "roadmap/section_form.html", {"form": form, "section": section}, status=status
-    )
+    template = "roadmap/_section_form_row.html" if is_htmx(request) else "roadmap/section_form.html"
+    return render(request, template, {"form": form, "section": section}, status=status)
 
 
 @editor_required

@@ -467,3 +467,34 @@ def test_copy_to_next_school_year(client, staff, school_a, roadmap):
     assert (
         client.post(reverse("roadmap:measure_edit", args=[m.pk]), edit_data(m)).status_code == 422
     )
+
+
+def test_section_edited_inline(client, staff, draft):
+    client.force_login(staff)
+    section = Section.objects.get(roadmap=draft, number="3")
+    form = client.get(reverse("roadmap:section_edit", args=[section.pk]), **HTMX)
+    assert form.content.decode().startswith("<tr")
+    bad = client.post(
+        reverse("roadmap:section_edit", args=[section.pk]), {"number": "3", "title": ""}, **HTMX
+    )
+    assert bad.status_code == 422 and "Обязательное поле" in bad.content.decode()
+    ok = client.post(
+        reverse("roadmap:section_edit", args=[section.pk]),
+        {"number": "3", "title": "Внедрение ЦМН в ОО"},
+        **HTMX,
+    )
+    assert ok.status_code == 204
+    assert ok["HX-Redirect"].endswith(f"#section-{section.pk}")
+    section.refresh_from_db()
+    assert section.title == "Внедрение ЦМН в ОО"
+    assert section.history.count() == 2
+
+
+def test_duplicate_section_number_is_a_message(client, staff, draft):
+    client.force_login(staff)
+    response = client.post(
+        reverse("roadmap:section_create", args=[draft.pk]), {"number": "2", "title": "Ещё один"}
+    )
+    assert response.status_code == 422
+    assert "уже существует" in response.content.decode()
+    assert Section.objects.filter(roadmap=draft).count() == 4
