@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
-from registry.models import Municipality, Profile, School
+from registry.models import (
+    Agreement,
+    Consent,
+    Mentee,
+    Mentor,
+    Municipality,
+    Pair,
+    PairMentee,
+    PartnerOrganization,
+    Profile,
+    Programme,
+    School,
+)
 from registry.roles import ROLE_ADMIN, ROLE_CURATOR, role_of
 
 
@@ -40,3 +53,103 @@ def schools_for(user) -> QuerySet[School]:
         school = school_of(user)
         return School.objects.filter(pk=school.pk) if school else School.objects.none()
     return School.objects.filter(municipality__in=municipalities_for(user))
+
+
+# --- registry objects, each through what the user may see -------------------------------------
+
+
+def _by_school(queryset, user, school_field: str = "school"):
+    """Department roles: their municipality's schools; a curator: their own school only."""
+    if role_of(user) == ROLE_CURATOR:
+        school = school_of(user)
+        if school is None:
+            return queryset.none()
+        return queryset.filter(**{school_field: school})
+    return queryset.filter(**{f"{school_field}__municipality__in": municipalities_for(user)})
+
+
+def mentees_for(user) -> QuerySet[Mentee]:
+    queryset = Mentee.objects.select_related("school")
+    if role_of(user) == ROLE_CURATOR:
+        return _by_school(queryset, user)
+    # The municipality is on the row itself: the list's index starts with it.
+    return queryset.filter(municipality__in=municipalities_for(user))
+
+
+def mentee_for(user, pk: int) -> Mentee:
+    return get_object_or_404(mentees_for(user), pk=pk)
+
+
+def mentors_for(user) -> QuerySet[Mentor]:
+    if role_of(user) == ROLE_CURATOR:
+        school = school_of(user)
+        if school is None:
+            return Mentor.objects.none()
+        return Mentor.objects.filter(schools=school).select_related("partner")
+    return Mentor.objects.filter(municipality__in=municipalities_for(user)).select_related(
+        "partner"
+    )
+
+
+def mentor_for(user, pk: int) -> Mentor:
+    return get_object_or_404(mentors_for(user), pk=pk)
+
+
+def programmes_for(user) -> QuerySet[Programme]:
+    return _by_school(Programme.objects.select_related("school", "form"), user)
+
+
+def programme_for(user, pk: int) -> Programme:
+    return get_object_or_404(programmes_for(user), pk=pk)
+
+
+def pairs_for(user) -> QuerySet[Pair]:
+    return _by_school(
+        Pair.objects.select_related("programme__school", "programme__form", "mentor"),
+        user,
+        "programme__school",
+    )
+
+
+def pair_for(user, pk: int) -> Pair:
+    return get_object_or_404(pairs_for(user), pk=pk)
+
+
+def consents_for(user) -> QuerySet[Consent]:
+    return _by_school(Consent.objects.select_related("mentee__school"), user, "mentee__school")
+
+
+def consent_for(user, pk: int) -> Consent:
+    return get_object_or_404(consents_for(user), pk=pk)
+
+
+def partners_for(user) -> QuerySet[PartnerOrganization]:
+    return PartnerOrganization.objects.filter(municipality__in=municipalities_for(user))
+
+
+def partner_for(user, pk: int) -> PartnerOrganization:
+    return get_object_or_404(partners_for(user), pk=pk)
+
+
+def agreements_for(user) -> QuerySet[Agreement]:
+    """A curator sees the department's agreements and their own school's."""
+    queryset = Agreement.objects.filter(
+        partner__municipality__in=municipalities_for(user)
+    ).select_related("partner", "school")
+    if role_of(user) == ROLE_CURATOR:
+        return queryset.filter(Q(school__isnull=True) | Q(school=school_of(user)))
+    return queryset
+
+
+def school_for(user, pk: int) -> School:
+    return get_object_or_404(schools_for(user), pk=pk)
+
+
+def mentor_load(mentor_ids) -> dict[int, int]:
+    """How many mentees each mentor has in active pairs (one query)."""
+    rows = (
+        PairMentee.objects.filter(pair__mentor_id__in=list(mentor_ids), is_active=True)
+        .values("pair__mentor_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["pair__mentor_id"]: row["n"] for row in rows}

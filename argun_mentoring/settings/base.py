@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "django_filters",
     "registry",
     "roadmap",
     "monitoring",
@@ -128,6 +129,7 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 10
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # The dashboard's "due soon" window and the reminders' look-ahead, in days.
+MENTOR_MAX_MENTEES = int(os.environ.get("MENTOR_MAX_MENTEES", "5"))
 DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "14"))
 REMINDER_DAYS = int(os.environ.get("REMINDER_DAYS", "7"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,0 +1,198 @@
+"""Registry forms: fields listed explicitly; the school comes from the user, never the post."""
+
+from __future__ import annotations
+
+from django import forms
+
+from registry.models import (
+    Agreement,
+    Consent,
+    Mentee,
+    Mentor,
+    MentoringForm,
+    PartnerOrganization,
+    Programme,
+    School,
+    SchoolYearStats,
+)
+from roadmap.forms import DATE_WIDGET
+
+PERSON_FIELDS = ["last_name", "first_name", "patronymic", "birth_date", "phone", "email"]
+
+
+class MenteeForm(forms.ModelForm):
+    class Meta:
+        model = Mentee
+        fields = [*PERSON_FIELDS, "kind", "class_name", "position", "experience_years"]
+        widgets = {"birth_date": DATE_WIDGET}
+
+
+class MentorForm(forms.ModelForm):
+    class Meta:
+        model = Mentor
+        fields = [*PERSON_FIELDS, "kind", "position", "partner"]
+        widgets = {"birth_date": DATE_WIDGET}
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners
+
+
+class ConsentForm(forms.ModelForm):
+    scan = forms.FileField(
+        label="Скан согласия (PDF, JPG, PNG)", required=False, widget=forms.ClearableFileInput
+    )
+
+    class Meta:
+        model = Consent
+        fields = [
+            "representative_name",
+            "relation",
+            "document",
+            "given_on",
+            "valid_until",
+            "purposes",
+            "data_scope",
+        ]
+        widgets = {
+            "given_on": DATE_WIDGET,
+            "valid_until": DATE_WIDGET,
+            "purposes": forms.Textarea(attrs={"rows": 2}),
+            "data_scope": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class WithdrawConsentForm(forms.Form):
+    withdrawn_on = forms.DateField(label="Дата отзыва", widget=DATE_WIDGET)
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["title", "form", "starts_on", "ends_on"]
+        widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["form"].queryset = MentoringForm.objects.filter(is_active=True)
+
+
+class ProgrammeReviewForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["review_status", "reviewer", "review_conclusion", "reviewed_on"]
+        widgets = {
+            "reviewed_on": DATE_WIDGET,
+            "review_conclusion": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class PairForm(forms.Form):
+    programme = forms.ModelChoiceField(label="Программа", queryset=Programme.objects.none())
+    mentor = forms.ModelChoiceField(label="Наставник", queryset=Mentor.objects.none())
+    mentees = forms.ModelMultipleChoiceField(
+        label="Наставляемые",
+        queryset=Mentee.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    starts_on = forms.DateField(label="Начало", widget=DATE_WIDGET)
+    ends_on = forms.DateField(label="Окончание", widget=DATE_WIDGET, required=False)
+    goals = forms.CharField(label="Цели", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    activate = forms.BooleanField(label="Сразу сделать действующей", required=False)
+
+    def __init__(self, *args, programmes, mentors, mentees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["mentor"].queryset = mentors
+        self.fields["mentees"].queryset = mentees
+        self.fields["programme"].label_from_instance = lambda p: f"{p.title} ({p.form})"
+        self.fields["mentor"].label_from_instance = lambda m: (
+            f"{m.full_name}, {m.birth_date:%d.%m.%Y} ({m.get_kind_display()})"
+        )
+        self.fields["mentees"].label_from_instance = lambda m: (
+            f"{m.full_name}, {m.class_name or m.get_kind_display()}"
+        )
+
+
+class PairStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Новый статус",
+        choices=[
+            ("active", "действует"),
+            ("completed", "завершена"),
+            ("terminated", "прекращена досрочно"),
+        ],
+    )
+    reason = forms.CharField(label="Причина (для досрочного прекращения)", required=False)
+    result = forms.CharField(
+        label="Результат", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = PartnerOrganization
+        fields = ["name", "inn", "address", "contact_person", "phone", "email"]
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["number", "date", "subject", "valid_from", "valid_to"]
+        widgets = {
+            "date": DATE_WIDGET,
+            "valid_from": DATE_WIDGET,
+            "valid_to": DATE_WIDGET,
+            "subject": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class SchoolForm(forms.ModelForm):
+    class Meta:
+        model = School
+        fields = [
+            "full_name",
+            "short_name",
+            "kind",
+            "address",
+            "director_name",
+            "phone",
+            "email",
+            "website",
+            "is_active",
+        ]
+
+
+class SchoolYearStatsForm(forms.ModelForm):
+    class Meta:
+        model = SchoolYearStats
+        fields = [
+            "school_year_start",
+            "pupils_total",
+            "pupils_10_plus",
+            "teachers_total",
+            "young_teachers",
+        ]
+
+
+class CuratorForm(forms.Form):
+    school = forms.ModelChoiceField(label="ОО", queryset=School.objects.none())
+    last_name = forms.CharField(label="Фамилия", max_length=150)
+    first_name = forms.CharField(label="Имя и отчество", max_length=150)
+    position = forms.CharField(label="Должность", max_length=255, required=False)
+    phone = forms.CharField(label="Телефон", max_length=50, required=False)
+    email = forms.EmailField(label="E-mail")
+    username = forms.SlugField(label="Имя для входа", max_length=150)
+    password = forms.CharField(
+        label="Начальный пароль",
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Не короче 12 символов; куратор сменит его после входа.",
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Файл Excel (.xlsx)")
