@@ -13,5 +13,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("roadmaps/", include("roadmap.urls")),
+    path("registry/", include("registry.urls")),
     path("admin/", admin.site.urls),
 ]

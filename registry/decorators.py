@@ -35,3 +35,19 @@ curator_required = role_required(roles.ROLE_CURATOR, message="Страница �
 head_required = role_required(
     roles.ROLE_HEAD, roles.ROLE_ADMIN, message="Это действие доступно начальнику департамента."
 )
+
+
+def registry_user(view):
+    """Curators, staff, the head and administrators use the registry; the head only reads."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        role = roles.role_of(request.user)
+        if role == roles.ROLE_NONE:
+            raise PermissionDenied("Нет доступа к реестру.")
+        if request.method == "POST" and role == roles.ROLE_HEAD:
+            raise PermissionDenied("Начальник департамента просматривает реестр, но не меняет его.")
+        return view(request, *args, **kwargs)
+
+    return wrapped

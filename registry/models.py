@@ -170,10 +170,14 @@ class SchoolYearStats(models.Model):
             models.CheckConstraint(
                 condition=Q(pupils_10_plus__lte=models.F("pupils_total")),
                 name="stats_pupils_10_plus_within_total",
+                violation_error_message=_(
+                    "Обучающихся 10 лет и старше больше, чем обучающихся всего."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(young_teachers__lte=models.F("teachers_total")),
                 name="stats_young_teachers_within_total",
+                violation_error_message=_("Молодых педагогов больше, чем педагогов всего."),
             ),
         ]
 
@@ -638,3 +642,33 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.get_action_display()} {self.object_type}"
+
+
+def import_path(instance, filename: str) -> str:
+    return f"imports/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportBatch(models.Model):
+    """An uploaded file waiting between its preview and the user's confirmation."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("предпросмотр")
+        DONE = "done", _("загружено")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    entity = models.CharField(_("что загружается"), max_length=20)
+    file = models.FileField(upload_to=import_path, max_length=255)
+    original_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEW)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("загрузка из Excel")
+        verbose_name_plural = _("загрузки из Excel")
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"

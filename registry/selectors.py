@@ -153,3 +153,10 @@ def mentor_load(mentor_ids) -> dict[int, int]:
         .annotate(n=Count("id"))
     )
     return {row["pair__mentor_id"]: row["n"] for row in rows}
+
+
+def mentor_in_municipality(user, pk: int) -> Mentor:
+    """Any mentor of the user's municipality: a curator may link one to their school."""
+    return get_object_or_404(
+        Mentor.objects.filter(municipality__in=municipalities_for(user)), pk=pk
+    )

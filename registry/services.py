@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
@@ -24,6 +25,7 @@ from registry.models import (
     Profile,
     Programme,
     School,
+    SchoolYearStats,
 )
 from roadmap.files import JPEG, PDF, PNG, safe_filename, validate_upload
 
@@ -323,7 +325,7 @@ def _activation_errors(pair: Pair, mentees: Sequence[Mentee], day: dt.date) -> d
             )
         busy = (
             PairMentee.objects.filter(mentee=mentee, form=pair.programme.form, is_active=True)
-            .exclude(pair=pair)
+            .exclude(pair_id=pair.pk)
             .select_related("pair__mentor")
             .first()
         )
@@ -335,7 +337,7 @@ def _activation_errors(pair: Pair, mentees: Sequence[Mentee], day: dt.date) -> d
     limit = settings.MENTOR_MAX_MENTEES
     load = (
         PairMentee.objects.filter(pair__mentor=pair.mentor, is_active=True)
-        .exclude(pair=pair)
+        .exclude(pair_id=pair.pk)
         .count()
     )
     if load + len(mentees) > limit:
@@ -414,7 +416,7 @@ def save_pair(
 
 @transaction.atomic
 def change_pair_status(
-    *, user, pair: Pair, status: str, reason: str = "", on: dt.date | None = None
+    *, user, pair: Pair, status: str, reason: str = "", result: str = "", on=None
 ) -> Pair:
     pair = (
         Pair.objects.select_for_update().select_related("programme__form", "mentor").get(pk=pair.pk)
@@ -437,6 +439,8 @@ def change_pair_status(
         errors = _activation_errors(pair, mentees, max(pair.starts_on, day))
         if errors:
             raise ValidationError(errors)
+    if result.strip():
+        pair.result = result.strip()
     try:
         with transaction.atomic():
             _set_status(pair, status, reason=reason.strip(), ends_on=day)
@@ -469,8 +473,6 @@ def appoint_curator(
     User = get_user_model()
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": "Такое имя пользователя уже занято."})
-    from django.contrib.auth.password_validation import validate_password
-
     curator = User(username=username, last_name=last_name, first_name=first_name, email=email)
     try:
         validate_password(password, curator)
@@ -487,3 +489,19 @@ def appoint_curator(
         phone=phone,
     )
     return curator
+
+
+@transaction.atomic
+def save_year_stats(*, school: School, school_year_start: int, **counts) -> SchoolYearStats:
+    """The school's pupil and teacher counts for a year: one row per year, updated in place."""
+    errors = {}
+    if counts["pupils_10_plus"] > counts["pupils_total"]:
+        errors["pupils_10_plus"] = "Обучающихся 10 лет и старше больше, чем обучающихся всего."
+    if counts["young_teachers"] > counts["teachers_total"]:
+        errors["young_teachers"] = "Молодых педагогов больше, чем педагогов всего."
+    if errors:
+        raise ValidationError(errors)
+    stats, _ = SchoolYearStats.objects.update_or_create(
+        school=school, school_year_start=school_year_start, defaults=counts
+    )
+    return stats

@@ -77,3 +77,74 @@ def cast(staff, head, curator_a, curator_b, admin_user):
         "curator_b": curator_b,
         "admin": admin_user,
     }
+
+
+# --- the registry ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def forms(db):
+    from registry.reference import ensure_mentoring_forms
+
+    return {form.name: form for form in ensure_mentoring_forms()}
+
+
+@pytest.fixture
+def registry_data(forms, school_a, school_b, staff):
+    """Each school with a teacher mentor, two pupils (one a minor with consent) and a programme."""
+    import datetime
+
+    from registry import services
+    from registry.models import Mentee, Mentor, Programme
+
+    data = {}
+    for key, school in (("a", school_a), ("b", school_b)):
+        mentor = Mentor.objects.create(
+            municipality=school.municipality,
+            last_name=f"Наставник{key.upper()}",
+            first_name="Иван",
+            birth_date=datetime.date(1985, 1, 1),
+            kind="teacher",
+        )
+        mentor.schools.add(school)
+        minor = Mentee.objects.create(
+            municipality=school.municipality,
+            school=school,
+            last_name=f"Ученик{key.upper()}",
+            first_name="Али",
+            birth_date=datetime.date(2012, 5, 5),
+            class_name="7А",
+        )
+        services.record_consent(
+            user=staff,
+            mentee=minor,
+            representative_name="Родитель Р. Р.",
+            relation="mother",
+            document="паспорт 96 00 000000",
+            given_on=datetime.date(2020, 9, 1),
+        )
+        adult = Mentee.objects.create(
+            municipality=school.municipality,
+            school=school,
+            last_name=f"Педагог{key.upper()}",
+            first_name="Зарема",
+            birth_date=datetime.date(1998, 2, 2),
+            kind="teacher",
+            position="учитель",
+            experience_years=1,
+        )
+        programme = Programme.objects.create(
+            school=school,
+            form=forms["учитель – ученик"],
+            title=f"Программа {key.upper()}",
+            starts_on=datetime.date(2020, 11, 1),
+            ends_on=datetime.date(2021, 5, 31),
+        )
+        data[key] = {
+            "mentor": mentor,
+            "minor": minor,
+            "adult": adult,
+            "programme": programme,
+            "school": school,
+        }
+    return data

@@ -1,0 +1,552 @@
+"""XLSX import and export of registry lists: one spec per entity, validated row by row.
+
+Every row is checked first; then all rows are written in one transaction, or none. A row
+that names a person already in the registry (same full name and date of birth) updates that
+record, so importing the same file twice creates nothing new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from registry import roles
+from registry.models import (
+    MENTEE_KINDS,
+    Mentee,
+    Mentor,
+    MentoringForm,
+    PartnerOrganization,
+    PersonKind,
+    Programme,
+    School,
+    search_key,
+)
+from registry.selectors import municipalities_for, school_of, schools_for
+from registry.xlsx_io import CellError, Column, ParseResult, SheetSpec, read_sheet
+
+MENTEE_KIND_LABELS = {str(k.label): k.value for k in MENTEE_KINDS}
+MENTOR_KIND_LABELS = {str(label): value for value, label in PersonKind.choices}
+
+
+def _person_columns() -> tuple[Column, ...]:
+    return (
+        Column("last_name", "Фамилия", required=True, example="Иванова", width=18, max_length=100),
+        Column("first_name", "Имя", required=True, example="Мария", width=16, max_length=100),
+        Column("patronymic", "Отчество", example="Ахмедовна", width=18, max_length=100),
+        Column(
+            "birth_date",
+            "Дата рождения",
+            kind="date",
+            required=True,
+            example=dt.date(2010, 3, 14),
+            width=14,
+        ),
+    )
+
+
+def _contact_columns() -> tuple[Column, ...]:
+    return (
+        Column("phone", "Телефон", example="+7 928 000-00-00", width=18, max_length=50),
+        Column("email", "E-mail", example="", width=22, max_length=254),
+    )
+
+
+def _school_column(user) -> Column:
+    names = tuple(schools_for(user).order_by("short_name").values_list("short_name", flat=True))
+    return Column(
+        "school",
+        "ОО",
+        kind="choice",
+        choices=names or ("—",),
+        required=True,
+        example=names[0] if names else "",
+        width=30,
+        help="Краткое наименование ОО, как в реестре",
+    )
+
+
+def mentee_spec(user) -> SheetSpec:
+    return SheetSpec(
+        "Наставляемые",
+        (
+            *_person_columns(),
+            _school_column(user),
+            Column(
+                "kind",
+                "Кто",
+                kind="choice",
+                choices=tuple(MENTEE_KIND_LABELS),
+                example="обучающийся",
+                width=16,
+            ),
+            Column("class_name", "Класс", example="7Б", width=8, max_length=20),
+            Column("position", "Должность (для педагога)", width=22),
+            Column(
+                "experience_years", "Стаж, лет", kind="int", min_value=0, max_value=60, width=10
+            ),
+            *_contact_columns(),
+        ),
+    )
+
+
+def mentor_spec(user) -> SheetSpec:
+    return SheetSpec(
+        "Наставники",
+        (
+            *_person_columns(),
+            Column(
+                "kind",
+                "Кто",
+                kind="choice",
+                choices=tuple(MENTOR_KIND_LABELS),
+                required=True,
+                example="педагог",
+                width=24,
+            ),
+            _school_column(user),
+            Column(
+                "partner",
+                "Организация-партнёр",
+                width=30,
+                help="Наименование, как в списке организаций-партнёров",
+            ),
+            Column("position", "Должность или класс", example="учитель математики", width=24),
+            *_contact_columns(),
+        ),
+    )
+
+
+def programme_spec(user) -> SheetSpec:
+    forms = tuple(MentoringForm.objects.filter(is_active=True).values_list("name", flat=True))
+    return SheetSpec(
+        "Программы",
+        (
+            Column(
+                "title",
+                "Наименование",
+                required=True,
+                width=40,
+                max_length=500,
+                example="Программа наставничества «Шаг вперёд»",
+            ),
+            _school_column(user),
+            Column(
+                "form",
+                "Форма наставничества",
+                kind="choice",
+                choices=forms or ("—",),
+                required=True,
+                example=forms[0] if forms else "",
+                width=24,
+            ),
+            Column(
+                "starts_on",
+                "Начало",
+                kind="date",
+                required=True,
+                example=dt.date(2020, 11, 1),
+                width=12,
+            ),
+            Column(
+                "ends_on",
+                "Окончание",
+                kind="date",
+                required=True,
+                example=dt.date(2021, 5, 31),
+                width=12,
+            ),
+        ),
+    )
+
+
+SPECS = {"mentees": mentee_spec, "mentors": mentor_spec, "programmes": programme_spec}
+ENTITY_TITLES = {"mentees": "наставляемых", "mentors": "наставников", "programmes": "программ"}
+
+
+@dataclass
+class Plan:
+    """What a file will do once confirmed: rows to create and to update, or the errors."""
+
+    entity: str
+    rows: int = 0
+    to_create: list = field(default_factory=list)
+    to_update: list = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+    preview: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _schools_by_name(user) -> dict[str, School]:
+    return {s.short_name.lower(): s for s in schools_for(user)}
+
+
+def _row_school(user, values, row, errors, schools) -> School | None:
+    """A curator's rows are their school's whatever the column says (it must not differ)."""
+    own = school_of(user)
+    named = schools.get((values.get("school") or "").lower())
+    if roles.role_of(user) == roles.ROLE_CURATOR:
+        if named is not None and named.pk != own.pk:
+            errors.append(CellError(row, "ОО", f"ОО: можно загружать только свою ОО ({own})."))
+            return None
+        return own
+    if named is None:
+        errors.append(CellError(row, "ОО", "ОО: нет такой ОО в муниципалитете."))
+    return named
+
+
+def _identity(values) -> tuple:
+    return (
+        values["last_name"].lower(),
+        values["first_name"].lower(),
+        (values.get("patronymic") or "").lower(),
+        values["birth_date"],
+    )
+
+
+def _existing_people(model, municipality_ids, parsed: ParseResult) -> dict[tuple, object]:
+    dates = {row.values["birth_date"] for row in parsed.rows}
+    found = model.objects.annotate(
+        ln=Lower("last_name"), fn=Lower("first_name"), pn=Lower("patronymic")
+    ).filter(municipality_id__in=municipality_ids, birth_date__in=dates)
+    return {(p.ln, p.fn, p.pn, p.birth_date): p for p in found}
+
+
+def _apply_person(person, values, fields) -> bool:
+    changed = False
+    for name in fields:
+        value = values.get(name)
+        value = "" if value is None and name not in {"experience_years"} else value
+        if getattr(person, name) != value:
+            setattr(person, name, value)
+            changed = True
+    person.search_name = search_key(person.full_name)
+    return changed
+
+
+PERSON_FIELDS = ("last_name", "first_name", "patronymic", "birth_date", "phone", "email")
+
+
+def plan_mentees(user, parsed: ParseResult) -> Plan:
+    plan = Plan("mentees", rows=len(parsed.rows) + len({e.row for e in parsed.errors}))
+    plan.errors.extend(parsed.errors)
+    municipality_ids = list(municipalities_for(user).values_list("id", flat=True))
+    existing = _existing_people(Mentee, municipality_ids, parsed)
+    schools = _schools_by_name(user)
+    seen: dict[tuple, int] = {}
+    fields = (*PERSON_FIELDS, "kind", "class_name", "position", "experience_years")
+    for row in parsed.rows:
+        values = dict(row.values)
+        school = _row_school(user, values, row.row, plan.errors, schools)
+        if school is None:
+            continue
+        key = _identity(values)
+        if key in seen:
+            plan.errors.append(
+                CellError(row.row, None, f"тот же человек, что в строке {seen[key]}.")
+            )
+            continue
+        seen[key] = row.row
+        values["kind"] = MENTEE_KIND_LABELS.get(values.get("kind") or "", PersonKind.PUPIL)
+        if values["birth_date"] > timezone.localdate():
+            plan.errors.append(
+                CellError(row.row, "Дата рождения", "Дата рождения: не может быть в будущем.")
+            )
+            continue
+        mentee = existing.get(key)
+        moving = mentee is not None and mentee.school_id != school.pk
+        if moving and roles.role_of(user) == roles.ROLE_CURATOR:
+            message = f"{mentee.full_name} уже числится в другой ОО; перевод оформляет департамент."
+            plan.errors.append(CellError(row.row, None, message))
+            continue
+        if mentee is None:
+            mentee = Mentee(municipality_id=school.municipality_id, school=school)
+            _apply_person(mentee, values, fields)
+            plan.to_create.append(mentee)
+        else:
+            mentee.school = school
+            if _apply_person(mentee, values, fields):
+                plan.to_update.append(mentee)
+        if len(plan.preview) < 20:
+            plan.preview.append(
+                {
+                    "row": row.row,
+                    "name": mentee.full_name,
+                    "school": school.short_name,
+                    "action": "новый" if mentee.pk is None else "обновление",
+                }
+            )
+    return plan
+
+
+def plan_mentors(user, parsed: ParseResult) -> Plan:
+    plan = Plan("mentors", rows=len(parsed.rows) + len({e.row for e in parsed.errors}))
+    plan.errors.extend(parsed.errors)
+    municipality_ids = list(municipalities_for(user).values_list("id", flat=True))
+    existing = _existing_people(Mentor, municipality_ids, parsed)
+    schools = _schools_by_name(user)
+    partners = {
+        p.name.lower(): p
+        for p in PartnerOrganization.objects.filter(municipality_id__in=municipality_ids)
+    }
+    seen: dict[tuple, int] = {}
+    for row in parsed.rows:
+        values = dict(row.values)
+        school = _row_school(user, values, row.row, plan.errors, schools)
+        if school is None:
+            continue
+        key = _identity(values)
+        if key in seen:
+            plan.errors.append(
+                CellError(row.row, None, f"тот же человек, что в строке {seen[key]}.")
+            )
+            continue
+        seen[key] = row.row
+        partner = None
+        if values.get("partner"):
+            partner = partners.get(values["partner"].lower())
+            if partner is None:
+                plan.errors.append(
+                    CellError(
+                        row.row, "Организация-партнёр", "Организация-партнёр: нет такой в списке."
+                    )
+                )
+                continue
+        values["kind"] = MENTOR_KIND_LABELS[values["kind"]]
+        mentor = existing.get(key)
+        if mentor is None:
+            mentor = Mentor(municipality_id=school.municipality_id)
+            _apply_person(mentor, values, (*PERSON_FIELDS, "kind", "position"))
+            plan.to_create.append(mentor)
+        elif _apply_person(mentor, values, (*PERSON_FIELDS, "kind", "position")):
+            plan.to_update.append(mentor)
+        mentor.partner = partner
+        mentor._import_school = school
+        if len(plan.preview) < 20:
+            plan.preview.append(
+                {
+                    "row": row.row,
+                    "name": mentor.full_name,
+                    "school": school.short_name,
+                    "action": "новый" if mentor.pk is None else "обновление",
+                }
+            )
+    return plan
+
+
+def plan_programmes(user, parsed: ParseResult) -> Plan:
+    plan = Plan("programmes", rows=len(parsed.rows) + len({e.row for e in parsed.errors}))
+    plan.errors.extend(parsed.errors)
+    schools = _schools_by_name(user)
+    forms = {f.name: f for f in MentoringForm.objects.all()}
+    existing = {
+        (p.school_id, p.title.lower()): p
+        for p in Programme.objects.filter(school__in=schools_for(user))
+    }
+    seen: dict[tuple, int] = {}
+    for row in parsed.rows:
+        values = row.values
+        school = _row_school(user, values, row.row, plan.errors, schools)
+        if school is None:
+            continue
+        if values["ends_on"] < values["starts_on"]:
+            plan.errors.append(CellError(row.row, "Окончание", "Окончание: раньше начала."))
+            continue
+        key = (school.pk, values["title"].lower())
+        if key in seen:
+            plan.errors.append(
+                CellError(row.row, None, f"та же программа, что в строке {seen[key]}.")
+            )
+            continue
+        seen[key] = row.row
+        programme = existing.get(key) or Programme(school=school)
+        is_new = programme.pk is None
+        wanted = {
+            "title": values["title"],
+            "form": forms[values["form"]],
+            "starts_on": values["starts_on"],
+            "ends_on": values["ends_on"],
+        }
+        changed = is_new or any(getattr(programme, k) != v for k, v in wanted.items())
+        for name, value in wanted.items():
+            setattr(programme, name, value)
+        if is_new:
+            plan.to_create.append(programme)
+        elif changed:
+            plan.to_update.append(programme)
+        if len(plan.preview) < 20:
+            plan.preview.append(
+                {
+                    "row": row.row,
+                    "name": programme.title,
+                    "school": school.short_name,
+                    "action": "новая" if is_new else "обновление",
+                }
+            )
+    return plan
+
+
+PLANNERS = {"mentees": plan_mentees, "mentors": plan_mentors, "programmes": plan_programmes}
+
+
+def plan_file(user, entity: str, upload) -> Plan:
+    """Read and check the whole file; raises ImportFileError for whole-file problems."""
+    parsed = read_sheet(upload, SPECS[entity](user))
+    return PLANNERS[entity](user, parsed)
+
+
+@transaction.atomic
+def apply(plan: Plan) -> tuple[int, int]:
+    """Write every row of a checked plan, or none; returns (created, updated)."""
+    if not plan.ok:
+        raise ValueError("a plan with errors is never applied")
+    model = {"mentees": Mentee, "mentors": Mentor, "programmes": Programme}[plan.entity]
+    fields = {
+        "mentees": [
+            *PERSON_FIELDS,
+            "school",
+            "kind",
+            "class_name",
+            "position",
+            "experience_years",
+            "search_name",
+        ],
+        "mentors": [*PERSON_FIELDS, "kind", "position", "partner", "search_name"],
+        "programmes": ["title", "form", "starts_on", "ends_on"],
+    }[plan.entity]
+    model.objects.bulk_create(plan.to_create, batch_size=1000)
+    if plan.to_update:
+        model.objects.bulk_update(plan.to_update, fields, batch_size=1000)
+    if plan.entity == "mentors":
+        links = Mentor.schools.through
+        links.objects.bulk_create(
+            (
+                links(mentor_id=m.pk, school_id=m._import_school.pk)
+                for m in [*plan.to_create, *plan.to_update]
+            ),
+            ignore_conflicts=True,
+        )
+    return len(plan.to_create), len(plan.to_update)
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def export_rows(entity: str, objects: Iterable, *, depersonalised: bool) -> tuple[SheetSpec, list]:
+    if entity == "mentees":
+        if depersonalised:
+            spec = SheetSpec(
+                "Наставляемые (обезличено)",
+                (
+                    Column("initials", "Инициалы", width=12),
+                    Column("birth_year", "Год рождения", kind="int", width=12),
+                    Column("school", "ОО", width=30),
+                    Column("class_name", "Класс", width=8),
+                    Column("kind", "Кто", width=16),
+                ),
+            )
+            rows = [
+                {
+                    "initials": m.initials,
+                    "birth_year": m.birth_date.year,
+                    "school": m.school.short_name,
+                    "class_name": m.class_name,
+                    "kind": m.get_kind_display(),
+                }
+                for m in objects
+            ]
+            return spec, rows
+        columns = (
+            Column("last_name", "Фамилия"),
+            Column("first_name", "Имя"),
+            Column("patronymic", "Отчество"),
+            Column("birth_date", "Дата рождения", kind="date"),
+            Column("school", "ОО", width=30),
+            Column("kind", "Кто"),
+            Column("class_name", "Класс", width=8),
+            Column("position", "Должность"),
+            Column("experience_years", "Стаж, лет", kind="int"),
+            Column("phone", "Телефон"),
+            Column("email", "E-mail"),
+        )
+        rows = [
+            {
+                **{c.key: getattr(m, c.key) for c in columns},
+                "school": m.school.short_name,
+                "kind": m.get_kind_display(),
+            }
+            for m in objects
+        ]
+        return SheetSpec("Наставляемые", columns), rows
+    if entity == "mentors":
+        columns = (
+            Column("name", "ФИО" if not depersonalised else "Инициалы", width=30),
+            Column("birth", "Дата рождения" if not depersonalised else "Год рождения", width=14),
+            Column("kind", "Кто", width=24),
+            Column("schools", "ОО", width=30),
+            Column("partner", "Организация-партнёр", width=30),
+            Column("position", "Должность"),
+        )
+        rows = [
+            {
+                "name": m.initials if depersonalised else m.full_name,
+                "birth": m.birth_date.year if depersonalised else m.birth_date,
+                "kind": m.get_kind_display(),
+                "schools": ", ".join(s.short_name for s in m.schools.all()),
+                "partner": m.partner.name if m.partner else "",
+                "position": m.position,
+            }
+            for m in objects
+        ]
+        return SheetSpec("Наставники", columns), rows
+    if entity == "programmes":
+        columns = (
+            Column("title", "Наименование", width=40),
+            Column("school", "ОО", width=30),
+            Column("form", "Форма", width=24),
+            Column("starts_on", "Начало", kind="date"),
+            Column("ends_on", "Окончание", kind="date"),
+            Column("review", "Экспертиза", width=24),
+        )
+        rows = [
+            {
+                "title": p.title,
+                "school": p.school.short_name,
+                "form": p.form.name,
+                "starts_on": p.starts_on,
+                "ends_on": p.ends_on,
+                "review": p.get_review_status_display(),
+            }
+            for p in objects
+        ]
+        return SheetSpec("Программы", columns), rows
+    columns = (
+        Column("mentor", "Наставник", width=30),
+        Column("mentees", "Наставляемые", width=40),
+        Column("programme", "Программа", width=40),
+        Column("form", "Форма", width=22),
+        Column("starts_on", "Начало", kind="date"),
+        Column("status", "Статус", width=16),
+    )
+    rows = [
+        {
+            "mentor": p.mentor.initials if depersonalised else p.mentor.full_name,
+            "mentees": ", ".join(
+                m.initials if depersonalised else m.full_name for m in p.mentees.all()
+            ),
+            "programme": p.programme.title,
+            "form": p.programme.form.name,
+            "starts_on": p.starts_on,
+            "status": p.get_status_display(),
+        }
+        for p in objects
+    ]
+    return SheetSpec("Пары и группы", columns), rows

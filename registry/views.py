@@ -1,0 +1,736 @@
+"""Registry pages: lists with filters, forms, details; curators act for their school only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms as djforms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from registry import roles, selectors, services
+from registry.decorators import editor_required, registry_user
+from registry.filters import MenteeFilter, MentorFilter, PairFilter, ProgrammeFilter
+from registry.forms import (
+    AgreementForm,
+    ConsentForm,
+    CuratorForm,
+    MenteeForm,
+    MentorForm,
+    PairForm,
+    PairStatusForm,
+    PartnerForm,
+    ProgrammeForm,
+    ProgrammeReviewForm,
+    SchoolForm,
+    SchoolYearStatsForm,
+    WithdrawConsentForm,
+)
+from registry.models import AuditEvent
+from roadmap.web import errors_to_form, perform
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class Cell:
+    text: object
+    url: str = ""
+
+
+def _is_curator(user) -> bool:
+    return roles.role_of(user) == roles.ROLE_CURATOR
+
+
+def _school_choices(user):
+    """The schools a form may offer: the curator's own, or the municipality's for staff."""
+    return selectors.schools_for(user).filter(is_active=True)
+
+
+def _with_school_field(form, user, initial=None):
+    """Staff choose the school; a curator's school is fixed and never read from the post."""
+    if not _is_curator(user):
+        form.fields["school"] = djforms.ModelChoiceField(
+            label="ОО", queryset=_school_choices(user), initial=initial
+        )
+        form.order_fields(["school"])
+    return form
+
+
+def _school_from(form, user):
+    return selectors.school_of(user) if _is_curator(user) else form.cleaned_data["school"]
+
+
+def _page(request, queryset):
+    paginator = Paginator(queryset, PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def _query_without(request, *names) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _list(request, *, title, filterset, headers, row, actions=(), entity=""):
+    page = _page(request, filterset.qs)
+    return render(
+        request,
+        "registry/list.html",
+        {
+            "title": title,
+            "filter": filterset,
+            "page": page,
+            "headers": headers,
+            "rows": [row(obj) for obj in page.object_list],
+            "actions": actions,
+            "entity": entity,
+            "query": _query_without(request, "page"),
+            "can_edit": roles.role_of(request.user) != roles.ROLE_HEAD,
+        },
+    )
+
+
+# --- mentees ---------------------------------------------------------------------------------
+
+
+@registry_user
+def mentee_list(request):
+    schools = None if _is_curator(request.user) else _school_choices(request.user)
+    filterset = MenteeFilter(
+        request.GET or None, queryset=selectors.mentees_for(request.user), schools=schools
+    )
+    return _list(
+        request,
+        title="Наставляемые",
+        filterset=filterset,
+        entity="mentees",
+        headers=["ФИО", "Дата рождения", "ОО", "Класс / должность", "Кто"],
+        row=lambda m: [
+            Cell(m.full_name, reverse("registry:mentee", args=[m.pk])),
+            Cell(m.birth_date.strftime("%d.%m.%Y")),
+            Cell(m.school.short_name),
+            Cell(m.class_name or m.position),
+            Cell(m.get_kind_display()),
+        ],
+        actions=[("Добавить наставляемого", reverse("registry:mentee_create"))],
+    )
+
+
+def _person_form_page(request, form, *, title, duplicate=None, cancel):
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": title, "duplicate": duplicate, "cancel": cancel},
+        status=422 if form.errors else 200,
+    )
+
+
+@registry_user
+def mentee_create(request):
+    form = _with_school_field(MenteeForm(request.POST or None), request.user)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "school"}
+        try:
+            mentee = services.save_mentee(
+                user=request.user, school=_school_from(form, request.user), **data
+            )
+        except services.DuplicatePerson as error:
+            duplicate = error.existing
+            form.add_error(None, error.messages)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, f"{mentee.full_name} внесён(а) в реестр.")
+            return redirect("registry:mentee", pk=mentee.pk)
+    return _person_form_page(
+        request,
+        form,
+        title="Новый наставляемый",
+        duplicate=duplicate,
+        cancel=reverse("registry:mentees"),
+    )
+
+
+@registry_user
+def mentee_edit(request, pk: int):
+    mentee = selectors.mentee_for(request.user, pk)
+    form = _with_school_field(
+        MenteeForm(
+            request.POST or None,
+            instance=mentee if request.method != "POST" else None,
+            initial=None,
+        ),
+        request.user,
+        initial=mentee.school,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "school"}
+        try:
+            services.save_mentee(
+                user=request.user, school=_school_from(form, request.user), mentee=mentee, **data
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, "Сведения сохранены.")
+            return redirect("registry:mentee", pk=mentee.pk)
+    return _person_form_page(
+        request, form, title=mentee.full_name, cancel=reverse("registry:mentee", args=[pk])
+    )
+
+
+@registry_user
+def mentee_detail(request, pk: int):
+    mentee = selectors.mentee_for(request.user, pk)
+    services.audit(request, AuditEvent.Action.VIEW, "mentee", mentee.pk, school=mentee.school)
+    today = timezone.localdate()
+    consents = list(mentee.consents.select_related("recorded_by", "withdrawal_recorded_by"))
+    return render(
+        request,
+        "registry/mentee_detail.html",
+        {
+            "mentee": mentee,
+            "age": mentee.age_on(today),
+            "minor": services.needs_consent(mentee, today),
+            "current_consent": next((c for c in consents if c.is_valid_on(today)), None),
+            "consents": consents,
+            "pairs": mentee.pairs.select_related("mentor", "programme__form"),
+            "consent_form": ConsentForm(),
+            "withdraw_form": WithdrawConsentForm(initial={"withdrawn_on": today}),
+        },
+    )
+
+
+@require_POST
+@registry_user
+def consent_create(request, pk: int):
+    mentee = selectors.mentee_for(request.user, pk)
+    form = ConsentForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "scan"}
+        try:
+            services.record_consent(
+                user=request.user, mentee=mentee, scan=form.cleaned_data.get("scan"), **data
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, "Согласие законного представителя внесено.")
+            return redirect("registry:mentee", pk=mentee.pk)
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "title": f"Согласие: {mentee.full_name}",
+            "cancel": reverse("registry:mentee", args=[pk]),
+            "multipart": True,
+        },
+        status=422,
+    )
+
+
+@require_POST
+@registry_user
+def consent_withdraw(request, pk: int):
+    consent = selectors.consent_for(request.user, pk)
+    form = WithdrawConsentForm(request.POST)
+    back = reverse("registry:mentee", args=[consent.mentee_id])
+    if not form.is_valid():
+        return render(
+            request,
+            "registry/form.html",
+            {"form": form, "title": "Отзыв согласия", "cancel": back},
+            status=422,
+        )
+    return perform(
+        request,
+        lambda: services.withdraw_consent(
+            user=request.user, consent=consent, withdrawn_on=form.cleaned_data["withdrawn_on"]
+        ),
+        success=lambda ended: (
+            "Отзыв согласия записан." + (f" Прекращено действующих пар: {ended}." if ended else "")
+        ),
+        back=back,
+    )
+
+
+@registry_user
+def consent_scan(request, pk: int):
+    consent = selectors.consent_for(request.user, pk)
+    if not consent.scan:
+        raise Http404("Скан не загружен.")
+    services.audit(
+        request, AuditEvent.Action.DOWNLOAD, "consent", consent.pk, school=consent.mentee.school
+    )
+    try:
+        handle = consent.scan.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("Файл не найден в хранилище.") from exc
+    return FileResponse(handle, as_attachment=True, filename=consent.scan_name or "согласие")
+
+
+# --- mentors ---------------------------------------------------------------------------------
+
+
+@registry_user
+def mentor_list(request):
+    schools = None if _is_curator(request.user) else _school_choices(request.user)
+    queryset = selectors.mentors_for(request.user).prefetch_related("schools")
+    filterset = MentorFilter(request.GET or None, queryset=queryset, schools=schools)
+    return _list(
+        request,
+        title="Наставники",
+        filterset=filterset,
+        entity="mentors",
+        headers=["ФИО", "Дата рождения", "Кто", "ОО / организация", "Должность или класс"],
+        row=lambda m: [
+            Cell(m.full_name, reverse("registry:mentor", args=[m.pk])),
+            Cell(m.birth_date.strftime("%d.%m.%Y")),
+            Cell(m.get_kind_display()),
+            Cell(
+                ", ".join(s.short_name for s in m.schools.all())
+                or (m.partner.name if m.partner else "")
+            ),
+            Cell(m.position),
+        ],
+        actions=[("Добавить наставника", reverse("registry:mentor_create"))],
+    )
+
+
+@registry_user
+def mentor_create(request):
+    partners = selectors.partners_for(request.user)
+    form = _with_school_field(MentorForm(request.POST or None, partners=partners), request.user)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in {"school", "partner"}}
+        try:
+            mentor = services.save_mentor(
+                user=request.user,
+                school=_school_from(form, request.user),
+                partner=form.cleaned_data.get("partner"),
+                **data,
+            )
+        except services.DuplicatePerson as error:
+            duplicate = error.existing
+            form.add_error(None, error.messages)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, f"{mentor.full_name} внесён(а) в реестр наставников.")
+            return redirect("registry:mentor", pk=mentor.pk)
+    return _person_form_page(
+        request,
+        form,
+        title="Новый наставник",
+        duplicate=duplicate,
+        cancel=reverse("registry:mentors"),
+    )
+
+
+@registry_user
+def mentor_edit(request, pk: int):
+    mentor = selectors.mentor_for(request.user, pk)
+    partners = selectors.partners_for(request.user)
+    form = MentorForm(
+        request.POST or None,
+        instance=mentor if request.method != "POST" else None,
+        partners=partners,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "partner"}
+        try:
+            services.save_mentor(
+                user=request.user,
+                school=None,
+                mentor=mentor,
+                partner=form.cleaned_data.get("partner"),
+                **data,
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, "Сведения сохранены.")
+            return redirect("registry:mentor", pk=mentor.pk)
+    return _person_form_page(
+        request, form, title=mentor.full_name, cancel=reverse("registry:mentor", args=[pk])
+    )
+
+
+@require_POST
+@registry_user
+def mentor_link(request, pk: int):
+    """Link a mentor already in the municipality's registry to the curator's school."""
+    mentor = selectors.mentor_in_municipality(request.user, pk)
+    school = selectors.school_of(request.user)
+    if school is None:
+        raise PermissionDenied("Связать наставника со своей ОО может куратор.")
+    return perform(
+        request,
+        lambda: services.link_mentor_to_school(user=request.user, mentor=mentor, school=school),
+        success=f"{mentor.full_name} связан(а) с вашей ОО.",
+        back=reverse("registry:mentor", args=[mentor.pk]),
+    )
+
+
+@registry_user
+def mentor_detail(request, pk: int):
+    mentor = selectors.mentor_for(request.user, pk)
+    services.audit(request, AuditEvent.Action.VIEW, "mentor", mentor.pk)
+    pairs = selectors.pairs_for(request.user).filter(mentor=mentor).prefetch_related("mentees")
+    return render(
+        request,
+        "registry/mentor_detail.html",
+        {
+            "mentor": mentor,
+            "schools": mentor.schools.all(),
+            "pairs": pairs,
+            "load": selectors.mentor_load([mentor.pk]).get(mentor.pk, 0),
+        },
+    )
+
+
+# --- programmes ------------------------------------------------------------------------------
+
+
+@registry_user
+def programme_list(request):
+    schools = None if _is_curator(request.user) else _school_choices(request.user)
+    filterset = ProgrammeFilter(
+        request.GET or None, queryset=selectors.programmes_for(request.user), schools=schools
+    )
+    return _list(
+        request,
+        title="Программы наставничества",
+        filterset=filterset,
+        entity="programmes",
+        headers=["Наименование", "ОО", "Форма", "Срок", "Экспертиза"],
+        row=lambda p: [
+            Cell(p.title, reverse("registry:programme", args=[p.pk])),
+            Cell(p.school.short_name),
+            Cell(p.form.name),
+            Cell(f"{p.starts_on:%d.%m.%Y} – {p.ends_on:%d.%m.%Y}"),
+            Cell(p.get_review_status_display()),
+        ],
+        actions=[("Добавить программу", reverse("registry:programme_create"))],
+    )
+
+
+@registry_user
+def programme_create(request):
+    form = _with_school_field(ProgrammeForm(request.POST or None), request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "school"}
+        try:
+            programme = services.save_programme(
+                user=request.user, school=_school_from(form, request.user), **data
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, "Программа добавлена.")
+            return redirect("registry:programme", pk=programme.pk)
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "title": "Новая программа наставничества",
+            "cancel": reverse("registry:programmes"),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@registry_user
+def programme_detail(request, pk: int):
+    programme = selectors.programme_for(request.user, pk)
+    review_form = ProgrammeReviewForm(request.POST or None, instance=programme)
+    if request.method == "POST":
+        if roles.role_of(request.user) not in {roles.ROLE_STAFF, roles.ROLE_ADMIN}:
+            raise PermissionDenied("Экспертизу программ отмечают сотрудники департамента.")
+        if review_form.is_valid():
+            data = review_form.cleaned_data
+            try:
+                services.review_programme(
+                    user=request.user,
+                    programme=programme,
+                    status=data["review_status"],
+                    reviewer=data["reviewer"],
+                    conclusion=data["review_conclusion"],
+                    reviewed_on=data["reviewed_on"],
+                )
+            except ValidationError as error:
+                errors_to_form(review_form, error)
+            else:
+                messages.success(request, "Результат экспертизы сохранён.")
+                return redirect("registry:programme", pk=programme.pk)
+    return render(
+        request,
+        "registry/programme_detail.html",
+        {
+            "programme": programme,
+            "pairs": programme.pairs.select_related("mentor").prefetch_related("mentees"),
+            "review_form": review_form,
+            "can_review": roles.role_of(request.user) in {roles.ROLE_STAFF, roles.ROLE_ADMIN},
+        },
+        status=422 if review_form.errors else 200,
+    )
+
+
+# --- pairs -----------------------------------------------------------------------------------
+
+
+@registry_user
+def pair_list(request):
+    schools = None if _is_curator(request.user) else _school_choices(request.user)
+    queryset = selectors.pairs_for(request.user).prefetch_related("mentees")
+    filterset = PairFilter(request.GET or None, queryset=queryset, schools=schools)
+    return _list(
+        request,
+        title="Наставнические пары и группы",
+        filterset=filterset,
+        entity="pairs",
+        headers=["Наставник", "Наставляемые", "Программа", "Начало", "Статус"],
+        row=lambda p: [
+            Cell(p.mentor.full_name, reverse("registry:pair", args=[p.pk])),
+            Cell(", ".join(m.full_name for m in p.mentees.all())),
+            Cell(f"{p.programme.title} ({p.programme.form})"),
+            Cell(p.starts_on.strftime("%d.%m.%Y")),
+            Cell(p.get_status_display()),
+        ],
+        actions=[("Сформировать пару или группу", reverse("registry:pair_create"))],
+    )
+
+
+def _pair_form(request, data=None, initial=None):
+    user = request.user
+    return PairForm(
+        data,
+        initial=initial,
+        programmes=selectors.programmes_for(user),
+        mentors=selectors.mentors_for(user),
+        mentees=selectors.mentees_for(user),
+    )
+
+
+@registry_user
+def pair_create(request):
+    form = _pair_form(request, request.POST or None, initial={"starts_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pair = services.save_pair(
+                user=request.user,
+                programme=data["programme"],
+                mentor=data["mentor"],
+                mentees=list(data["mentees"]),
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                goals=data["goals"],
+                activate=data["activate"],
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, "Пара (группа) сформирована.")
+            return redirect("registry:pair", pk=pair.pk)
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "title": "Новая наставническая пара или группа",
+            "cancel": reverse("registry:pairs"),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@registry_user
+def pair_detail(request, pk: int):
+    pair = selectors.pair_for(request.user, pk)
+    form = PairStatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_pair_status(
+                user=request.user,
+                pair=pair,
+                status=data["status"],
+                reason=data["reason"],
+                result=data["result"],
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, "Статус пары изменён.")
+            return redirect("registry:pair", pk=pair.pk)
+    return render(
+        request,
+        "registry/pair_detail.html",
+        {"pair": pair, "mentees": pair.mentees.all(), "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+# --- partners and agreements -----------------------------------------------------------------
+
+
+@registry_user
+def partner_list(request):
+    partners = selectors.partners_for(request.user).order_by("name")
+    return render(
+        request,
+        "registry/partners.html",
+        {
+            "partners": partners,
+            "agreements": selectors.agreements_for(request.user).order_by("-date"),
+            "can_add": roles.role_of(request.user) in {roles.ROLE_STAFF, roles.ROLE_ADMIN},
+        },
+    )
+
+
+@editor_required
+def partner_create(request):
+    form = PartnerForm(request.POST or None)
+    municipality = selectors.municipalities_for(request.user).first()
+    if request.method == "POST" and form.is_valid():
+        partner = form.save(commit=False)
+        partner.municipality = municipality
+        try:
+            partner.full_clean()
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            partner.save()
+            messages.success(request, "Организация-партнёр добавлена.")
+            return redirect("registry:partners")
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "title": "Новая организация-партнёр",
+            "cancel": reverse("registry:partners"),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@registry_user
+def agreement_create(request, pk: int):
+    partner = selectors.partner_for(request.user, pk)
+    form = AgreementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        agreement = form.save(commit=False)
+        agreement.partner = partner
+        agreement.school = selectors.school_of(request.user)
+        try:
+            agreement.full_clean()
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            agreement.save()
+            messages.success(request, f"{agreement} внесено.")
+            return redirect("registry:partners")
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "title": f"Соглашение с «{partner.name}»",
+            "cancel": reverse("registry:partners"),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+# --- schools and curators --------------------------------------------------------------------
+
+
+@registry_user
+def school_list(request):
+    schools = selectors.schools_for(request.user).prefetch_related("year_stats", "profiles__user")
+    return render(request, "registry/schools.html", {"schools": schools})
+
+
+@editor_required
+def school_edit(request, pk: int):
+    school = selectors.school_for(request.user, pk)
+    form = SchoolForm(request.POST or None, instance=school)
+    stats_form = SchoolYearStatsForm(prefix="stats")
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Сведения об ОО сохранены.")
+        return redirect("registry:schools")
+    return render(
+        request,
+        "registry/school_form.html",
+        {
+            "form": form,
+            "school": school,
+            "stats_form": stats_form,
+            "stats": school.year_stats.all(),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+@editor_required
+def school_stats(request, pk: int):
+    school = selectors.school_for(request.user, pk)
+    form = SchoolYearStatsForm(request.POST, prefix="stats")
+    if form.is_valid():
+        try:
+            services.save_year_stats(school=school, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, "Численность сохранена.")
+            return redirect("registry:school_edit", pk=school.pk)
+    return render(
+        request,
+        "registry/school_form.html",
+        {
+            "form": SchoolForm(instance=school),
+            "school": school,
+            "stats_form": form,
+            "stats": school.year_stats.all(),
+        },
+        status=422,
+    )
+
+
+@editor_required
+def curator_create(request):
+    form = CuratorForm(request.POST or None, schools=_school_choices(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            curator = services.appoint_curator(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                f"{curator.get_full_name()} назначен(а) куратором; имя для входа: "
+                f"{curator.username}.",
+            )
+            return redirect("registry:schools")
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": "Назначить куратора ОО", "cancel": reverse("registry:schools")},
+        status=422 if form.errors else 200,
+    )

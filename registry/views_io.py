@@ -1,0 +1,156 @@
+"""Registry XLSX: templates, exports (full and depersonalised), and import with a preview."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from registry import imports, roles, selectors, services
+from registry.decorators import registry_user
+from registry.filters import MenteeFilter, MentorFilter, PairFilter, ProgrammeFilter
+from registry.forms import ImportForm
+from registry.models import AuditEvent, ImportBatch
+from registry.xlsx_io import ImportFileError, rows_xlsx, template_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORTABLE = set(imports.SPECS)
+EXPORTS = {
+    "mentees": (selectors.mentees_for, MenteeFilter, "Наставляемые"),
+    "mentors": (selectors.mentors_for, MentorFilter, "Наставники"),
+    "programmes": (selectors.programmes_for, ProgrammeFilter, "Программы"),
+    "pairs": (selectors.pairs_for, PairFilter, "Пары"),
+}
+EXPORT_LIMIT = 100_000
+
+
+def _xlsx_response(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    ascii_name = name.encode("ascii", "ignore").decode() or "export.xlsx"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response
+
+
+def _can_change(user) -> None:
+    if roles.role_of(user) not in {roles.ROLE_CURATOR, roles.ROLE_STAFF, roles.ROLE_ADMIN}:
+        raise PermissionDenied("Загружать данные могут кураторы и сотрудники департамента.")
+
+
+@registry_user
+def template(request, entity: str):
+    if entity not in IMPORTABLE:
+        raise Http404
+    spec = imports.SPECS[entity](request.user)
+    return _xlsx_response(template_xlsx(spec), f"Шаблон_{spec.title}.xlsx")
+
+
+@registry_user
+def export(request, entity: str):
+    if entity not in EXPORTS:
+        raise Http404
+    scoped, filter_class, title = EXPORTS[entity]
+    schools = (
+        None
+        if roles.role_of(request.user) == roles.ROLE_CURATOR
+        else (selectors.schools_for(request.user))
+    )
+    queryset = filter_class(request.GET or None, queryset=scoped(request.user), schools=schools).qs
+    if entity in {"mentors", "pairs"}:
+        queryset = queryset.prefetch_related("schools" if entity == "mentors" else "mentees")
+    objects = queryset[:EXPORT_LIMIT]
+    depersonalised = request.GET.get("depersonalised") == "1"
+    spec, rows = imports.export_rows(entity, objects, depersonalised=depersonalised)
+    services.audit(
+        request,
+        AuditEvent.Action.EXPORT,
+        entity,
+        school=selectors.school_of(request.user),
+        detail=f"{'обезличенная ' if depersonalised else ''}выгрузка, строк: {len(rows)}; "
+        f"фильтр: {request.GET.urlencode()[:300]}",
+    )
+    suffix = "_обезличено" if depersonalised else ""
+    stamp = timezone.localdate().strftime("%d.%m.%Y")
+    return _xlsx_response(rows_xlsx(spec, rows), f"{title}{suffix}_{stamp}.xlsx")
+
+
+@registry_user
+def import_upload(request, entity: str):
+    """Upload → a preview of every row's outcome and every error; nothing saved yet."""
+    if entity not in IMPORTABLE:
+        raise Http404
+    _can_change(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"entity": entity, "title": imports.ENTITY_TITLES[entity], "form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            plan = imports.plan_file(request.user, entity, upload)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+            return render(request, "registry/import.html", context, status=422)
+        context["plan"] = plan
+        if not plan.ok:
+            return render(request, "registry/import.html", context, status=422)
+        upload.seek(0)
+        batch = ImportBatch(
+            user=request.user,
+            entity=entity,
+            original_name=upload.name[:255],
+            rows=plan.rows,
+            created=len(plan.to_create),
+            updated=len(plan.to_update),
+        )
+        batch.file.save("upload.xlsx", ContentFile(upload.read()), save=False)
+        batch.save()
+        context["batch"] = batch
+    return render(request, "registry/import.html", context)
+
+
+@require_POST
+@registry_user
+def import_confirm(request, entity: str, pk: int):
+    """Check the stored file again (the registry may have changed) and save all rows or none."""
+    _can_change(request.user)
+    batch = get_object_or_404(
+        ImportBatch, pk=pk, user=request.user, entity=entity, status=ImportBatch.Status.PREVIEW
+    )
+    with batch.file.open("rb") as handle:
+        stored = SimpleUploadedFile(batch.original_name, handle.read(), content_type=XLSX)
+    try:
+        plan = imports.plan_file(request.user, entity, stored)
+    except ImportFileError as error:
+        messages.error(request, str(error))
+        return redirect("registry:import", entity=entity)
+    if not plan.ok:
+        context = {
+            "entity": entity,
+            "title": imports.ENTITY_TITLES[entity],
+            "plan": plan,
+            "form": ImportForm(),
+        }
+        return render(request, "registry/import.html", context, status=409)
+    with transaction.atomic():
+        created, updated = imports.apply(plan)
+        batch.status = ImportBatch.Status.DONE
+        batch.created, batch.updated = created, updated
+        batch.save()
+        services.audit(
+            request,
+            AuditEvent.Action.IMPORT,
+            entity,
+            school=selectors.school_of(request.user),
+            detail=f"{batch.original_name}: создано {created}, обновлено {updated}",
+        )
+    batch.file.delete(save=False)
+    messages.success(request, f"Загружено: новых записей {created}, обновлено {updated}.")
+    return redirect(f"registry:{entity}")
