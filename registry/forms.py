@@ -148,6 +148,8 @@ class AgreementForm(forms.ModelForm):
 
 
 class SchoolForm(forms.ModelForm):
+    website = forms.URLField(label="Сайт", required=False, assume_scheme="https")
+
     class Meta:
         model = School
         fields = [

@@ -134,8 +134,6 @@ DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "14"))
 REMINDER_DAYS = int(os.environ.get("REMINDER_DAYS", "7"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

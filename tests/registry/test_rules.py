@@ -112,7 +112,7 @@ def test_mentor_load_is_limited(staff, registry_data, settings):
         for n in range(1, 4)
     ]
     pair(staff, a, pupils[0], pupils[1])
-    with pytest.raises(ValidationError, match="уже 2 наставляемых.*не более 2"):
+    with pytest.raises(ValidationError, match=r"уже 2 наставляемых.*не более 2"):
         pair(staff, a, pupils[2])
 
 
