@@ -113,7 +113,7 @@ def import_upload(request, entity: str):
         batch.file.save("upload.xlsx", ContentFile(upload.read()), save=False)
         batch.save()
         context["batch"] = batch
-    return render(request, "registry/import.html", context)
+    return render(request, "registry/import.html", context, status=422 if form.errors else 200)
 
 
 @require_POST
