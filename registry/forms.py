@@ -198,3 +198,12 @@ class CuratorForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label="Файл Excel (.xlsx)")
+
+
+class MentorIdentityForm(forms.Form):
+    """Who the curator means when linking a mentor of another school: as typed, not an id."""
+
+    last_name = forms.CharField(max_length=100)
+    first_name = forms.CharField(max_length=100)
+    patronymic = forms.CharField(max_length=100, required=False)
+    birth_date = forms.DateField()

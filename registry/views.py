@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from registry import roles, selectors, services
 from registry.decorators import editor_required, registry_user
@@ -23,6 +23,7 @@ from registry.forms import (
     CuratorForm,
     MenteeForm,
     MentorForm,
+    MentorIdentityForm,
     PairForm,
     PairStatusForm,
     PartnerForm,
@@ -32,7 +33,7 @@ from registry.forms import (
     SchoolYearStatsForm,
     WithdrawConsentForm,
 )
-from registry.models import AuditEvent
+from registry.models import AuditEvent, Mentor
 from roadmap.web import errors_to_form, perform
 
 PAGE_SIZE = 50
@@ -188,6 +189,7 @@ def mentee_edit(request, pk: int):
     )
 
 
+@require_safe
 @registry_user
 def mentee_detail(request, pk: int):
     mentee = selectors.mentee_for(request.user, pk)
@@ -264,6 +266,7 @@ def consent_withdraw(request, pk: int):
     )
 
 
+@require_safe
 @registry_user
 def consent_scan(request, pk: int):
     consent = selectors.consent_for(request.user, pk)
@@ -369,12 +372,23 @@ def mentor_edit(request, pk: int):
 
 @require_POST
 @registry_user
-def mentor_link(request, pk: int):
-    """Link a mentor already in the municipality's registry to the curator's school."""
-    mentor = selectors.mentor_in_municipality(request.user, pk)
+def mentor_link(request):
+    """Link a mentor already in the municipality's registry to the curator's school.
+
+    The mentor is found by the full name and date of birth the curator typed, never by an id,
+    so that no other school's mentor can be reached by guessing numbers.
+    """
     school = selectors.school_of(request.user)
     if school is None:
         raise PermissionDenied("Связать наставника со своей ОО может куратор.")
+    form = MentorIdentityForm(request.POST)
+    mentor = None
+    if form.is_valid():
+        mentor = services.find_same_person(
+            Mentor, municipality=school.municipality, **form.cleaned_data
+        )
+    if mentor is None:
+        raise Http404("Такого наставника в реестре муниципалитета нет.")
     return perform(
         request,
         lambda: services.link_mentor_to_school(user=request.user, mentor=mentor, school=school),
@@ -383,6 +397,7 @@ def mentor_link(request, pk: int):
     )
 
 
+@require_safe
 @registry_user
 def mentor_detail(request, pk: int):
     mentor = selectors.mentor_for(request.user, pk)

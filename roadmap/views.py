@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from registry.selectors import school_of
 from roadmap import selectors
@@ -19,6 +20,7 @@ def roadmap_list(request):
     return render(request, "roadmap/roadmap_list.html", {"roadmaps": roadmaps})
 
 
+@require_safe
 @login_required
 def roadmap_detail(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
@@ -35,6 +37,7 @@ def roadmap_detail(request, pk: int):
     )
 
 
+@require_safe
 @login_required
 def measure_detail(request, pk: int):
     """A measure with its executions (a curator sees only their school's) and its history."""

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from registry import roles
 from registry.decorators import department_required
@@ -67,6 +67,7 @@ def _execution_context(request, execution: Execution, **extra) -> dict:
     return context
 
 
+@require_safe
 @login_required
 def execution_detail(request, pk: int):
     execution = selectors.execution_for(request.user, pk)

@@ -106,7 +106,14 @@ def test_duplicate_is_offered_on_the_form(client, curator_b, registry_data):
     assert "уже есть в реестре" in html
     assert "Связать этого наставника с моей ОО" in html
     mentor = registry_data["a"]["mentor"]
-    client.post(reverse("registry:mentor_link", args=[mentor.pk]))
+    client.post(
+        reverse("registry:mentor_link"),
+        {
+            "last_name": "НаставникA",
+            "first_name": "Иван",
+            "birth_date": "01.01.1985",
+        },
+    )
     assert mentor.schools.count() == 2
     assert client.get(reverse("registry:mentor", args=[mentor.pk])).status_code == 200
 
@@ -320,3 +327,17 @@ def test_list_queries_do_not_grow(client, staff, registry_data, name):
     with CaptureQueriesContext(connection) as large:
         client.get(reverse(name))
     assert len(large) == len(small)
+
+
+def test_linking_needs_the_identity_not_an_id(client, curator_b, registry_data):
+    client.force_login(curator_b)
+    wrong = client.post(
+        reverse("registry:mentor_link"),
+        {
+            "last_name": "НаставникA",
+            "first_name": "Иван",
+            "birth_date": "02.01.1985",
+        },
+    )
+    assert wrong.status_code == 404
+    assert registry_data["a"]["mentor"].schools.count() == 1

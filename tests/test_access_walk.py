@@ -1,0 +1,253 @@
+"""Walk every URL of the app that takes an object id: another school's (or municipality's)
+object is never reached, by GET or POST, and nothing changes."""
+
+import datetime
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from registry.models import AuditEvent, Consent, Mentee, Mentor, Pair, Programme
+from roadmap import services as roadmap_services
+from roadmap.models import Evidence, Execution, Measure, Report, Section
+from tests.factories import make_user
+from tests.roadmap.files_helpers import PDF_BYTES, upload
+
+
+def id_patterns():
+    """(name, route, [int kwargs]) for every named pattern that takes an id."""
+    found = []
+
+    def walk(patterns, prefix, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace or namespace
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                converters = getattr(pattern.pattern, "converters", {})
+                route = prefix + str(pattern.pattern)
+                ints = [k for k, c in converters.items() if type(c).__name__ == "IntConverter"]
+                if "(?P<pk>" in route:
+                    ints = ["pk"]
+                if ints:
+                    found.append(
+                        (f"{namespace}:{pattern.name}" if namespace else pattern.name, ints)
+                    )
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+# Which object an id-taking URL is about. A new URL with an id must be added here.
+TARGETS = {
+    "roadmap:detail": "roadmap",
+    "roadmap:editor": "roadmap",
+    "roadmap:settings": "roadmap",
+    "roadmap:deadline_preview": "roadmap",
+    "roadmap:section_create": "roadmap",
+    "roadmap:renumber": "roadmap",
+    "roadmap:schools": "roadmap",
+    "roadmap:approve": "roadmap",
+    "roadmap:amendment_open": "roadmap",
+    "roadmap:amendment_close": "roadmap",
+    "roadmap:copy": "roadmap",
+    "roadmap:dashboard": "roadmap",
+    "roadmap:school_remove": "roadmap",
+    "roadmap:section_edit": "section",
+    "roadmap:section_delete": "section",
+    "roadmap:section_move": "section",
+    "roadmap:measure_create": "section",
+    "roadmap:measure": "measure",
+    "roadmap:measure_edit": "measure",
+    "roadmap:measure_row": "measure",
+    "roadmap:measure_delete": "measure",
+    "roadmap:measure_move": "measure",
+    "roadmap:execution": "execution",
+    "roadmap:execution_start": "execution",
+    "roadmap:execution_report": "execution",
+    "roadmap:report_review": "report",
+    "roadmap:evidence": "evidence",
+    "registry:mentee": "mentee",
+    "registry:mentee_edit": "mentee",
+    "registry:consent_create": "mentee",
+    "registry:consent_withdraw": "consent",
+    "registry:consent_scan": "consent",
+    "registry:mentor": "mentor",
+    "registry:mentor_edit": "mentor",
+    "registry:programme": "programme",
+    "registry:pair": "pair",
+    "registry:agreement_create": "partner",
+    "registry:school_edit": "school",
+    "registry:school_stats": "school",
+    "registry:import_confirm": "batch",
+}
+# Objects that belong to the municipality as a whole: a curator of it may see them.
+MUNICIPAL = {"roadmap", "section", "measure", "partner"}
+ADMIN_PREFIX = "admin:"
+
+
+def test_every_id_url_is_known():
+    names = {name for name, _ in id_patterns() if not name.startswith(ADMIN_PREFIX)}
+    assert names - set(TARGETS) == set(), "add the new URL to TARGETS"
+
+
+@pytest.fixture
+def foreign(roadmap, registry_data, school_b, curator_b, staff, other_roadmap, settings, tmp_path):
+    """school_b's objects (for curator_a) and the municipality's (for another municipality)."""
+    settings.MEDIA_ROOT = tmp_path
+    b = registry_data["b"]
+    pair = roadmap_services_pair(staff, b)
+    execution = Execution.objects.get(
+        measure__section__roadmap=roadmap, measure__number="1.7", school=school_b
+    )
+    report = roadmap_services.submit_report(
+        user=curator_b,
+        execution=execution,
+        text="Готово",
+        completed_on=datetime.date(2020, 10, 20),
+        files=[upload("b.pdf", PDF_BYTES)],
+    )
+    from registry.models import PartnerOrganization
+    from registry.services import record_consent
+
+    partner = PartnerOrganization.objects.create(municipality=roadmap.municipality, name="Партнёр")
+    consent = record_consent(
+        user=staff,
+        mentee=b["adult"],
+        representative_name="Р",
+        relation="mother",
+        document="п",
+        given_on=datetime.date(2020, 9, 1),
+        scan=upload("c.pdf", PDF_BYTES),
+    )
+    from registry.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        user=curator_b, entity="mentees", original_name="x.xlsx", file="imports/none.xlsx"
+    )
+    return {
+        "roadmap": roadmap.pk,
+        "section": Section.objects.filter(roadmap=roadmap).first().pk,
+        "measure": Measure.objects.filter(section__roadmap=roadmap).first().pk,
+        "execution": execution.pk,
+        "report": report.pk,
+        "evidence": Evidence.objects.get().pk,
+        "mentee": b["minor"].pk,
+        "consent": consent.pk,
+        "mentor": b["mentor"].pk,
+        "programme": b["programme"].pk,
+        "pair": pair.pk,
+        "partner": partner.pk,
+        "school": school_b.pk,
+        "batch": batch.pk,
+    }
+
+
+def roadmap_services_pair(staff, b):
+    from registry.services import save_pair
+
+    return save_pair(
+        user=staff,
+        programme=b["programme"],
+        mentor=b["mentor"],
+        mentees=[b["minor"]],
+        starts_on=datetime.date(2020, 11, 2),
+        activate=True,
+    )
+
+
+def fingerprint():
+    return (
+        Mentee.objects.order_by("pk").values_list("pk", "last_name", "school_id")[::1],
+        Mentor.objects.count(),
+        Mentor.schools.through.objects.count(),
+        Programme.objects.count(),
+        list(Pair.objects.order_by("pk").values_list("status", flat=True)),
+        list(Consent.objects.order_by("pk").values_list("withdrawn_on", flat=True)),
+        list(Execution.objects.order_by("pk").values_list("status", flat=True)),
+        list(Report.objects.order_by("pk").values_list("decision", flat=True)),
+        Measure.objects.count(),
+        Section.objects.count(),
+    )
+
+
+def url_for(name, kwargs_names, target_id):
+    from django.urls import reverse
+
+    kwargs = {}
+    for key in kwargs_names:
+        kwargs[key] = target_id
+    if name.endswith("_move"):
+        kwargs["direction"] = "up"
+    if name == "registry:import_confirm":
+        kwargs["entity"] = "mentees"
+    if name == "roadmap:school_remove":
+        kwargs["school_id"] = target_id
+    return reverse(name, kwargs=kwargs)
+
+
+def check(client, user, foreign, name, kwargs_names, method):
+    target = TARGETS[name]
+    if target in MUNICIPAL and user.username == "curator_a":
+        return  # the municipality's roadmap and partners are the curator's too
+    target_id = foreign[target]
+    url = url_for(name, kwargs_names, target_id)
+    client.force_login(user)
+    before = fingerprint()
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(
+            url,
+            {
+                "status": "accepted",
+                "decision": "accept",
+                "school": foreign["school"],
+                "text": "x",
+                "completed_on": "20.10.2020",
+                "withdrawn_on": "01.10.2020",
+                "title": "Захват",
+                "last_name": "Захват",
+            },
+        )
+    assert response.status_code in {403, 404, 405}, (name, method, response.status_code)
+    assert fingerprint() == before, (name, method)
+
+
+@pytest.mark.django_db
+def test_no_foreign_object_through_any_url(client, curator_a, foreign, other_roadmap):
+    outsider = make_user(
+        "outsider", "Сотрудник департамента", municipality=other_roadmap.municipality
+    )
+    patterns = [(n, k) for n, k in id_patterns() if n in TARGETS]
+    for user in (curator_a, outsider):
+        for name, kwargs_names in patterns:
+            for method in ("GET", "POST"):
+                check(client, user, foreign, name, kwargs_names, method)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_property_foreign_ids_stay_out_of_reach(client, curator_a, foreign, data):
+    """Any id-taking URL, any method, and any id of another school's object: never reached."""
+    patterns = [(n, k) for n, k in id_patterns() if n in TARGETS and TARGETS[n] not in MUNICIPAL]
+    name, kwargs_names = data.draw(st.sampled_from(patterns))
+    method = data.draw(st.sampled_from(["GET", "POST"]))
+    check(client, curator_a, foreign, name, kwargs_names, method)
+
+
+@pytest.mark.django_db
+def test_refusals_do_not_leak_and_views_are_audited(client, curator_a, foreign):
+    client.force_login(curator_a)
+    from django.urls import reverse
+
+    response = client.get(reverse("registry:mentee", args=[foreign["mentee"]]))
+    assert response.status_code == 404
+    assert "Ученик" not in response.content.decode()
+    assert not AuditEvent.objects.filter(action="view", object_id=str(foreign["mentee"])).exists()
