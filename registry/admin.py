@@ -2,7 +2,24 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
-from registry.models import Department, Municipality, Profile, School
+from registry.models import (
+    Agreement,
+    AuditEvent,
+    Consent,
+    Department,
+    ImportBatch,
+    Mentee,
+    Mentor,
+    MentoringForm,
+    Municipality,
+    Pair,
+    PairMentee,
+    PartnerOrganization,
+    Profile,
+    Programme,
+    School,
+    SchoolYearStats,
+)
 
 
 class DepartmentInline(admin.StackedInline):
@@ -55,3 +72,153 @@ class UserWithProfileAdmin(UserAdmin):
     inlines = [ProfileInline]
     list_display = ("username", "last_name", "first_name", "email", "is_active", "is_superuser")
     list_filter = ("groups", "is_active", "is_superuser", "profile__municipality")
+
+
+@admin.register(MentoringForm)
+class MentoringFormAdmin(admin.ModelAdmin):
+    list_display = ("name", "mentor_kinds", "mentee_kinds", "position", "is_active")
+    list_editable = ("position", "is_active")
+    search_fields = ("name",)
+
+
+@admin.register(SchoolYearStats)
+class SchoolYearStatsAdmin(admin.ModelAdmin):
+    list_display = (
+        "school",
+        "school_year",
+        "pupils_total",
+        "pupils_10_plus",
+        "teachers_total",
+        "young_teachers",
+    )
+    list_filter = ("school_year_start", "school__municipality")
+    search_fields = ("school__short_name",)
+    list_select_related = ("school",)
+
+
+@admin.register(Mentor)
+class MentorAdmin(admin.ModelAdmin):
+    list_display = ("full_name", "birth_date", "kind", "partner", "municipality")
+    list_filter = ("kind", "municipality")
+    search_fields = ("search_name", "position")
+    filter_horizontal = ("schools",)
+    list_select_related = ("partner", "municipality")
+
+
+class ConsentInline(admin.StackedInline):
+    model = Consent
+    extra = 0
+    fk_name = "mentee"
+    readonly_fields = (
+        "recorded_by",
+        "recorded_at",
+        "withdrawal_recorded_by",
+        "withdrawal_recorded_at",
+    )
+
+
+@admin.register(Mentee)
+class MenteeAdmin(admin.ModelAdmin):
+    list_display = ("full_name", "birth_date", "school", "kind", "class_name")
+    list_filter = ("kind", "school__municipality", "school")
+    search_fields = ("search_name", "class_name")
+    list_select_related = ("school",)
+    inlines = [ConsentInline]
+    readonly_fields = ("data_destroyed_at",)
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    list_display = ("mentee", "representative_name", "given_on", "valid_until", "withdrawn_on")
+    list_filter = ("relation", "withdrawn_on")
+    search_fields = ("mentee__search_name", "representative_name")
+    list_select_related = ("mentee",)
+    raw_id_fields = ("mentee",)
+    readonly_fields = (
+        "recorded_by",
+        "recorded_at",
+        "withdrawal_recorded_by",
+        "withdrawal_recorded_at",
+    )
+
+
+class AgreementInline(admin.TabularInline):
+    model = Agreement
+    extra = 0
+
+
+@admin.register(PartnerOrganization)
+class PartnerOrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "inn", "municipality", "contact_person")
+    list_filter = ("municipality",)
+    search_fields = ("name", "inn")
+    inlines = [AgreementInline]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "partner", "school", "valid_from", "valid_to")
+    list_filter = ("school",)
+    search_fields = ("number", "subject", "partner__name")
+    list_select_related = ("partner", "school")
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ("title", "school", "form", "starts_on", "ends_on", "review_status")
+    list_filter = ("review_status", "form", "school__municipality")
+    search_fields = ("title", "school__short_name")
+    list_select_related = ("school", "form")
+
+
+class PairMenteeInline(admin.TabularInline):
+    model = PairMentee
+    extra = 0
+    raw_id_fields = ("mentee",)
+    readonly_fields = ("form", "is_active")
+
+
+@admin.register(Pair)
+class PairAdmin(admin.ModelAdmin):
+    list_display = ("mentor", "programme", "starts_on", "status")
+    list_filter = ("status", "programme__form")
+    search_fields = ("mentor__search_name", "programme__title")
+    list_select_related = ("mentor", "programme")
+    raw_id_fields = ("mentor", "programme")
+    inlines = [PairMenteeInline]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A log that nobody edits, administrators included."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "user", "action", "object_type", "object_id", "school", "ip")
+    list_filter = ("action", "object_type")
+    search_fields = ("user__username", "object_id", "detail")
+    list_select_related = ("user", "school")
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    list_display = (
+        "original_name",
+        "entity",
+        "user",
+        "status",
+        "rows",
+        "created",
+        "updated",
+        "created_at",
+    )
+    list_filter = ("entity", "status")

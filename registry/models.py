@@ -392,6 +392,9 @@ class Mentee(Person):
     class_name = models.CharField(_("класс или группа"), max_length=20, blank=True)
     position = models.CharField(_("должность (для педагога)"), max_length=255, blank=True)
     experience_years = models.PositiveSmallIntegerField(_("стаж, лет"), null=True, blank=True)
+    data_destroyed_at = models.DateTimeField(
+        _("персональные данные уничтожены"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("наставляемый")

@@ -1,0 +1,64 @@
+"""152-ФЗ, ст. 21: personal data of a minor whose consent was withdrawn are destroyed within
+30 days. The record stays (pairs and counts keep their history) without anything personal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from registry.models import AuditEvent, Consent, Mentee, search_key
+
+RETENTION_DAYS = 30
+
+
+def due_for_destruction(today: dt.date):
+    """Mentees with a consent withdrawn over 30 days ago and no valid consent since."""
+    limit = today - dt.timedelta(days=RETENTION_DAYS)
+    withdrawn = Consent.objects.filter(mentee=OuterRef("pk"), withdrawn_on__lte=limit)
+    valid = (
+        Consent.objects.filter(mentee=OuterRef("pk"), given_on__lte=today)
+        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    )
+    return Mentee.objects.filter(data_destroyed_at__isnull=True).filter(
+        Exists(withdrawn), ~Exists(valid)
+    )
+
+
+@transaction.atomic
+def destroy(mentee: Mentee) -> None:
+    """Replace everything that identifies the person; delete consent scans; record the act."""
+    school = mentee.school
+    mentee.last_name = "Данные уничтожены"
+    mentee.first_name = f"№ {mentee.pk}"
+    mentee.patronymic = ""
+    mentee.birth_date = mentee.birth_date.replace(month=1, day=1)
+    mentee.phone = mentee.email = mentee.position = ""
+    mentee.search_name = search_key(mentee.full_name)
+    mentee.data_destroyed_at = timezone.now()
+    mentee.save()
+    for consent in mentee.consents.all():
+        if consent.scan:
+            consent.scan.delete(save=False)
+        consent.scan_name = ""
+        consent.representative_name = "Данные уничтожены"
+        consent.document = ""
+        consent.save()
+    AuditEvent.objects.create(
+        action=AuditEvent.Action.DESTROY,
+        object_type="mentee",
+        object_id=str(mentee.pk),
+        school=school,
+        detail="Уничтожены персональные данные после отзыва согласия (152-ФЗ, ст. 21)",
+    )
+
+
+def destroy_due(today: dt.date | None = None) -> int:
+    count = 0
+    for mentee in due_for_destruction(today or timezone.localdate()).select_related("school"):
+        destroy(mentee)
+        count += 1
+    return count
