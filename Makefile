@@ -39,6 +39,7 @@ format: install
 
 bench: install
 	$(PY) bench/dashboard.py
+	$(PY) bench/registry.py
 
 screenshots: install
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/e2e

@@ -377,6 +377,11 @@ def save_pair(
     errors = _fit_errors(programme, mentor, mentees)
     if ends_on and ends_on < starts_on:
         errors.setdefault("ends_on", []).append("Окончание раньше начала.")
+    if not programme.starts_on <= starts_on <= programme.ends_on:
+        errors.setdefault("starts_on", []).append(
+            f"Начало пары вне срока программы ({programme.starts_on:%d.%m.%Y} – "
+            f"{programme.ends_on:%d.%m.%Y})."
+        )
     pair = pair or Pair(programme=programme)
     if pair.pk:
         pair = Pair.objects.select_for_update().get(pk=pair.pk)

@@ -241,3 +241,17 @@ def test_birth_date_in_the_future_is_refused(curator_a, registry_data):
             phone="",
             email="",
         )
+
+
+def test_a_pair_starts_within_its_programme(staff, registry_data):
+    a = registry_data["a"]
+    with pytest.raises(
+        ValidationError, match=r"вне срока программы \(01\.11\.2020 – 31\.05\.2021\)"
+    ):
+        services.save_pair(
+            user=staff,
+            programme=a["programme"],
+            mentor=a["mentor"],
+            mentees=[a["minor"]],
+            starts_on=D(2026, 11, 25),
+        )

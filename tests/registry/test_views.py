@@ -345,10 +345,19 @@ def test_linking_needs_the_identity_not_an_id(client, curator_b, registry_data):
 
 @pytest.mark.parametrize(
     "name",
-    ["registry_mentee", "registry_mentor", "registry_consent", "registry_programme",
-     "registry_pair", "registry_partnerorganization", "registry_agreement",
-     "registry_schoolyearstats", "registry_mentoringform", "registry_auditevent",
-     "registry_importbatch"],
+    [
+        "registry_mentee",
+        "registry_mentor",
+        "registry_consent",
+        "registry_programme",
+        "registry_pair",
+        "registry_partnerorganization",
+        "registry_agreement",
+        "registry_schoolyearstats",
+        "registry_mentoringform",
+        "registry_auditevent",
+        "registry_importbatch",
+    ],
 )
 def test_admin_changelists(client, admin_user, registry_data, name):
     client.force_login(admin_user)
@@ -360,9 +369,17 @@ def test_audit_log_cannot_be_edited_even_by_admins(client, admin_user, staff, re
     client.get(reverse("registry:mentee", args=[registry_data["a"]["minor"].pk]))
     event = AuditEvent.objects.get()
     client.force_login(admin_user)
-    assert client.post(reverse("admin:registry_auditevent_change", args=[event.pk]),
-                       {"detail": "подчищено"}).status_code == 403
-    assert client.post(reverse("admin:registry_auditevent_delete", args=[event.pk]),
-                       {"post": "yes"}).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:registry_auditevent_change", args=[event.pk]), {"detail": "подчищено"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("admin:registry_auditevent_delete", args=[event.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     event.refresh_from_db()
     assert event.detail == ""
