@@ -15,19 +15,23 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from registry import roles
+from registry import roles, services
 from registry.models import (
     MENTEE_KINDS,
     Mentee,
     Mentor,
     MentoringForm,
+    Pair,
     PartnerOrganization,
     PersonKind,
     Programme,
     School,
     search_key,
 )
+from registry.selectors import mentees_for as selectors_mentees
+from registry.selectors import mentors_for as selectors_mentors
 from registry.selectors import municipalities_for, school_of, schools_for
+from registry.selectors import programmes_for as selectors_programmes
 from registry.xlsx_io import CellError, Column, ParseResult, SheetSpec, read_sheet
 
 MENTEE_KIND_LABELS = {str(k.label): k.value for k in MENTEE_KINDS}
@@ -165,8 +169,106 @@ def programme_spec(user) -> SheetSpec:
     )
 
 
-SPECS = {"mentees": mentee_spec, "mentors": mentor_spec, "programmes": programme_spec}
-ENTITY_TITLES = {"mentees": "наставляемых", "mentors": "наставников", "programmes": "программ"}
+def partner_spec(user) -> SheetSpec:
+    return SheetSpec(
+        "Партнёры",
+        (
+            Column(
+                "name",
+                "Наименование",
+                required=True,
+                width=40,
+                max_length=500,
+                example="ООО «Аргунский завод»",
+            ),
+            Column("inn", "ИНН", width=14, max_length=12, example="2001000000"),
+            Column("address", "Адрес", width=30, max_length=500),
+            Column("contact_person", "Контактное лицо", width=24),
+            *_contact_columns(),
+        ),
+    )
+
+
+PAIR_STATUSES = {"планируется": "planned", "действует": "active"}
+
+
+def pair_spec(user) -> SheetSpec:
+    programmes = tuple(
+        selectors_programmes(user).order_by("title").values_list("title", flat=True).distinct()
+    )
+    return SheetSpec(
+        "Пары",
+        (
+            Column(
+                "programme",
+                "Программа",
+                kind="choice",
+                choices=programmes or ("—",),
+                required=True,
+                width=36,
+                example=programmes[0] if programmes else "",
+            ),
+            Column(
+                "mentor_last_name", "Наставник: фамилия", required=True, width=20, example="Исаев"
+            ),
+            Column("mentor_first_name", "Наставник: имя", required=True, width=16, example="Ислам"),
+            Column("mentor_patronymic", "Наставник: отчество", width=20),
+            Column(
+                "mentor_birth_date",
+                "Наставник: дата рождения",
+                kind="date",
+                required=True,
+                width=14,
+                example=dt.date(1985, 4, 1),
+            ),
+            Column(
+                "last_name", "Наставляемый: фамилия", required=True, width=20, example="Иванова"
+            ),
+            Column("first_name", "Наставляемый: имя", required=True, width=16, example="Мария"),
+            Column("patronymic", "Наставляемый: отчество", width=20),
+            Column(
+                "birth_date",
+                "Наставляемый: дата рождения",
+                kind="date",
+                required=True,
+                width=14,
+                example=dt.date(2010, 3, 14),
+            ),
+            Column(
+                "starts_on",
+                "Начало",
+                kind="date",
+                required=True,
+                width=12,
+                example=dt.date(2020, 11, 2),
+            ),
+            Column(
+                "status",
+                "Статус",
+                kind="choice",
+                choices=tuple(PAIR_STATUSES),
+                example="планируется",
+                width=14,
+                help="Строки с одинаковыми программой, наставником и началом — одна группа",
+            ),
+        ),
+    )
+
+
+SPECS = {
+    "mentees": mentee_spec,
+    "mentors": mentor_spec,
+    "programmes": programme_spec,
+    "pairs": pair_spec,
+    "partners": partner_spec,
+}
+ENTITY_TITLES = {
+    "mentees": "наставляемых",
+    "mentors": "наставников",
+    "programmes": "программ",
+    "pairs": "пар и групп",
+    "partners": "организаций-партнёров",
+}
 
 
 @dataclass
@@ -175,6 +277,7 @@ class Plan:
 
     entity: str
     rows: int = 0
+    user: object = None
     to_create: list = field(default_factory=list)
     to_update: list = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
@@ -400,13 +503,161 @@ def plan_programmes(user, parsed: ParseResult) -> Plan:
     return plan
 
 
-PLANNERS = {"mentees": plan_mentees, "mentors": plan_mentors, "programmes": plan_programmes}
+def plan_partners(user, parsed: ParseResult) -> Plan:
+    plan = Plan("partners", rows=len(parsed.rows) + len({e.row for e in parsed.errors}))
+    plan.errors.extend(parsed.errors)
+    if roles.role_of(user) not in {roles.ROLE_STAFF, roles.ROLE_ADMIN}:
+        plan.errors.append(CellError(1, None, "организации-партнёров загружает департамент."))
+        return plan
+    municipality = municipalities_for(user).first()
+    existing = {
+        p.name.lower(): p for p in PartnerOrganization.objects.filter(municipality=municipality)
+    }
+    seen: dict[str, int] = {}
+    fields = ("name", "inn", "address", "contact_person", "phone", "email")
+    for row in parsed.rows:
+        values = row.values
+        key = values["name"].lower()
+        if key in seen:
+            plan.errors.append(
+                CellError(row.row, None, f"та же организация, что в строке {seen[key]}.")
+            )
+            continue
+        seen[key] = row.row
+        partner = existing.get(key) or PartnerOrganization(municipality=municipality)
+        changed = partner.pk is None or any(
+            getattr(partner, f) != (values.get(f) or "") for f in fields
+        )
+        for name in fields:
+            setattr(partner, name, values.get(name) or "")
+        if partner.pk is None:
+            plan.to_create.append(partner)
+        elif changed:
+            plan.to_update.append(partner)
+        if len(plan.preview) < 20:
+            plan.preview.append(
+                {
+                    "row": row.row,
+                    "name": partner.name,
+                    "school": "",
+                    "action": "новая" if partner.pk is None else "обновление",
+                }
+            )
+    return plan
+
+
+@dataclass
+class PairRows:
+    """Rows that together make one pair or group: same programme, mentor and start."""
+
+    rows: list[int]
+    programme: Programme
+    mentor: Mentor
+    starts_on: dt.date
+    activate: bool
+    mentees: list = field(default_factory=list)
+    pair: object = None
+
+
+def plan_pairs(user, parsed: ParseResult) -> Plan:
+    plan = Plan("pairs", rows=len(parsed.rows) + len({e.row for e in parsed.errors}))
+    plan.errors.extend(parsed.errors)
+    programmes = {p.title.lower(): p for p in selectors_programmes(user)}
+    mentors = {
+        (m.last_name.lower(), m.first_name.lower(), m.patronymic.lower(), m.birth_date): m
+        for m in selectors_mentors(user)
+    }
+    mentees = {
+        (m.last_name.lower(), m.first_name.lower(), m.patronymic.lower(), m.birth_date): m
+        for m in selectors_mentees(user).filter(
+            birth_date__in={r.values["birth_date"] for r in parsed.rows}
+        )
+    }
+    groups: dict[tuple, PairRows] = {}
+    for row in parsed.rows:
+        values = row.values
+        programme = programmes.get(values["programme"].lower())
+        mentor = mentors.get(
+            (
+                values["mentor_last_name"].lower(),
+                values["mentor_first_name"].lower(),
+                (values.get("mentor_patronymic") or "").lower(),
+                values["mentor_birth_date"],
+            )
+        )
+        mentee = mentees.get(_identity(values))
+        if programme is None:
+            plan.errors.append(CellError(row.row, "Программа", "Программа: нет такой."))
+        if mentor is None:
+            plan.errors.append(
+                CellError(
+                    row.row, "Наставник: фамилия", "Наставник: нет такого наставника в реестре ОО."
+                )
+            )
+        if mentee is None:
+            plan.errors.append(
+                CellError(
+                    row.row,
+                    "Наставляемый: фамилия",
+                    "Наставляемый: нет такого наставляемого в реестре ОО.",
+                )
+            )
+        if programme is None or mentor is None or mentee is None:
+            continue
+        key = (programme.pk, mentor.pk, values["starts_on"])
+        group = groups.setdefault(
+            key, PairRows([], programme, mentor, values["starts_on"], activate=False)
+        )
+        group.rows.append(row.row)
+        group.mentees.append(mentee)
+        group.activate = group.activate or PAIR_STATUSES.get(values.get("status") or "") == "active"
+    existing = {
+        (p.programme_id, p.mentor_id, p.starts_on): p
+        for p in Pair.objects.filter(programme__in=[g.programme for g in groups.values()])
+    }
+    for key, group in groups.items():
+        group.pair = existing.get(key)
+        probe = group.pair or Pair(
+            programme=group.programme, mentor=group.mentor, starts_on=group.starts_on
+        )
+        everyone = (
+            list({*group.pair.mentees.all(), *group.mentees}) if group.pair else group.mentees
+        )
+        errors = services.pair_errors(probe, everyone, activate=group.activate)
+        for messages in errors.values():
+            for message in messages:
+                plan.errors.append(CellError(group.rows[0], None, message))
+        if errors:
+            continue
+        (plan.to_update if group.pair else plan.to_create).append(group)
+        if len(plan.preview) < 20:
+            plan.preview.append(
+                {
+                    "row": group.rows[0],
+                    "name": f"{group.mentor.full_name}: "
+                    + ", ".join(m.full_name for m in group.mentees),
+                    "school": group.programme.school.short_name,
+                    "action": "обновление" if group.pair else "новая пара",
+                }
+            )
+    return plan
+
+
+PLANNERS = {
+    "mentees": plan_mentees,
+    "mentors": plan_mentors,
+    "programmes": plan_programmes,
+    "pairs": plan_pairs,
+    "partners": plan_partners,
+}
 
 
 def plan_file(user, entity: str, upload) -> Plan:
     """Read and check the whole file; raises ImportFileError for whole-file problems."""
     parsed = read_sheet(upload, SPECS[entity](user))
-    return PLANNERS[entity](user, parsed)
+    plan = PLANNERS[entity](user, parsed)
+    plan.user = user
+    return plan
 
 
 @transaction.atomic
@@ -414,7 +665,14 @@ def apply(plan: Plan) -> tuple[int, int]:
     """Write every row of a checked plan, or none; returns (created, updated)."""
     if not plan.ok:
         raise ValueError("a plan with errors is never applied")
-    model = {"mentees": Mentee, "mentors": Mentor, "programmes": Programme}[plan.entity]
+    if plan.entity == "pairs":
+        return _apply_pairs(plan)
+    model = {
+        "mentees": Mentee,
+        "mentors": Mentor,
+        "programmes": Programme,
+        "partners": PartnerOrganization,
+    }[plan.entity]
     fields = {
         "mentees": [
             *PERSON_FIELDS,
@@ -427,6 +685,7 @@ def apply(plan: Plan) -> tuple[int, int]:
         ],
         "mentors": [*PERSON_FIELDS, "kind", "position", "partner", "search_name"],
         "programmes": ["title", "form", "starts_on", "ends_on"],
+        "partners": ["name", "inn", "address", "contact_person", "phone", "email"],
     }[plan.entity]
     model.objects.bulk_create(plan.to_create, batch_size=1000)
     if plan.to_update:
@@ -439,6 +698,25 @@ def apply(plan: Plan) -> tuple[int, int]:
                 for m in [*plan.to_create, *plan.to_update]
             ),
             ignore_conflicts=True,
+        )
+    return len(plan.to_create), len(plan.to_update)
+
+
+def _apply_pairs(plan: Plan) -> tuple[int, int]:
+    for group in [*plan.to_create, *plan.to_update]:
+        mentees = group.mentees
+        if group.pair is not None:
+            mentees = list({*group.pair.mentees.all(), *mentees})
+        services.save_pair(
+            user=plan.user,
+            programme=group.programme,
+            mentor=group.mentor,
+            mentees=mentees,
+            starts_on=group.starts_on,
+            ends_on=group.pair.ends_on if group.pair else None,
+            goals=group.pair.goals if group.pair else "",
+            pair=group.pair,
+            activate=group.activate,
         )
     return len(plan.to_create), len(plan.to_update)
 
@@ -534,6 +812,26 @@ def export_rows(entity: str, objects: Iterable, *, depersonalised: bool) -> tupl
             for p in objects
         ]
         return SheetSpec("Программы", columns), rows
+    if entity == "partners":
+        columns = (
+            Column("name", "Наименование", width=40),
+            Column("inn", "ИНН", width=14),
+            Column("address", "Адрес", width=30),
+            Column("contact_person", "Контактное лицо"),
+            Column("phone", "Телефон"),
+            Column("email", "E-mail"),
+            Column("agreements", "Соглашения", width=40),
+        )
+        rows = [
+            {
+                **{c.key: getattr(p, c.key) for c in columns if c.key != "agreements"},
+                "agreements": "; ".join(
+                    f"№ {a.number} от {a.date:%d.%m.%Y}" for a in p.agreements.all()
+                ),
+            }
+            for p in objects
+        ]
+        return SheetSpec("Партнёры", columns), rows
     columns = (
         Column("mentor", "Наставник", width=30),
         Column("mentees", "Наставляемые", width=40),

@@ -359,6 +359,23 @@ def _set_status(pair: Pair, status: str, *, reason: str = "", ends_on=None) -> N
     PairMentee.objects.filter(pair=pair).update(is_active=status == Pair.Status.ACTIVE)
 
 
+def pair_errors(pair: Pair, mentees: Sequence[Mentee], *, activate: bool) -> dict:
+    """Every rule a pair breaks, by field; empty when it may be saved (and activated)."""
+    programme = pair.programme
+    errors = _fit_errors(programme, pair.mentor, mentees)
+    if pair.ends_on and pair.ends_on < pair.starts_on:
+        errors.setdefault("ends_on", []).append("Окончание раньше начала.")
+    if not programme.starts_on <= pair.starts_on <= programme.ends_on:
+        errors.setdefault("starts_on", []).append(
+            f"Начало пары вне срока программы ({programme.starts_on:%d.%m.%Y} – "
+            f"{programme.ends_on:%d.%m.%Y})."
+        )
+    if (activate or pair.status == Pair.Status.ACTIVE) and not errors:
+        day = max(pair.starts_on, timezone.localdate())
+        errors.update(_activation_errors(pair, mentees, day))
+    return errors
+
+
 @transaction.atomic
 def save_pair(
     *,
@@ -374,17 +391,9 @@ def save_pair(
 ) -> Pair:
     _ensure_school_of_user(user, programme.school)
     mentees = list(dict.fromkeys(mentees))
-    errors = _fit_errors(programme, mentor, mentees)
-    if ends_on and ends_on < starts_on:
-        errors.setdefault("ends_on", []).append("Окончание раньше начала.")
-    if not programme.starts_on <= starts_on <= programme.ends_on:
-        errors.setdefault("starts_on", []).append(
-            f"Начало пары вне срока программы ({programme.starts_on:%d.%m.%Y} – "
-            f"{programme.ends_on:%d.%m.%Y})."
-        )
-    pair = pair or Pair(programme=programme)
-    if pair.pk:
+    if pair is not None and pair.pk:
         pair = Pair.objects.select_for_update().get(pk=pair.pk)
+    pair = pair or Pair(programme=programme)
     pair.programme, pair.mentor, pair.starts_on, pair.ends_on = (
         programme,
         mentor,
@@ -392,9 +401,7 @@ def save_pair(
         ends_on,
     )
     pair.goals = goals.strip()
-    will_be_active = activate or pair.status == Pair.Status.ACTIVE
-    if will_be_active and not errors:
-        errors.update(_activation_errors(pair, mentees, max(starts_on, timezone.localdate())))
+    errors = pair_errors(pair, mentees, activate=activate)
     if errors:
         raise ValidationError(errors)
     if activate:

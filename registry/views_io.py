@@ -28,6 +28,7 @@ EXPORTS = {
     "mentors": (selectors.mentors_for, MentorFilter, "Наставники"),
     "programmes": (selectors.programmes_for, ProgrammeFilter, "Программы"),
     "pairs": (selectors.pairs_for, PairFilter, "Пары"),
+    "partners": (selectors.partners_for, None, "Партнёры"),
 }
 EXPORT_LIMIT = 100_000
 
@@ -64,9 +65,12 @@ def export(request, entity: str):
         if roles.role_of(request.user) == roles.ROLE_CURATOR
         else (selectors.schools_for(request.user))
     )
-    queryset = filter_class(request.GET or None, queryset=scoped(request.user), schools=schools).qs
-    if entity in {"mentors", "pairs"}:
-        queryset = queryset.prefetch_related("schools" if entity == "mentors" else "mentees")
+    queryset = scoped(request.user)
+    if filter_class is not None:
+        queryset = filter_class(request.GET or None, queryset=queryset, schools=schools).qs
+    related = {"mentors": "schools", "pairs": "mentees", "partners": "agreements"}
+    if entity in related:
+        queryset = queryset.prefetch_related(related[entity])
     objects = queryset[:EXPORT_LIMIT]
     depersonalised = request.GET.get("depersonalised") == "1"
     spec, rows = imports.export_rows(entity, objects, depersonalised=depersonalised)

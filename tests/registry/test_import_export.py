@@ -212,4 +212,118 @@ def test_curator_export_holds_only_their_school(client, curator_a, registry_data
 def test_unknown_entity_is_404(client, staff):
     client.force_login(staff)
     assert client.get("/registry/passwords/export.xlsx").status_code == 404
-    assert client.get("/registry/pairs/import/").status_code == 404
+    assert client.get("/registry/schools/import/").status_code == 404
+
+
+PAIR_HEADERS = [
+    "Программа",
+    "Наставник: фамилия",
+    "Наставник: имя",
+    "Наставник: отчество",
+    "Наставник: дата рождения",
+    "Наставляемый: фамилия",
+    "Наставляемый: имя",
+    "Наставляемый: отчество",
+    "Наставляемый: дата рождения",
+    "Начало",
+    "Статус",
+]
+
+
+def test_pairs_import_groups_rows_and_checks_the_rules(client, curator_a, registry_data):
+    from registry.models import Pair
+
+    a = registry_data["a"]
+    school = a["school"]
+    extra = Mentee.objects.create(
+        municipality=school.municipality,
+        school=school,
+        last_name="Второй",
+        first_name="Ученик",
+        birth_date=datetime.date(2011, 6, 6),
+    )
+    rows = [
+        [
+            "Программа A",
+            "НаставникA",
+            "Иван",
+            "",
+            "01.01.1985",
+            "УченикA",
+            "Али",
+            "",
+            "05.05.2012",
+            "02.11.2020",
+            "действует",
+        ],
+        [
+            "Программа A",
+            "НаставникA",
+            "Иван",
+            "",
+            "01.01.1985",
+            "Второй",
+            "Ученик",
+            "",
+            "06.06.2011",
+            "02.11.2020",
+            "действует",
+        ],
+    ]
+    client.force_login(curator_a)
+    refused = post_file(client, "pairs", workbook_bytes(rows, PAIR_HEADERS), "пары.xlsx")
+    assert refused.status_code == 422
+    assert "Строка 2: Второй Ученик — несовершеннолетний(яя): нет действующего согласия" in (
+        refused.content.decode()
+    )
+    rows[1][10] = rows[0][10] = "планируется"
+    ok = post_file(client, "pairs", workbook_bytes(rows, PAIR_HEADERS), "пары.xlsx")
+    assert "Будет создано: 1" in ok.content.decode()
+    confirm(client, "pairs")
+    pair = Pair.objects.get()
+    assert set(pair.mentees.all()) == {a["minor"], extra}
+    assert pair.status == Pair.Status.PLANNED
+    again = post_file(client, "pairs", workbook_bytes(rows, PAIR_HEADERS), "пары.xlsx")
+    assert "Будет создано: 0, обновлено: 1" in again.content.decode()
+    confirm(client, "pairs")
+    assert Pair.objects.count() == 1
+
+
+def test_pairs_import_names_unknown_people(client, curator_a, registry_data):
+    rows = [
+        [
+            "Программа A",
+            "Нет",
+            "Такого",
+            "",
+            "01.01.1985",
+            "УченикB",
+            "Али",
+            "",
+            "05.05.2012",
+            "02.11.2020",
+            "планируется",
+        ]
+    ]
+    client.force_login(curator_a)
+    html = post_file(client, "pairs", workbook_bytes(rows, PAIR_HEADERS)).content.decode()
+    assert "Строка 2, столбец «Наставник: фамилия»" in html
+    assert "Строка 2, столбец «Наставляемый: фамилия»" in html  # school B's pupil is not hers
+
+
+def test_partners_import_is_for_the_department(client, staff, curator_a, registry_data):
+    from registry.models import PartnerOrganization
+
+    rows = [["ООО «Аргунский завод»", "2001000000", "", "Иванов", "", ""]]
+    headers = ["Наименование", "ИНН", "Адрес", "Контактное лицо", "Телефон", "E-mail"]
+    client.force_login(curator_a)
+    assert (
+        "загружает департамент"
+        in post_file(client, "partners", workbook_bytes(rows, headers)).content.decode()
+    )
+    client.force_login(staff)
+    post_file(client, "partners", workbook_bytes(rows, headers))
+    confirm(client, "partners")
+    assert PartnerOrganization.objects.get().inn == "2001000000"
+    exported = client.get(reverse("registry:export", args=["partners"]))
+    assert exported.status_code == 200
