@@ -1,0 +1,26 @@
+import io
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from registry import demo
+from registry.models import Mentee, Pair
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_loads_twice_with_the_same_passwords(monkeypatch, tmp_path):
+    monkeypatch.setattr(demo, "CREDENTIALS_FILE", tmp_path / "demo.json")
+    out = io.StringIO()
+    call_command("load_demo_data", stdout=out)
+    first = json.loads((tmp_path / "demo.json").read_text("utf-8"))
+    call_command("load_demo_data", stdout=io.StringIO())
+    assert json.loads((tmp_path / "demo.json").read_text("utf-8")) == first
+    assert set(first) == {"staff", "head", "curator1", "curator2", "admin"}
+    assert f"пароль: {first['curator1']}" in out.getvalue()
+    user = get_user_model().objects.get(username="curator1")
+    assert user.check_password(first["curator1"])
+    assert user.profile.school.short_name == "МБОУ «СОШ № 1» г. Аргун"
+    assert Mentee.objects.count() == 6 and Pair.objects.filter(status="active").count() == 2
