@@ -38,3 +38,20 @@ def test_a_bad_host_is_a_400_page_not_a_crash(client):
     response = client.get("/login/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert "Неверный запрос" in response.content.decode()
+
+
+def test_years_are_pluralised_in_russian():
+    from registry.templatetags.registry_tags import years
+
+    assert [years(n) for n in (1, 2, 5, 11, 14, 21, 22, 25, 101, 112)] == [
+        "1 год",
+        "2 года",
+        "5 лет",
+        "11 лет",
+        "14 лет",
+        "21 год",
+        "22 года",
+        "25 лет",
+        "101 год",
+        "112 лет",
+    ]
