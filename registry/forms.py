@@ -92,7 +92,7 @@ class PairForm(forms.Form):
     mentor = forms.ModelChoiceField(label="Наставник", queryset=Mentor.objects.none())
     mentees = forms.ModelMultipleChoiceField(
         label="Наставляемые",
-        help_text="Несколько — с нажатой клавишей Ctrl; один наставляемый — пара, несколько — группа.",
+        help_text="Несколько — с клавишей Ctrl; один наставляемый — пара, несколько — группа.",
         queryset=Mentee.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
