@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from roadmap.models import Order, Roadmap
 from roadmap.selectors import roadmap_table
@@ -51,7 +52,57 @@ def export_json(roadmap: Roadmap) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-# Format name → (function producing the file's bytes, file extension).
-EXPORTERS: dict[str, tuple[Callable[[Roadmap], bytes], str]] = {
-    "json": (export_json, "json"),
+def export_pdf(roadmap: Roadmap) -> bytes:
+    from roadmap.documents.pdf import export_pdf as render
+
+    return render(roadmap)
+
+
+def export_docx(roadmap: Roadmap) -> bytes:
+    from roadmap.documents.docx_export import export_docx as render
+
+    return render(roadmap)
+
+
+def export_xlsx(roadmap: Roadmap) -> bytes:
+    from roadmap.documents.xlsx_export import export_xlsx as render
+
+    return render(roadmap)
+
+
+@dataclass(frozen=True)
+class Exporter:
+    render: Callable[[Roadmap], bytes]
+    extension: str
+    content_type: str
+    label: str
+
+
+# One place lists the formats; the command and the download view take them from here.
+EXPORTERS: dict[str, Exporter] = {
+    "pdf": Exporter(export_pdf, "pdf", "application/pdf", "PDF"),
+    "docx": Exporter(
+        export_docx,
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "Word",
+    ),
+    "xlsx": Exporter(
+        export_xlsx,
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Excel",
+    ),
+    "json": Exporter(export_json, "json", "application/json", "JSON"),
 }
+
+
+def file_name(roadmap: Roadmap, extension: str) -> str:
+    """«Приказ_172-1_от_28.10.2020.pdf»."""
+    from roadmap.documents.content import file_stem
+
+    try:
+        order = roadmap.order
+    except Order.DoesNotExist:
+        return f"{file_stem('', None)}.{extension}"
+    return f"{file_stem(order.number, order.date)}.{extension}"

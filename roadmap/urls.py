@@ -1,12 +1,20 @@
 from django.urls import path, re_path
 
-from roadmap import views, views_dashboard, views_edit, views_reports
+from roadmap import views, views_dashboard, views_documents, views_edit, views_reports
 
 app_name = "roadmap"
 
 urlpatterns = [
     path("", views.roadmap_list, name="list"),
     path("new/", views_edit.roadmap_create, name="create"),
+    path("import/", views_documents.import_roadmap, name="import"),
+    path("import/<int:batch_id>/", views_documents.import_roadmap_confirm, name="import_confirm"),
+    re_path(
+        r"^(?P<pk>[0-9]+)/order\.(?P<fmt>pdf|docx|xlsx|json)$",
+        views_documents.document,
+        name="document",
+    ),
+    path("<int:pk>/report.pdf", views_documents.execution_report, name="report"),
     path("<int:pk>/", views.roadmap_detail, name="detail"),
     path("<int:pk>/edit/", views_edit.roadmap_editor, name="editor"),
     path("<int:pk>/settings/", views_edit.roadmap_settings, name="settings"),

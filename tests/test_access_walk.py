@@ -41,6 +41,9 @@ def id_patterns():
 
 # Which object an id-taking URL is about. A new URL with an id must be added here.
 TARGETS = {
+    "roadmap:document": "roadmap",
+    "roadmap:report": "roadmap",
+    "roadmap:import_confirm": "batch",
     "roadmap:detail": "roadmap",
     "roadmap:editor": "roadmap",
     "roadmap:settings": "roadmap",
@@ -182,6 +185,10 @@ def url_for(name, kwargs_names, target_id):
         kwargs["direction"] = "up"
     if name == "registry:import_confirm":
         kwargs["entity"] = "mentees"
+    if name == "roadmap:document":
+        kwargs["fmt"] = "pdf"
+    if name == "roadmap:import_confirm":
+        kwargs = {"batch_id": target_id}
     if name == "roadmap:school_remove":
         kwargs["school_id"] = target_id
     return reverse(name, kwargs=kwargs)

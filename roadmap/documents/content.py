@@ -64,13 +64,17 @@ class OrderDocument:
 
     @property
     def file_stem(self) -> str:
-        """«Приказ_172-1_от_28.10.2020»: a name that survives every file system."""
-        number = re.sub(r"[^\w.-]+", "-", self.number).strip("-") or "б-н"
-        return f"Приказ_{number}_от_{self.date_text}"
+        return file_stem(self.number, self.date)
 
     @property
     def measure_count(self) -> int:
         return sum(len(s.measures) for s in self.sections)
+
+
+def file_stem(number: str, day: date | None) -> str:
+    """«Приказ_172-1_от_28.10.2020»: a name that survives every file system."""
+    number = re.sub(r"[^\w.-]+", "-", number or "").strip("-") or "б-н"
+    return f"Приказ_{number}_от_{day:%d.%m.%Y}" if day else f"Приказ_{number}"
 
 
 def appendix_mark_lines(mark: str) -> list[str]:

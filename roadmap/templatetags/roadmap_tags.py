@@ -33,3 +33,8 @@ STATUS_CLASSES = {
 @register.filter
 def status_class(status: str | None) -> str:
     return STATUS_CLASSES.get(status or "", "bg-light text-dark border")
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -7,7 +7,10 @@ from roadmap.models import Roadmap
 
 
 class Command(BaseCommand):
-    help = "Выгружает дорожную карту в файл или в стандартный вывод (формат json: UTF-8)."
+    help = (
+        "Выгружает приказ с дорожной картой: pdf, docx, xlsx или json (UTF-8) — в файл (-o) "
+        "или в стандартный вывод."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("roadmap_id", type=int, help="Идентификатор дорожной карты")
@@ -20,8 +23,7 @@ class Command(BaseCommand):
         roadmap = Roadmap.objects.filter(pk=roadmap_id).first()
         if roadmap is None:
             raise CommandError(f"Дорожная карта с идентификатором {roadmap_id} не найдена.")
-        exporter, _extension = EXPORTERS[format]
-        content = exporter(roadmap)
+        content = EXPORTERS[format].render(roadmap)
         if output:
             with open(output, "wb") as handle:
                 handle.write(content)

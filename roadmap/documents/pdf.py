@@ -1,0 +1,70 @@
+"""PDF of the order with its appendix, and of the execution report, through WeasyPrint.
+
+The font (Liberation Serif, Times-metric, with Cyrillic) is shipped in ``static/fonts`` so the
+PDF looks the same on every server; it is embedded in the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from roadmap.dashboard import Filters, build_dashboard
+from roadmap.documents.content import build_document
+from roadmap.models import Roadmap
+
+STATIC_BASE = Path(settings.BASE_DIR) / "static"
+
+
+def html_to_pdf(html: str) -> bytes:
+    import weasyprint  # loaded on first use: it pulls in Pango
+
+    fonts = weasyprint.text.fonts.FontConfiguration()
+    document = weasyprint.HTML(string=html, base_url=str(STATIC_BASE) + "/")
+    return document.write_pdf(font_config=fonts)
+
+
+def order_html(roadmap: Roadmap) -> str:
+    return render_to_string("roadmap/documents/order.html", {"doc": build_document(roadmap)})
+
+
+def export_pdf(roadmap: Roadmap) -> bytes:
+    return html_to_pdf(order_html(roadmap))
+
+
+@dataclass(frozen=True)
+class MeasureOutcome:
+    label: str
+    done_on: date | None
+    lagging: str
+
+
+def report_pdf(roadmap: Roadmap, as_of: date | None = None) -> bytes:
+    """The appendix with each measure's state on a day: status, date done, who lags."""
+    as_of = as_of or timezone.localdate()
+    board = build_dashboard(roadmap, Filters(as_of=as_of))
+    states = {}
+    for measure in board.measures:
+        finished = [e.completed_on for e in measure.executions if e.completed_on]
+        states[f"{measure.number}."] = MeasureOutcome(
+            label=measure.status_label
+            + (f", {measure.days_overdue} дн." if measure.overdue else ""),
+            done_on=max(finished) if measure.status == "done" and finished else None,
+            lagging=measure.lagging_preview,
+        )
+    html = render_to_string(
+        "roadmap/documents/report.html",
+        {
+            "doc": build_document(roadmap),
+            "report": True,
+            "states": states,
+            "as_of": as_of,
+            "figures": board.figures,
+        },
+    )
+    return html_to_pdf(html)

@@ -1,0 +1,169 @@
+"""The order with its appendix as files (PDF, DOCX, XLSX, JSON), the execution report, and
+a roadmap imported from a DOCX or XLSX table."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from registry.decorators import department_required, editor_required
+from registry.models import ImportBatch
+from registry.selectors import municipalities_for
+from roadmap import selectors
+from roadmap.documents import importer
+from roadmap.documents.pdf import report_pdf
+from roadmap.exports import EXPORTERS, file_name
+from roadmap.forms import DATE_WIDGET
+from roadmap.web import errors_to_form
+
+
+def attachment(content: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    ascii_name = name.encode("ascii", "ignore").decode().strip("_.") or "document"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response
+
+
+@require_safe
+@department_required
+def document(request, pk: int, fmt: str):
+    roadmap = selectors.roadmap_for(request.user, pk)
+    exporter = EXPORTERS.get(fmt)
+    if exporter is None:
+        raise Http404("Нет такого формата.")
+    return attachment(
+        exporter.render(roadmap), file_name(roadmap, exporter.extension), exporter.content_type
+    )
+
+
+class ReportForm(forms.Form):
+    as_of = forms.DateField(label="На дату", required=False, widget=DATE_WIDGET)
+
+
+@require_safe
+@department_required
+def execution_report(request, pk: int):
+    roadmap = selectors.roadmap_for(request.user, pk)
+    form = ReportForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return HttpResponse(
+            "Дата «на дату» не распознана: нужен формат ДД.ММ.ГГГГ.",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    as_of = (form.cleaned_data.get("as_of") if request.GET else None) or timezone.localdate()
+    name = f"Исполнение_дорожной_карты_на_{as_of:%d.%m.%Y}.pdf"
+    return attachment(report_pdf(roadmap, as_of), name, "application/pdf")
+
+
+class RoadmapImportForm(forms.Form):
+    file = forms.FileField(label="Файл Word (.docx) или Excel (.xlsx) с таблицей приложения")
+
+
+class DraftForm(forms.Form):
+    title = forms.CharField(label="Наименование", widget=forms.Textarea(attrs={"rows": 2}))
+    school_year_start = forms.IntegerField(
+        label="Учебный год (начало)", min_value=1990, max_value=2100
+    )
+    period_start = forms.DateField(label="Начало периода", widget=DATE_WIDGET)
+    period_end = forms.DateField(label="Окончание периода", widget=DATE_WIDGET)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and start > end:
+            self.add_error("period_end", "Окончание периода раньше его начала.")
+        return data
+
+
+def _read(batch: ImportBatch) -> importer.ImportedRoadmap:
+    with batch.file.open("rb") as handle:
+        upload = SimpleUploadedFile(batch.original_name, handle.read())
+    return importer.read_roadmap_file(upload)
+
+
+@editor_required
+def import_roadmap(request):
+    """Upload → a preview of what was read, with every problem by row → a draft roadmap."""
+    form = RoadmapImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            imported = importer.read_roadmap_file(upload)
+        except importer.ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            context["imported"] = imported
+            if imported.ok:
+                upload.seek(0)
+                batch = ImportBatch(
+                    user=request.user,
+                    entity="roadmap",
+                    original_name=upload.name[:255],
+                    rows=imported.measure_count,
+                )
+                batch.file.save("roadmap.bin", ContentFile(upload.read()), save=False)
+                batch.save()
+                context["batch"] = batch
+                today = timezone.localdate()
+                year = today.year if today.month >= 9 else today.year - 1
+                context["draft_form"] = DraftForm(
+                    initial={
+                        "title": imported.title,
+                        "school_year_start": year,
+                    }
+                )
+    status = 422 if form.errors or ("imported" in context and not context["imported"].ok) else 200
+    return render(request, "roadmap/import_roadmap.html", context, status=status)
+
+
+@require_POST
+@editor_required
+def import_roadmap_confirm(request, batch_id: int):
+    batch = get_object_or_404(
+        ImportBatch,
+        pk=batch_id,
+        user=request.user,
+        entity="roadmap",
+        status=ImportBatch.Status.PREVIEW,
+    )
+    imported = _read(batch)
+    form = DraftForm(request.POST)
+    if form.is_valid() and imported.ok:
+        try:
+            roadmap = importer.create_draft(
+                user=request.user,
+                municipality=municipalities_for(request.user).first(),
+                imported=imported,
+                **form.cleaned_data,
+            )
+        except forms.ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            batch.status = ImportBatch.Status.DONE
+            batch.created = imported.measure_count
+            batch.save()
+            batch.file.delete(save=False)
+            messages.success(
+                request,
+                f"Создан проект дорожной карты: {imported.measure_count} "
+                "мероприятий. Проверьте его перед утверждением.",
+            )
+            return redirect("roadmap:editor", pk=roadmap.pk)
+    return render(
+        request,
+        "roadmap/import_roadmap.html",
+        {"imported": imported, "batch": batch, "draft_form": form, "form": RoadmapImportForm()},
+        status=422,
+    )

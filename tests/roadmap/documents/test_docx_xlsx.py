@@ -1,0 +1,206 @@
+import io
+
+import pytest
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
+
+from roadmap.documents.content import TABLE_HEADERS, build_document
+from roadmap.documents.docx_export import export_docx
+from roadmap.documents.xlsx_export import export_xlsx
+
+pytestmark = pytest.mark.django_db
+EMU_PER_MM = 36000
+
+
+@pytest.fixture(scope="module")
+def seed_files(django_db_setup, django_db_blocker):
+    """One export of each kind for the module: the seed order with its appendix."""
+    from django.db import transaction
+
+    from roadmap.seed import load_seed
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        roadmap = load_seed().roadmap
+        files = {
+            "docx": export_docx(roadmap),
+            "xlsx": export_xlsx(roadmap),
+            "doc": build_document(roadmap),
+        }
+        transaction.set_rollback(True)
+    return files
+
+
+def mm(length) -> float:
+    return round(length / EMU_PER_MM, 1)
+
+
+def expected_rows(doc) -> list[tuple]:
+    rows = []
+    for section in doc.sections:
+        rows.append((section.heading,))
+        for m in section.measures:
+            rows.append((m.number, m.title, m.deadline, m.responsible, m.result))
+    return rows
+
+
+# --- DOCX ---------------------------------------------------------------------------------------
+
+
+def docx_rows(table) -> list[tuple]:
+    """A merged section row reads as one cell; a cell's paragraphs as lines."""
+    rows = []
+    for row in table.rows[1:]:
+        texts = ["\n".join(p.text for p in cell.paragraphs) for cell in row.cells]
+        rows.append((texts[0],) if len(set(texts)) == 1 else tuple(texts))
+    return rows
+
+
+def test_docx_order_reads_back(seed_files):
+    document = Document(io.BytesIO(seed_files["docx"]))
+    doc = seed_files["doc"]
+    texts = [p.text for p in document.paragraphs]
+    assert "ПРИКАЗ" in texts
+    assert "ПРИКАЗЫВАЮ:" in texts
+    assert doc.title in texts
+    for number, point in enumerate(doc.points, start=1):
+        assert f"{number}. {point}" in texts
+    assert "Начальник\tЛ.В. Кагирова" in texts
+    letterhead, date_line = document.tables[0], document.tables[1]
+    assert [p.text for p in letterhead.cell(0, 0).paragraphs] == doc.header_lines
+    assert [p.text for p in letterhead.cell(0, 1).paragraphs] == doc.header_lines_local
+    assert [c.text for c in date_line.rows[0].cells] == ["28.10.2020", "№ 172/1"]
+    title = document.core_properties.title  # at most 255 characters: the order's is longer
+    assert len(doc.title) > 255 and len(title) == 255
+    assert title.endswith("…") and doc.title.startswith(title[:-1])
+    assert document.core_properties.language == "ru-RU"
+
+
+def test_docx_pages_are_a4_with_gost_margins(seed_files):
+    document = Document(io.BytesIO(seed_files["docx"]))
+    order, appendix = document.sections
+    assert (mm(order.page_width), mm(order.page_height)) == (210, 297)
+    assert order.orientation == WD_ORIENT.PORTRAIT
+    assert appendix.orientation == WD_ORIENT.LANDSCAPE
+    assert (mm(appendix.page_width), mm(appendix.page_height)) == (297, 210)
+    for section in (order, appendix):
+        margins = [section.left_margin, section.right_margin]
+        margins += [section.top_margin, section.bottom_margin]
+        assert [mm(m) for m in margins] == [20, 10, 20, 20]
+    # The page number: in the header, not on the order's first page, on every appendix page.
+    assert order.different_first_page_header_footer
+    assert not appendix.different_first_page_header_footer
+    assert appendix.header.is_linked_to_previous
+    header_xml = order.header._element.xml
+    assert "PAGE" in header_xml and 'w:fldCharType="begin"' in header_xml
+    assert not order.first_page_header.paragraphs[0].text
+
+
+def test_docx_fonts_are_times_new_roman(seed_files):
+    document = Document(io.BytesIO(seed_files["docx"]))
+    normal = document.styles["Normal"]
+    assert normal.font.name == "Times New Roman"
+    assert normal.font.size.pt == 14
+    fonts = normal.element.rPr.find(qn("w:rFonts"))
+    for attribute in ("ascii", "hAnsi", "eastAsia", "cs"):
+        assert fonts.get(qn(f"w:{attribute}")) == "Times New Roman"
+    defaults = document.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:rFonts"))
+    assert defaults.get(qn("w:eastAsiaTheme")) is None
+    assert defaults.get(qn("w:cs")) == "Times New Roman"
+    assert document.styles["Текст таблицы"].font.size.pt == 12
+
+
+def test_docx_appendix_table_equals_the_roadmap(seed_files):
+    document = Document(io.BytesIO(seed_files["docx"]))
+    doc = seed_files["doc"]
+    table = document.tables[-1]
+    assert [c.text for c in table.rows[0].cells] == list(TABLE_HEADERS)
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
+    rows = docx_rows(table)
+    assert rows == expected_rows(doc)
+    assert sum(len(r) == 1 for r in rows) == 4
+    assert sum(len(r) == 5 for r in rows) == 34
+    borders = table._tbl.tblPr.find(qn("w:tblBorders"))
+    assert {e.get(qn("w:val")) for e in borders} == {"single"}
+    # Lines of a result are paragraphs of the cell.
+    measure_2_3 = next(r for r in table.rows if r.cells[0].text == "2.3.")
+    assert len(measure_2_3.cells[4].paragraphs) == 5
+    # Appendix mark on the right, the roadmap title right above the table.
+    texts = [p.text for p in document.paragraphs]
+    start = texts.index(doc.appendix_mark_lines[0])
+    assert texts[start : start + len(doc.appendix_mark_lines)] == doc.appendix_mark_lines
+    assert doc.roadmap_title in texts[start:]
+
+
+def test_docx_widths_follow_the_shares(seed_files):
+    document = Document(io.BytesIO(seed_files["docx"]))
+    table = document.tables[-1]
+    widths = [mm(column.width) for column in table.columns]
+    usable = 297 - 30
+    assert [round(100 * w / usable) for w in widths] == [7, 38, 15, 17, 23]
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+
+def sheet_of(content: bytes):
+    return load_workbook(io.BytesIO(content))["Приложение"]
+
+
+def header_row_of(sheet) -> int:
+    return next(row[0].row for row in sheet.iter_rows() if row[0].value == TABLE_HEADERS[0])
+
+
+def xlsx_rows(sheet) -> list[tuple]:
+    rows = []
+    for values in sheet.iter_rows(min_row=header_row_of(sheet) + 1, values_only=True):
+        filled = tuple(v or "" for v in values)
+        rows.append((filled[0],) if not any(filled[1:]) else filled)
+    return rows
+
+
+def test_xlsx_equals_the_roadmap(seed_files):
+    sheet = sheet_of(seed_files["xlsx"])
+    doc = seed_files["doc"]
+    header = header_row_of(sheet)
+    assert [c.value for c in sheet[header]] == list(TABLE_HEADERS)
+    assert xlsx_rows(sheet) == expected_rows(doc)
+    assert all(sheet.cell(header, c).font.b for c in range(1, 6))
+    # Section rows are merged across A:E and bold; the mark and title sit above the header.
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    first_section = header + 1
+    assert f"A{first_section}:E{first_section}" in merged
+    assert sheet.cell(first_section, 1).font.b
+    assert sheet["A1"].value == doc.appendix_mark_lines[0]
+    assert sheet["A1"].alignment.horizontal == "right"
+    titles = [sheet.cell(r, 1).value for r in range(1, header)]
+    assert doc.roadmap_title in titles
+    measure = sheet.cell(first_section + 1, 2)
+    assert measure.alignment.wrap_text and measure.alignment.vertical == "top"
+    assert measure.border.left.style == "thin"
+
+
+def test_xlsx_print_setup(seed_files):
+    sheet = sheet_of(seed_files["xlsx"])
+    header = header_row_of(sheet)
+    assert sheet.freeze_panes == f"A{header + 1}"
+    assert sheet.print_title_rows == f"${header}:${header}"
+    assert sheet.page_setup.orientation == "landscape"
+    assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    widths = [sheet.column_dimensions[c].width for c in "ABCDE"]
+    assert widths == [8, 60, 22, 28, 40]
+
+
+def test_xlsx_formula_looking_text_stays_text(roadmap):
+    from roadmap.models import Measure
+
+    evil = '=HYPERLINK("http://example.com","нажмите")'
+    Measure.objects.filter(section__roadmap=roadmap, number="1.1").update(title=evil)
+    sheet = sheet_of(export_xlsx(roadmap))
+    cell = next(row[1] for row in sheet.iter_rows() if row[0].value == "1.1.")
+    assert cell.value == evil
+    assert cell.data_type == "s"
