@@ -40,6 +40,7 @@ format: install
 bench: install
 	$(PY) bench/dashboard.py
 	$(PY) bench/registry.py
+	$(PY) bench/documents.py
 
 screenshots: install
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/e2e
