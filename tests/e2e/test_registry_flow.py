@@ -11,30 +11,15 @@ $SCREENSHOTS_DIR (docs/screenshots/ through `make screenshots`), else to the tem
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from django.db import connections
 from openpyxl import load_workbook
 
 from registry.models import Mentee, Pair, PairMentee
 
-PASSWORD = "Пароль-для-тестов-1"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-VIEWPORT = {"width": 1400, "height": 900}
-TIMEOUT_MS = 10_000
 # `make screenshots` sets this to docs/screenshots; a plain test run keeps the work tree clean.
-SCREENSHOTS_ENV = "SCREENSHOTS_DIR"
 
 # (Фамилия, Имя, Отчество, Дата рождения); the second pupil's date is first typed wrong.
 PUPILS = [
@@ -46,52 +31,6 @@ WRONG_DATE = "31.02.2011"
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
-
-
-@pytest.fixture
-def chromium_path():
-    path = shutil.which("chromium")
-    if path is None:
-        pytest.skip("Chromium не установлен: apt-get install chromium")
-    return path
-
-
-@pytest.fixture
-def browser(chromium_path, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made in the
-    # test body alongside it are plain synchronous calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-            # While the loop runs, Django keeps the test body's connection in a context
-            # variable that the end-of-test cleanup does not see; close it here, or the
-            # test database cannot be dropped at the end of the session.
-            connections.close_all()
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    """Uploaded import files go to a temporary folder, not var/test-media."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-def _login(browser, base_url: str, username: str):
-    """A separate browser context (own cookies) logged in through the real login page."""
-    context = browser.new_context(viewport=VIEWPORT, locale="ru-RU", base_url=base_url)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    expect(page).not_to_have_url(re.compile(r"/login/"))
-    expect(page.locator("nav")).to_contain_text(username)
-    return page
 
 
 def _full_name(pupil) -> str:
@@ -177,18 +116,16 @@ def _fill_pair(page, *, programme, mentor, mentees, activate: bool) -> None:
 
 
 def test_curator_imports_pupils_from_excel_and_forms_pairs(
-    live_server, registry_data, curator_a, media_root, browser, tmp_path
+    login, shots, live_server, registry_data, curator_a, media_root, browser, tmp_path
 ):
     school_a = registry_data["a"]["school"]
     programme = registry_data["a"]["programme"]
     mentor = registry_data["a"]["mentor"]
     minor_with_consent = registry_data["a"]["minor"]
     mentees_before = Mentee.objects.count()
-    shots = Path(os.environ.get(SCREENSHOTS_ENV) or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
 
     # 1. The curator opens «Наставляемые» and downloads the template.
-    page = _login(browser, live_server.url, curator_a.username)
+    page = login(curator_a.username)
     page.get_by_role("button", name="Реестр", exact=True).click()  # the nav drop-down
     page.get_by_role("link", name="Наставляемые", exact=True).click()
     expect(page).to_have_url(re.compile(r"/registry/mentees/$"))

@@ -9,65 +9,18 @@ overdue measure fewer. Two screenshots go to $SCREENSHOTS_DIR (docs/screenshots/
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from roadmap.models import Evidence, Execution, Measure, Report
 from roadmap.services import remove_school
 
-PASSWORD = "Пароль-для-тестов-1"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-VIEWPORT = {"width": 1400, "height": 900}
-TIMEOUT_MS = 10_000
 # `make screenshots` sets this to docs/screenshots; a plain test run keeps the work tree clean.
-SCREENSHOTS_ENV = "SCREENSHOTS_DIR"
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
-
-
-@pytest.fixture
-def chromium_path():
-    path = shutil.which("chromium")
-    if path is None:
-        pytest.skip("Chromium не установлен: apt-get install chromium")
-    return path
-
-
-@pytest.fixture
-def browser(chromium_path, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made in the
-    # test body alongside it are plain synchronous calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-            # While the loop runs, Django keeps the test body's connection in a context
-            # variable that the end-of-test cleanup does not see; close it here, or the
-            # test database cannot be dropped at the end of the session.
-            connections.close_all()
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    """Uploaded evidence goes to a temporary folder, not var/test-media."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def _pdf(path: Path, title: str) -> Path:
@@ -81,20 +34,6 @@ def _pdf(path: Path, title: str) -> Path:
     )
     path.write_bytes(body)
     return path
-
-
-def _login(browser, base_url: str, username: str):
-    """A separate browser context (own cookies) logged in through the real login page."""
-    context = browser.new_context(viewport=VIEWPORT, locale="ru-RU", base_url=base_url)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    expect(page).not_to_have_url(re.compile(r"/login/"))
-    expect(page.locator("nav")).to_contain_text(username)
-    return page
 
 
 def _overdue_figure(page) -> int:
@@ -129,7 +68,17 @@ def _review(page, decision: str, comment: str = "") -> None:
 
 
 def test_report_returned_then_accepted_lowers_the_overdue_figure(
-    live_server, roadmap, school_b, staff, head, curator_a, media_root, browser, tmp_path
+    login,
+    shots,
+    live_server,
+    roadmap,
+    school_b,
+    staff,
+    head,
+    curator_a,
+    media_root,
+    browser,
+    tmp_path,
 ):
     # Only school_a takes part, so measure 1.7 («Образовательные организации») has a
     # single execution and one accepted report completes it.
@@ -139,12 +88,9 @@ def test_report_returned_then_accepted_lowers_the_overdue_figure(
     assert list(measure.executions.values_list("school", flat=True)) == [
         curator_a.profile.school_id
     ]
-    base = live_server.url
-    shots = Path(os.environ.get(SCREENSHOTS_ENV) or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
 
     # 1. Staff opens an amendment and moves 1.7 to another (also past) month.
-    staff_page = _login(browser, base, staff.username)
+    staff_page = login(staff.username)
     staff_page.goto(f"/roadmaps/{roadmap.pk}/edit/")
     expect(staff_page.locator("#id_date")).to_have_value(re.compile(r"^\d{2}\.\d{2}\.\d{4}$"))
     staff_page.fill("#id_basis", "приказ от 01.11.2020 № 200")
@@ -169,7 +115,7 @@ def test_report_returned_then_accepted_lowers_the_overdue_figure(
     assert measure.deadline_text == "ноябрь 2020 года"
 
     # 2. The head reads the overdue figure before any report.
-    head_page = _login(browser, base, head.username)
+    head_page = login(head.username)
     head_page.goto(f"/roadmaps/{roadmap.pk}/dashboard/")
     overdue_before = _overdue_figure(head_page)
     assert overdue_before >= 1
@@ -179,7 +125,7 @@ def test_report_returned_then_accepted_lowers_the_overdue_figure(
     head_page.screenshot(path=str(tmp_path / "head-dashboard-before.png"), full_page=True)
 
     # 4. The curator reports on 1.7 from «Мои мероприятия».
-    curator_page = _login(browser, base, curator_a.username)
+    curator_page = login(curator_a.username)
     curator_page.get_by_role("link", name="Мои мероприятия").click()
     expect(curator_page).to_have_url(re.compile(r"/roadmaps/my/$"))
     expect(curator_page.get_by_role("heading", name="Мои мероприятия")).to_be_visible()
