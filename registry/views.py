@@ -134,30 +134,35 @@ def _person_form_page(request, form, *, title, duplicate=None, cancel):
     )
 
 
-@registry_user
-def mentee_create(request):
-    form = _with_school_field(MenteeForm(request.POST or None), request.user)
+def _create_person(request, form, save, *, title, cancel, detail, said):
+    """The create page of a mentee or mentor: a twin in the registry is offered, not copied."""
     duplicate = None
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "school"}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in {"school", "partner"}}
         try:
-            mentee = services.save_mentee(
-                user=request.user, school=_school_from(form, request.user), **data
-            )
+            person = save(_school_from(form, request.user), data)
         except services.DuplicatePerson as error:
             duplicate = error.existing
             form.add_error(None, error.messages)
         except ValidationError as error:
             errors_to_form(form, error)
         else:
-            messages.success(request, f"{mentee.full_name} внесён(а) в реестр.")
-            return redirect("registry:mentee", pk=mentee.pk)
-    return _person_form_page(
+            messages.success(request, said(person))
+            return redirect(detail, pk=person.pk)
+    return _person_form_page(request, form, title=title, duplicate=duplicate, cancel=cancel)
+
+
+@registry_user
+def mentee_create(request):
+    form = _with_school_field(MenteeForm(request.POST or None), request.user)
+    return _create_person(
         request,
         form,
+        lambda school, data: services.save_mentee(user=request.user, school=school, **data),
         title="Новый наставляемый",
-        duplicate=duplicate,
         cancel=reverse("registry:mentees"),
+        detail="registry:mentee",
+        said=lambda mentee: f"{mentee.full_name} внесён(а) в реестр.",
     )
 
 
@@ -314,30 +319,16 @@ def mentor_list(request):
 def mentor_create(request):
     partners = selectors.partners_for(request.user)
     form = _with_school_field(MentorForm(request.POST or None, partners=partners), request.user)
-    duplicate = None
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in {"school", "partner"}}
-        try:
-            mentor = services.save_mentor(
-                user=request.user,
-                school=_school_from(form, request.user),
-                partner=form.cleaned_data.get("partner"),
-                **data,
-            )
-        except services.DuplicatePerson as error:
-            duplicate = error.existing
-            form.add_error(None, error.messages)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, f"{mentor.full_name} внесён(а) в реестр наставников.")
-            return redirect("registry:mentor", pk=mentor.pk)
-    return _person_form_page(
+    return _create_person(
         request,
         form,
+        lambda school, data: services.save_mentor(
+            user=request.user, school=school, partner=form.cleaned_data.get("partner"), **data
+        ),
         title="Новый наставник",
-        duplicate=duplicate,
         cancel=reverse("registry:mentors"),
+        detail="registry:mentor",
+        said=lambda mentor: f"{mentor.full_name} внесён(а) в реестр наставников.",
     )
 
 
