@@ -341,6 +341,9 @@ class Agreement(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="agreement_term_ordered",
+                violation_error_message=_(
+                    "Срок действия соглашения заканчивается раньше, чем начинается."
+                ),
             ),
         ]
 
@@ -478,10 +481,12 @@ class Consent(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("given_on")),
                 name="consent_term_ordered",
+                violation_error_message=_("Срок действия согласия раньше даты согласия."),
             ),
             models.CheckConstraint(
                 condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
                 name="consent_withdrawn_after_given",
+                violation_error_message=_("Дата отзыва согласия раньше даты согласия."),
             ),
         ]
 
@@ -526,7 +531,9 @@ class Programme(models.Model):
         constraints = [
             models.UniqueConstraint(fields=("school", "title"), name="programme_unique_title"),
             models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="programme_term_ordered"
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="programme_term_ordered",
+                violation_error_message=_("Окончание программы раньше её начала."),
             ),
         ]
 
@@ -570,10 +577,12 @@ class Pair(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="pair_term_ordered",
+                violation_error_message=_("Окончание пары раньше её начала."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="terminated") | ~Q(termination_reason=""),
                 name="pair_termination_has_reason",
+                violation_error_message=_("Укажите причину досрочного прекращения."),
             ),
         ]
 

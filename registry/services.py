@@ -16,12 +16,14 @@ from django.utils import timezone
 
 from registry import roles
 from registry.models import (
+    Agreement,
     AuditEvent,
     Consent,
     Mentee,
     Mentor,
     Pair,
     PairMentee,
+    PartnerOrganization,
     Profile,
     Programme,
     School,
@@ -517,3 +519,20 @@ def save_year_stats(*, school: School, school_year_start: int, **counts) -> Scho
         school=school, school_year_start=school_year_start, defaults=counts
     )
     return stats
+
+
+@transaction.atomic
+def save_partner(*, municipality, **data) -> PartnerOrganization:
+    partner = PartnerOrganization(municipality=municipality, **data)
+    partner.full_clean()
+    partner.save()
+    return partner
+
+
+@transaction.atomic
+def save_agreement(*, partner: PartnerOrganization, school: School | None, **data) -> Agreement:
+    """A curator's agreement is their school's; the department's has no school."""
+    agreement = Agreement(partner=partner, school=school, **data)
+    agreement.full_clean()
+    agreement.save()
+    return agreement

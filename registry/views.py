@@ -34,7 +34,7 @@ from registry.forms import (
     WithdrawConsentForm,
 )
 from registry.models import AuditEvent, Mentor
-from roadmap.web import errors_to_form, perform
+from roadmap.web import errors_to_form, perform, saved
 
 PAGE_SIZE = 50
 
@@ -125,12 +125,13 @@ def mentee_list(request):
     )
 
 
-def _person_form_page(request, form, *, title, duplicate=None, cancel):
+def _form_page(request, form, *, title, cancel, status=None, **extra):
+    """The plain form page: 422 when the form carries errors."""
     return render(
         request,
         "registry/form.html",
-        {"form": form, "title": title, "duplicate": duplicate, "cancel": cancel},
-        status=422 if form.errors else 200,
+        {"form": form, "title": title, "cancel": cancel, **extra},
+        status=status or (422 if form.errors else 200),
     )
 
 
@@ -149,7 +150,7 @@ def _create_person(request, form, save, *, title, cancel, detail, said):
         else:
             messages.success(request, said(person))
             return redirect(detail, pk=person.pk)
-    return _person_form_page(request, form, title=title, duplicate=duplicate, cancel=cancel)
+    return _form_page(request, form, title=title, cancel=cancel, duplicate=duplicate)
 
 
 @registry_user
@@ -170,26 +171,23 @@ def mentee_create(request):
 def mentee_edit(request, pk: int):
     mentee = selectors.mentee_for(request.user, pk)
     form = _with_school_field(
-        MenteeForm(
-            request.POST or None,
-            instance=mentee if request.method != "POST" else None,
-            initial=None,
-        ),
+        MenteeForm(request.POST or None, instance=mentee if request.method != "POST" else None),
         request.user,
         initial=mentee.school,
     )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "school"}
-        try:
-            services.save_mentee(
-                user=request.user, school=_school_from(form, request.user), mentee=mentee, **data
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, "Сведения сохранены.")
-            return redirect("registry:mentee", pk=mentee.pk)
-    return _person_form_page(
+        school = _school_from(form, request.user)
+        done = saved(
+            request,
+            form,
+            lambda: services.save_mentee(user=request.user, school=school, mentee=mentee, **data),
+            said="Сведения сохранены.",
+            then=reverse("registry:mentee", args=[mentee.pk]),
+        )
+        if done:
+            return done
+    return _form_page(
         request, form, title=mentee.full_name, cancel=reverse("registry:mentee", args=[pk])
     )
 
@@ -222,27 +220,21 @@ def mentee_detail(request, pk: int):
 def consent_create(request, pk: int):
     mentee = selectors.mentee_for(request.user, pk)
     form = ConsentForm(request.POST, request.FILES)
+    back = reverse("registry:mentee", args=[pk])
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "scan"}
-        try:
-            services.record_consent(
-                user=request.user, mentee=mentee, scan=form.cleaned_data.get("scan"), **data
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, "Согласие законного представителя внесено.")
-            return redirect("registry:mentee", pk=mentee.pk)
-    return render(
-        request,
-        "registry/form.html",
-        {
-            "form": form,
-            "title": f"Согласие: {mentee.full_name}",
-            "cancel": reverse("registry:mentee", args=[pk]),
-            "multipart": True,
-        },
-        status=422,
+        scan = form.cleaned_data.get("scan")
+        done = saved(
+            request,
+            form,
+            lambda: services.record_consent(user=request.user, mentee=mentee, scan=scan, **data),
+            said="Согласие законного представителя внесено.",
+            then=back,
+        )
+        if done:
+            return done
+    return _form_page(
+        request, form, title=f"Согласие: {mentee.full_name}", cancel=back, multipart=True
     )
 
 
@@ -253,12 +245,7 @@ def consent_withdraw(request, pk: int):
     form = WithdrawConsentForm(request.POST)
     back = reverse("registry:mentee", args=[consent.mentee_id])
     if not form.is_valid():
-        return render(
-            request,
-            "registry/form.html",
-            {"form": form, "title": "Отзыв согласия", "cancel": back},
-            status=422,
-        )
+        return _form_page(request, form, title="Отзыв согласия", cancel=back)
     return perform(
         request,
         lambda: services.withdraw_consent(
@@ -343,20 +330,19 @@ def mentor_edit(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "partner"}
-        try:
-            services.save_mentor(
-                user=request.user,
-                school=None,
-                mentor=mentor,
-                partner=form.cleaned_data.get("partner"),
-                **data,
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, "Сведения сохранены.")
-            return redirect("registry:mentor", pk=mentor.pk)
-    return _person_form_page(
+        partner = form.cleaned_data.get("partner")
+        done = saved(
+            request,
+            form,
+            lambda: services.save_mentor(
+                user=request.user, school=None, mentor=mentor, partner=partner, **data
+            ),
+            said="Сведения сохранены.",
+            then=reverse("registry:mentor", args=[mentor.pk]),
+        )
+        if done:
+            return done
+    return _form_page(
         request, form, title=mentor.full_name, cancel=reverse("registry:mentor", args=[pk])
     )
 
@@ -437,24 +423,18 @@ def programme_create(request):
     form = _with_school_field(ProgrammeForm(request.POST or None), request.user)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "school"}
-        try:
-            programme = services.save_programme(
-                user=request.user, school=_school_from(form, request.user), **data
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, "Программа добавлена.")
-            return redirect("registry:programme", pk=programme.pk)
-    return render(
-        request,
-        "registry/form.html",
-        {
-            "form": form,
-            "title": "Новая программа наставничества",
-            "cancel": reverse("registry:programmes"),
-        },
-        status=422 if form.errors else 200,
+        school = _school_from(form, request.user)
+        done = saved(
+            request,
+            form,
+            lambda: services.save_programme(user=request.user, school=school, **data),
+            said="Программа добавлена.",
+            then=lambda programme: reverse("registry:programme", args=[programme.pk]),
+        )
+        if done:
+            return done
+    return _form_page(
+        request, form, title="Новая программа наставничества", cancel=reverse("registry:programmes")
     )
 
 
@@ -535,8 +515,10 @@ def pair_create(request):
     form = _pair_form(request, request.POST or None, initial={"starts_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            pair = services.save_pair(
+        done = saved(
+            request,
+            form,
+            lambda: services.save_pair(
                 user=request.user,
                 programme=data["programme"],
                 mentor=data["mentor"],
@@ -545,21 +527,17 @@ def pair_create(request):
                 ends_on=data["ends_on"],
                 goals=data["goals"],
                 activate=data["activate"],
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, "Пара (группа) сформирована.")
-            return redirect("registry:pair", pk=pair.pk)
-    return render(
+            ),
+            said="Пара (группа) сформирована.",
+            then=lambda pair: reverse("registry:pair", args=[pair.pk]),
+        )
+        if done:
+            return done
+    return _form_page(
         request,
-        "registry/form.html",
-        {
-            "form": form,
-            "title": "Новая наставническая пара или группа",
-            "cancel": reverse("registry:pairs"),
-        },
-        status=422 if form.errors else 200,
+        form,
+        title="Новая наставническая пара или группа",
+        cancel=reverse("registry:pairs"),
     )
 
 
@@ -610,27 +588,19 @@ def partner_list(request):
 @editor_required
 def partner_create(request):
     form = PartnerForm(request.POST or None)
-    municipality = selectors.municipalities_for(request.user).first()
     if request.method == "POST" and form.is_valid():
-        partner = form.save(commit=False)
-        partner.municipality = municipality
-        try:
-            partner.full_clean()
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            partner.save()
-            messages.success(request, "Организация-партнёр добавлена.")
-            return redirect("registry:partners")
-    return render(
-        request,
-        "registry/form.html",
-        {
-            "form": form,
-            "title": "Новая организация-партнёр",
-            "cancel": reverse("registry:partners"),
-        },
-        status=422 if form.errors else 200,
+        municipality = selectors.municipalities_for(request.user).first()
+        done = saved(
+            request,
+            form,
+            lambda: services.save_partner(municipality=municipality, **form.cleaned_data),
+            said="Организация-партнёр добавлена.",
+            then=reverse("registry:partners"),
+        )
+        if done:
+            return done
+    return _form_page(
+        request, form, title="Новая организация-партнёр", cancel=reverse("registry:partners")
     )
 
 
@@ -639,26 +609,18 @@ def agreement_create(request, pk: int):
     partner = selectors.partner_for(request.user, pk)
     form = AgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        agreement = form.save(commit=False)
-        agreement.partner = partner
-        agreement.school = selectors.school_of(request.user)
-        try:
-            agreement.full_clean()
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            agreement.save()
-            messages.success(request, f"{agreement} внесено.")
-            return redirect("registry:partners")
-    return render(
-        request,
-        "registry/form.html",
-        {
-            "form": form,
-            "title": f"Соглашение с «{partner.name}»",
-            "cancel": reverse("registry:partners"),
-        },
-        status=422 if form.errors else 200,
+        school = selectors.school_of(request.user)
+        done = saved(
+            request,
+            form,
+            lambda: services.save_agreement(partner=partner, school=school, **form.cleaned_data),
+            said=lambda agreement: f"{agreement} внесено.",
+            then=reverse("registry:partners"),
+        )
+        if done:
+            return done
+    return _form_page(
+        request, form, title=f"Соглашение с «{partner.name}»", cancel=reverse("registry:partners")
     )
 
 
@@ -723,20 +685,18 @@ def school_stats(request, pk: int):
 def curator_create(request):
     form = CuratorForm(request.POST or None, schools=_school_choices(request.user))
     if request.method == "POST" and form.is_valid():
-        try:
-            curator = services.appoint_curator(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(
-                request,
+        done = saved(
+            request,
+            form,
+            lambda: services.appoint_curator(user=request.user, **form.cleaned_data),
+            said=lambda curator: (
                 f"{curator.get_full_name()} назначен(а) куратором; имя для входа: "
-                f"{curator.username}.",
-            )
-            return redirect("registry:schools")
-    return render(
-        request,
-        "registry/form.html",
-        {"form": form, "title": "Назначить куратора ОО", "cancel": reverse("registry:schools")},
-        status=422 if form.errors else 200,
+                f"{curator.username}."
+            ),
+            then=reverse("registry:schools"),
+        )
+        if done:
+            return done
+    return _form_page(
+        request, form, title="Назначить куратора ОО", cancel=reverse("registry:schools")
     )

@@ -97,10 +97,12 @@ class Roadmap(models.Model):
             models.CheckConstraint(
                 condition=Q(period_start__lte=models.F("period_end")),
                 name="roadmap_period_ordered",
+                violation_error_message=_("Окончание периода раньше его начала."),
             ),
             models.CheckConstraint(
                 condition=Q(school_year_start__gte=1990) & Q(school_year_start__lte=2100),
                 name="roadmap_school_year_plausible",
+                violation_error_message=_("Учебный год должен быть между 1990 и 2100."),
             ),
         ]
 
@@ -245,6 +247,7 @@ class Measure(models.Model):
                 | Q(due_on__isnull=True)
                 | Q(starts_on__lte=models.F("due_on")),
                 name="measure_deadline_ordered",
+                violation_error_message=_("Срок окончания раньше начала."),
             ),
         ]
         indexes = [models.Index(fields=("due_on",), name="measure_due_on_idx")]

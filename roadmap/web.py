@@ -33,3 +33,15 @@ def perform(request, action, *, success, back: str, then=None):
     messages.success(request, success(result) if callable(success) else success)
     target = then(result) if callable(then) else then
     return redirect(target or back)
+
+
+def saved(request, form, action, *, said, then):
+    """Run a service for a valid form: a refusal lands on the form (None is returned),
+    success is a message and a redirect. ``said`` and ``then`` may be callables of the result."""
+    try:
+        result = action()
+    except ValidationError as error:
+        errors_to_form(form, error)
+        return None
+    messages.success(request, said(result) if callable(said) else said)
+    return redirect(then(result) if callable(then) else then)
