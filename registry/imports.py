@@ -271,6 +271,9 @@ ENTITY_TITLES = {
 }
 
 
+PREVIEW_ROWS = 20
+
+
 @dataclass
 class Plan:
     """What a file will do once confirmed: rows to create and to update, or the errors."""
@@ -286,6 +289,19 @@ class Plan:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def show(self, row: int, name: str, school: str, action: str) -> None:
+        """The first rows of the preview; the counts cover the rest."""
+        if len(self.preview) < PREVIEW_ROWS:
+            self.preview.append({"row": row, "name": name, "school": school, "action": action})
+
+    def first_time(self, seen: dict, key, row: int, what: str) -> bool:
+        """False (with an error naming both rows) when a file lists the same thing twice."""
+        if key in seen:
+            self.errors.append(CellError(row, None, f"{what}, что в строке {seen[key]}."))
+            return False
+        seen[key] = row
+        return True
 
 
 def _schools_by_name(user) -> dict[str, School]:
@@ -358,12 +374,8 @@ def plan_mentees(user, parsed: ParseResult) -> Plan:
         if school is None:
             continue
         key = _identity(values)
-        if key in seen:
-            plan.errors.append(
-                CellError(row.row, None, f"тот же человек, что в строке {seen[key]}.")
-            )
+        if not plan.first_time(seen, key, row.row, "тот же человек"):
             continue
-        seen[key] = row.row
         values["kind"] = MENTEE_KIND_LABELS.get(values.get("kind") or "", PersonKind.PUPIL)
         if values["birth_date"] > timezone.localdate():
             plan.errors.append(
@@ -384,15 +396,12 @@ def plan_mentees(user, parsed: ParseResult) -> Plan:
             mentee.school = school
             if _apply_person(mentee, values, fields):
                 plan.to_update.append(mentee)
-        if len(plan.preview) < 20:
-            plan.preview.append(
-                {
-                    "row": row.row,
-                    "name": mentee.full_name,
-                    "school": school.short_name,
-                    "action": "новый" if mentee.pk is None else "обновление",
-                }
-            )
+        plan.show(
+            row.row,
+            mentee.full_name,
+            school.short_name,
+            "новый" if mentee.pk is None else "обновление",
+        )
     return plan
 
 
@@ -413,12 +422,8 @@ def plan_mentors(user, parsed: ParseResult) -> Plan:
         if school is None:
             continue
         key = _identity(values)
-        if key in seen:
-            plan.errors.append(
-                CellError(row.row, None, f"тот же человек, что в строке {seen[key]}.")
-            )
+        if not plan.first_time(seen, key, row.row, "тот же человек"):
             continue
-        seen[key] = row.row
         partner = None
         if values.get("partner"):
             partner = partners.get(values["partner"].lower())
@@ -439,15 +444,12 @@ def plan_mentors(user, parsed: ParseResult) -> Plan:
             plan.to_update.append(mentor)
         mentor.partner = partner
         mentor._import_school = school
-        if len(plan.preview) < 20:
-            plan.preview.append(
-                {
-                    "row": row.row,
-                    "name": mentor.full_name,
-                    "school": school.short_name,
-                    "action": "новый" if mentor.pk is None else "обновление",
-                }
-            )
+        plan.show(
+            row.row,
+            mentor.full_name,
+            school.short_name,
+            "новый" if mentor.pk is None else "обновление",
+        )
     return plan
 
 
@@ -470,12 +472,8 @@ def plan_programmes(user, parsed: ParseResult) -> Plan:
             plan.errors.append(CellError(row.row, "Окончание", "Окончание: раньше начала."))
             continue
         key = (school.pk, values["title"].lower())
-        if key in seen:
-            plan.errors.append(
-                CellError(row.row, None, f"та же программа, что в строке {seen[key]}.")
-            )
+        if not plan.first_time(seen, key, row.row, "та же программа"):
             continue
-        seen[key] = row.row
         programme = existing.get(key) or Programme(school=school)
         is_new = programme.pk is None
         wanted = {
@@ -491,15 +489,7 @@ def plan_programmes(user, parsed: ParseResult) -> Plan:
             plan.to_create.append(programme)
         elif changed:
             plan.to_update.append(programme)
-        if len(plan.preview) < 20:
-            plan.preview.append(
-                {
-                    "row": row.row,
-                    "name": programme.title,
-                    "school": school.short_name,
-                    "action": "новая" if is_new else "обновление",
-                }
-            )
+        plan.show(row.row, programme.title, school.short_name, "новая" if is_new else "обновление")
     return plan
 
 
@@ -518,12 +508,8 @@ def plan_partners(user, parsed: ParseResult) -> Plan:
     for row in parsed.rows:
         values = row.values
         key = values["name"].lower()
-        if key in seen:
-            plan.errors.append(
-                CellError(row.row, None, f"та же организация, что в строке {seen[key]}.")
-            )
+        if not plan.first_time(seen, key, row.row, "та же организация"):
             continue
-        seen[key] = row.row
         partner = existing.get(key) or PartnerOrganization(municipality=municipality)
         changed = partner.pk is None or any(
             getattr(partner, f) != (values.get(f) or "") for f in fields
@@ -534,15 +520,7 @@ def plan_partners(user, parsed: ParseResult) -> Plan:
             plan.to_create.append(partner)
         elif changed:
             plan.to_update.append(partner)
-        if len(plan.preview) < 20:
-            plan.preview.append(
-                {
-                    "row": row.row,
-                    "name": partner.name,
-                    "school": "",
-                    "action": "новая" if partner.pk is None else "обновление",
-                }
-            )
+        plan.show(row.row, partner.name, "", "новая" if partner.pk is None else "обновление")
     return plan
 
 
@@ -630,16 +608,12 @@ def plan_pairs(user, parsed: ParseResult) -> Plan:
         if errors:
             continue
         (plan.to_update if group.pair else plan.to_create).append(group)
-        if len(plan.preview) < 20:
-            plan.preview.append(
-                {
-                    "row": group.rows[0],
-                    "name": f"{group.mentor.full_name}: "
-                    + ", ".join(m.full_name for m in group.mentees),
-                    "school": group.programme.school.short_name,
-                    "action": "обновление" if group.pair else "новая пара",
-                }
-            )
+        plan.show(
+            group.rows[0],
+            f"{group.mentor.full_name}: " + ", ".join(m.full_name for m in group.mentees),
+            group.programme.school.short_name,
+            "обновление" if group.pair else "новая пара",
+        )
     return plan
 
 

@@ -15,7 +15,7 @@ from roadmap import selectors, services
 from roadmap.deadlines import format_deadline, parse_deadline
 from roadmap.forms import AddSchoolForm, AmendmentForm, MeasureForm, RoadmapForm, SectionForm
 from roadmap.models import Measure
-from roadmap.web import errors_to_form, is_htmx, perform
+from roadmap.web import errors_to_form, is_htmx, perform, saved
 
 
 def _editor_url(roadmap_id: int, anchor: str = "") -> str:
@@ -31,15 +31,17 @@ def roadmap_create(request):
         messages.error(request, "У вашей учётной записи не указан муниципалитет.")
         return redirect("roadmap:list")
     if request.method == "POST" and form.is_valid():
-        try:
-            roadmap = services.create_roadmap(
+        done = saved(
+            request,
+            form,
+            lambda: services.create_roadmap(
                 user=request.user, municipality=municipality, **form.cleaned_data
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, "Дорожная карта создана. Добавьте разделы и мероприятия.")
-            return redirect("roadmap:editor", pk=roadmap.pk)
+            ),
+            said="Дорожная карта создана. Добавьте разделы и мероприятия.",
+            then=lambda roadmap: reverse("roadmap:editor", args=[roadmap.pk]),
+        )
+        if done:
+            return done
     status = 422 if form.errors else 200
     return render(request, "roadmap/roadmap_form.html", {"form": form}, status=status)
 
@@ -49,13 +51,17 @@ def roadmap_settings(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
     form = RoadmapForm(request.POST or None, instance=roadmap if request.method != "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_roadmap(user=request.user, roadmap=roadmap, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, "Сведения о дорожной карте сохранены; сроки пересчитаны.")
-            return redirect("roadmap:editor", pk=roadmap.pk)
+        done = saved(
+            request,
+            form,
+            lambda: services.update_roadmap(
+                user=request.user, roadmap=roadmap, **form.cleaned_data
+            ),
+            said="Сведения о дорожной карте сохранены; сроки пересчитаны.",
+            then=reverse("roadmap:editor", args=[roadmap.pk]),
+        )
+        if done:
+            return done
     status = 422 if form.errors else 200
     return render(
         request, "roadmap/roadmap_form.html", {"form": form, "roadmap": roadmap}, status=status
@@ -93,15 +99,17 @@ def section_create(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
     form = SectionForm(request.POST)
     if form.is_valid():
-        try:
-            section = services.create_section(
+        done = saved(
+            request,
+            form,
+            lambda: services.create_section(
                 user=request.user, roadmap=roadmap, **form.cleaned_data
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, f"Раздел {section.number} добавлен.")
-            return redirect(_editor_url(roadmap.pk, f"section-{section.pk}"))
+            ),
+            said=lambda section: f"Раздел {section.number} добавлен.",
+            then=lambda section: _editor_url(roadmap.pk, f"section-{section.pk}"),
+        )
+        if done:
+            return done
     context = selectors.editor_context(roadmap)
     context["section_form"] = form
     return render(request, "roadmap/editor.html", context, status=422)
@@ -331,15 +339,16 @@ def roadmap_schools(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
     form = AddSchoolForm(request.POST or None, roadmap=roadmap)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.add_school(
-                roadmap=roadmap, school=form.cleaned_data["school"], user=request.user
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, f"{form.cleaned_data['school']} участвует в дорожной карте.")
-            return redirect("roadmap:schools", pk=roadmap.pk)
+        school = form.cleaned_data["school"]
+        done = saved(
+            request,
+            form,
+            lambda: services.add_school(roadmap=roadmap, school=school, user=request.user),
+            said=f"{school} участвует в дорожной карте.",
+            then=reverse("roadmap:schools", args=[roadmap.pk]),
+        )
+        if done:
+            return done
     return render(
         request,
         "roadmap/schools.html",
@@ -387,15 +396,17 @@ def amendment_open(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
     form = AmendmentForm(request.POST)
     if form.is_valid():
-        try:
-            amendment = services.open_amendment(
+        done = saved(
+            request,
+            form,
+            lambda: services.open_amendment(
                 user=request.user, roadmap=roadmap, **form.cleaned_data
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, f"{amendment} открыто: текст можно менять.")
-            return redirect("roadmap:editor", pk=roadmap.pk)
+            ),
+            said=lambda amendment: f"{amendment} открыто: текст можно менять.",
+            then=reverse("roadmap:editor", args=[roadmap.pk]),
+        )
+        if done:
+            return done
     context = selectors.editor_context(roadmap)
     context["amendment_form"] = form
     return render(request, "roadmap/editor.html", context, status=422)
