@@ -14,7 +14,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -143,15 +143,23 @@ def sync_executions(roadmap: Roadmap, user=None) -> int:
         stale.extend((measure_id, school_id) for school_id in have - wanted)
     if to_create:
         bulk_create_with_history(to_create, Execution, batch_size=1000, default_user=user)
-    for measure_id, school_id in stale:
-        for execution in Execution.objects.filter(
-            measure_id=measure_id,
-            school_id=school_id,
+    if stale:
+        wanted_gone = set(stale)
+        schools = {school_id for _, school_id in wanted_gone}
+        by_executor = Q(school_id__in=schools - {None})
+        if None in schools:
+            by_executor |= Q(school__isnull=True)
+        untouched = Execution.objects.filter(
+            by_executor,
+            measure_id__in={measure_id for measure_id, _ in wanted_gone},
             status=Execution.Status.NOT_STARTED,
             reports__isnull=True,
-        ):
-            _stamp(execution, user, "Исполнитель больше не участвует")
-            execution.delete()
+        )
+        for execution in untouched:
+            if (execution.measure_id, execution.school_id) in wanted_gone:
+                # One by one, so that each removal leaves its history row.
+                _stamp(execution, user, "Исполнитель больше не участвует")
+                execution.delete()
     return len(to_create)
 
 
