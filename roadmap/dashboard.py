@@ -6,7 +6,8 @@ overdue; done after its due date it is «выполнено с нарушени�
 date has passed and it is not done. Measures "throughout the period" are due at the period's
 end (the parser gives that date). Measures by schedule, without a date or with an unreadable
 deadline are listed apart and never counted as overdue. A day in the past is shown as it was
-then, from the history of measures and executions.
+then, from the history of measures and executions; a day before the roadmap was entered into
+the system shows it as entered.
 """
 
 from __future__ import annotations
@@ -141,6 +142,7 @@ class Dashboard:
     filters: Filters
     as_of: date
     is_past: bool
+    entered_on: date | None
     measures: list[MeasureState]
     figures: dict[str, int]
     sections: list[SectionProgress]
@@ -283,8 +285,12 @@ def build_dashboard(roadmap: Roadmap, filters: Filters, today: date | None = Non
     today = today or timezone.localdate()
     as_of = filters.as_of or today
     is_past = as_of < today
-    moment = _end_of_day(as_of) if is_past else None
-    states = _measures_then(roadmap, moment) if is_past else _measures_now(roadmap)
+    # A roadmap is often entered after the fact: before the day it was entered, its state is
+    # taken as it was entered (nothing reported yet), not as an empty plan.
+    entered = timezone.localdate(roadmap.created_at)
+    shown_on = max(as_of, entered)
+    moment = _end_of_day(shown_on) if shown_on < today else None
+    states = _measures_now(roadmap) if moment is None else _measures_then(roadmap, moment)
     by_id = {state.id: state for state in states}
     school_names = dict(
         School.objects.filter(participations__roadmap=roadmap).values_list("id", "short_name")
@@ -367,6 +373,7 @@ def build_dashboard(roadmap: Roadmap, filters: Filters, today: date | None = Non
         filters=filters,
         as_of=as_of,
         is_past=is_past,
+        entered_on=entered if as_of < entered else None,
         measures=listed,
         figures=figures,
         sections=[s for s in sections if s.total or not filters.section_id],

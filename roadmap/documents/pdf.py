@@ -65,6 +65,7 @@ def report_pdf(roadmap: Roadmap, as_of: date | None = None) -> bytes:
             "states": states,
             "as_of": as_of,
             "figures": board.figures,
+            "entered_on": board.entered_on,
         },
     )
     return html_to_pdf(html)

@@ -385,7 +385,9 @@ def test_audit_log_cannot_be_edited_even_by_admins(client, admin_user, staff, re
     assert event.detail == ""
 
 
-def test_partner_and_agreements_through_the_pages(client, staff, curator_a, school_a, registry_data):
+def test_partner_and_agreements_through_the_pages(
+    client, staff, curator_a, school_a, registry_data
+):
     from registry.models import Agreement, PartnerOrganization
 
     client.force_login(staff)
@@ -394,15 +396,26 @@ def test_partner_and_agreements_through_the_pages(client, staff, curator_a, scho
     client.post(reverse("registry:partner_create"), {"name": "ООО «Аргунский завод»"})
     partner = PartnerOrganization.objects.get()
     client.force_login(curator_a)
-    reversed_term = client.post(reverse("registry:agreement_create", args=[partner.pk]), {
-        "number": "7", "date": "01.11.2020", "subject": "Наставники от предприятия",
-        "valid_from": "01.11.2021", "valid_to": "01.11.2020",
-    })
+    reversed_term = client.post(
+        reverse("registry:agreement_create", args=[partner.pk]),
+        {
+            "number": "7",
+            "date": "01.11.2020",
+            "subject": "Наставники от предприятия",
+            "valid_from": "01.11.2021",
+            "valid_to": "01.11.2020",
+        },
+    )
     assert reversed_term.status_code == 422
     assert "заканчивается раньше, чем начинается" in reversed_term.content.decode()
-    client.post(reverse("registry:agreement_create", args=[partner.pk]), {
-        "number": "7", "date": "01.11.2020", "subject": "Наставники от предприятия",
-        "valid_from": "01.11.2020",
-    })
+    client.post(
+        reverse("registry:agreement_create", args=[partner.pk]),
+        {
+            "number": "7",
+            "date": "01.11.2020",
+            "subject": "Наставники от предприятия",
+            "valid_from": "01.11.2020",
+        },
+    )
     agreement = Agreement.objects.get()
     assert agreement.school == school_a and agreement.partner == partner

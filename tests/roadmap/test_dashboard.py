@@ -170,9 +170,12 @@ def test_schools_table_sorts(roadmap, school_a, school_b):
 
 
 def test_as_of_shows_the_state_on_a_past_day(client, head, roadmap):
-    # Everything so far happened on 20.10.2020 …
+    # Everything so far happened on 20.10.2020, when the roadmap was entered …
+    entered = datetime.datetime(2020, 10, 20, 9, tzinfo=datetime.UTC)
     for model in (Measure, Execution):
-        model.history.update(history_date=datetime.datetime(2020, 10, 20, 9, tzinfo=datetime.UTC))
+        model.history.update(history_date=entered)
+    Roadmap.objects.filter(pk=roadmap.pk).update(created_at=entered)
+    roadmap.refresh_from_db()
     # … and 1.1 was accepted "today".
     for execution in executions(roadmap, "1.1"):
         accept(execution, D(2020, 10, 30))
@@ -182,8 +185,18 @@ def test_as_of_shows_the_state_on_a_past_day(client, head, roadmap):
     assert by_number(then)["1.1"].status == "not_started"
     assert by_number(then)["1.1"].overdue and by_number(then)["1.1"].days_overdue == 1
     assert then.is_past and then.as_of == D(2020, 11, 1)
-    before_anything = board(roadmap, today=D(2020, 11, 16), as_of=D(2020, 10, 1))
-    assert before_anything.measures == []
+    assert then.entered_on is None
+
+
+def test_a_day_before_the_roadmap_was_entered_shows_it_as_entered(roadmap):
+    """Roadmaps are entered after the fact: 16.11.2020 still shows all 34 measures, overdue."""
+    for execution in executions(roadmap, "1.1"):
+        accept(execution, D(2020, 10, 30))
+    before = board(roadmap, today=D(2026, 11, 25), as_of=D(2020, 11, 16))
+    assert before.entered_on == timezone.localdate(roadmap.created_at)
+    assert len(before.measures) == 34
+    assert by_number(before)["1.1"].status == "done"
+    assert by_number(before)["1.2"].overdue and by_number(before)["1.2"].days_overdue == 16
 
 
 # --- export -----------------------------------------------------------------------------------
