@@ -1,0 +1,386 @@
+"""The indicators of the target model, computed from the registry on a day; never typed in.
+
+Rules, in one place:
+
+- A pair (or group) counts on a day when it has started by then, has not ended before it, and
+  is active, completed or terminated (a planned pair has not begun). Its mentor and mentees
+  count as «в действующих парах». A mentor of two schools counts once in each school and once
+  in the municipality.
+- Pupils aged 10 and over: pupil mentees in pairs on the day who are 10 or older on it, over the
+  schools' count of such pupils for the school year of the day (1 September to 31 August).
+- Young teachers: teacher mentees in pairs on the day, under 35 on it with up to 3 years'
+  experience, over the schools' count of such teachers for the year.
+- A school has an approved programme on a day when one of its programmes was approved by then.
+- Measures done on time: of the roadmap in force on the day (the latest one begun by then),
+  the dated measures due by the day; a measure is done on time when all its executions are
+  accepted and none was completed after the due date. For one school: its own executions.
+- Shares are over the schools that have counts for the year; the others are listed apart.
+
+Everything is computed in a fixed number of queries whatever the number of schools or people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+
+from monitoring.models import IndicatorCode, Target
+from registry.models import SchoolYearStats
+
+COUNTS = (IndicatorCode.MENTORS, IndicatorCode.MENTEES, IndicatorCode.PAIRS)
+SHARES = (
+    IndicatorCode.PUPILS_10_PLUS,
+    IndicatorCode.YOUNG_TEACHERS,
+    IndicatorCode.APPROVED_PROGRAMME,
+    IndicatorCode.MEASURES_ON_TIME,
+)
+ORDER = COUNTS + SHARES
+PAIR_COUNTED = ("active", "completed", "terminated")
+UNDATED_KINDS = ("schedule", "unknown", "none")
+CLOSE_SHARE = Decimal("0.8")  # within 80 % of the target is «близко к цели»
+
+DENOMINATOR_LABELS = {
+    IndicatorCode.PUPILS_10_PLUS: _("обучающихся 10 лет и старше"),
+    IndicatorCode.YOUNG_TEACHERS: _("педагогов до 35 лет со стажем до 3 лет"),
+    IndicatorCode.APPROVED_PROGRAMME: _("ОО"),
+    IndicatorCode.MEASURES_ON_TIME: _("мероприятий со сроком по эту дату"),
+}
+UNITS = {
+    IndicatorCode.PUPILS_10_PLUS: _("чел."),
+    IndicatorCode.YOUNG_TEACHERS: _("чел."),
+    IndicatorCode.APPROVED_PROGRAMME: _("ОО"),
+    IndicatorCode.MEASURES_ON_TIME: _("мероприятий"),
+    IndicatorCode.MENTORS: _("чел."),
+    IndicatorCode.MENTEES: _("чел."),
+    IndicatorCode.PAIRS: _("пар и групп"),
+}
+
+
+def school_year_of(day: dt.date) -> int:
+    """The school year a day belongs to, by its first year: 1 September starts a new one."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day `years` years earlier; 29 February falls back to 28 February."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def share(numerator: int, denominator: int | None) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class Figure:
+    code: str
+    numerator: int
+    denominator: int | None = None  # None: a count, not a share
+
+    @property
+    def is_share(self) -> bool:
+        return self.code in SHARES
+
+    @property
+    def value(self) -> Decimal | None:
+        if not self.is_share:
+            return Decimal(self.numerator)
+        return share(self.numerator, self.denominator)
+
+    @property
+    def label(self) -> str:
+        return IndicatorCode(self.code).label
+
+
+@dataclass(frozen=True)
+class FormFigures:
+    form_id: int
+    name: str
+    mentors: int = 0
+    mentees: int = 0
+    pairs: int = 0
+
+
+@dataclass
+class Figures:
+    """The indicators of a set of schools on a day: in total, by school and by form."""
+
+    day: dt.date
+    school_year_start: int
+    totals: dict[str, Figure]
+    by_school: dict[int, dict[str, Figure]]
+    by_form: list[FormFigures]
+    by_school_form: dict[int, list[FormFigures]]
+    without_counts: list[int] = field(default_factory=list)  # school ids with no year counts
+
+
+_PAIRS_SQL = """
+SELECT pr.school_id, pm.form_id, GROUPING(pr.school_id, pm.form_id) AS level,
+       COUNT(DISTINCT p.mentor_id) AS mentors,
+       COUNT(DISTINCT pm.mentee_id) AS mentees,
+       COUNT(DISTINCT p.id) AS pairs,
+       COUNT(DISTINCT pm.mentee_id) FILTER (
+           WHERE me.kind = 'pupil' AND me.birth_date <= %(born_10)s) AS pupils_10_plus,
+       COUNT(DISTINCT pm.mentee_id) FILTER (
+           WHERE me.kind = 'teacher' AND me.birth_date > %(born_35)s
+             AND me.experience_years <= 3) AS young_teachers
+FROM registry_pairmentee pm
+JOIN registry_pair p ON p.id = pm.pair_id
+JOIN registry_programme pr ON pr.id = p.programme_id
+JOIN registry_mentee me ON me.id = pm.mentee_id
+WHERE pr.school_id = ANY(%(schools)s)
+  AND p.starts_on <= %(day)s AND (p.ends_on IS NULL OR p.ends_on >= %(day)s)
+  AND p.status = ANY(%(statuses)s)
+GROUP BY GROUPING SETS ((pr.school_id, pm.form_id), (pr.school_id), (pm.form_id), ())
+"""
+
+_PROGRAMMES_SQL = """
+SELECT DISTINCT school_id FROM registry_programme
+WHERE school_id = ANY(%(schools)s) AND review_status = 'approved'
+  AND (reviewed_on IS NULL OR reviewed_on <= %(day)s)
+"""
+
+# The roadmap in force on the day for each municipality: the latest one begun by then.
+_ROADMAPS_SQL = """
+SELECT DISTINCT ON (municipality_id) id FROM roadmap_roadmap
+WHERE municipality_id = ANY(%(municipalities)s) AND period_start <= %(day)s
+ORDER BY municipality_id, period_start DESC, id DESC
+"""
+
+_EXECUTIONS_SQL = """
+SELECT e.measure_id, e.school_id, e.status = 'accepted' AND e.completed_on <= m.due_on AS on_time
+FROM roadmap_execution e
+JOIN roadmap_measure m ON m.id = e.measure_id
+JOIN roadmap_section s ON s.id = m.section_id
+WHERE s.roadmap_id = ANY(%(roadmaps)s) AND m.due_on <= %(day)s
+  AND NOT (m.deadline_kind = ANY(%(undated)s))
+"""
+
+_DUE_MEASURES_SQL = """
+SELECT COUNT(*) FROM roadmap_measure m JOIN roadmap_section s ON s.id = m.section_id
+WHERE s.roadmap_id = ANY(%(roadmaps)s) AND m.due_on <= %(day)s
+  AND NOT (m.deadline_kind = ANY(%(undated)s))
+"""
+
+
+def _rows(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def compute(schools, day: dt.date, *, form_names: dict[int, str] | None = None) -> Figures:
+    """The indicators of `schools` (School objects of one or more municipalities) on `day`."""
+    from registry.models import MentoringForm
+
+    schools = list(schools)
+    school_ids = [s.pk for s in schools]
+    year = school_year_of(day)
+    if form_names is None:
+        form_names = dict(MentoringForm.objects.values_list("pk", "name"))
+    params = {
+        "schools": school_ids,
+        "day": day,
+        "born_10": years_before(day, 10),
+        "born_35": years_before(day, 35),
+        "statuses": list(PAIR_COUNTED),
+    }
+    empty = {"mentors": 0, "mentees": 0, "pairs": 0, "pupils_10_plus": 0, "young_teachers": 0}
+    total = dict(empty)
+    per_school = {pk: dict(empty) for pk in school_ids}
+    forms: dict[int, FormFigures] = {}
+    school_forms: dict[int, list[FormFigures]] = {pk: [] for pk in school_ids}
+    for school_id, form_id, level, mentors, mentees, pairs, pupils, young in _rows(
+        _PAIRS_SQL, params
+    ):
+        counts = {
+            "mentors": mentors,
+            "mentees": mentees,
+            "pairs": pairs,
+            "pupils_10_plus": pupils,
+            "young_teachers": young,
+        }
+        name = form_names.get(form_id, "")
+        if level == 0:
+            school_forms[school_id].append(FormFigures(form_id, name, mentors, mentees, pairs))
+        elif level == 1:
+            per_school[school_id] = counts
+        elif level == 2:
+            forms[form_id] = FormFigures(form_id, name, mentors, mentees, pairs)
+        else:
+            total = counts
+
+    stats = {
+        row["school_id"]: row
+        for row in SchoolYearStats.objects.filter(
+            school_id__in=school_ids, school_year_start=year
+        ).values("school_id", "pupils_10_plus", "young_teachers")
+    }
+    approved = {row[0] for row in _rows(_PROGRAMMES_SQL, params)}
+    on_time_school, due_school, measures_total, measures_on_time = _measures(schools, day)
+
+    by_school: dict[int, dict[str, Figure]] = {}
+    for pk in school_ids:
+        counts, year_stats = per_school[pk], stats.get(pk)
+        by_school[pk] = {
+            IndicatorCode.MENTORS: Figure(IndicatorCode.MENTORS, counts["mentors"]),
+            IndicatorCode.MENTEES: Figure(IndicatorCode.MENTEES, counts["mentees"]),
+            IndicatorCode.PAIRS: Figure(IndicatorCode.PAIRS, counts["pairs"]),
+            IndicatorCode.PUPILS_10_PLUS: Figure(
+                IndicatorCode.PUPILS_10_PLUS,
+                counts["pupils_10_plus"],
+                year_stats["pupils_10_plus"] if year_stats else None,
+            ),
+            IndicatorCode.YOUNG_TEACHERS: Figure(
+                IndicatorCode.YOUNG_TEACHERS,
+                counts["young_teachers"],
+                year_stats["young_teachers"] if year_stats else None,
+            ),
+            IndicatorCode.APPROVED_PROGRAMME: Figure(
+                IndicatorCode.APPROVED_PROGRAMME, int(pk in approved), 1
+            ),
+            IndicatorCode.MEASURES_ON_TIME: Figure(
+                IndicatorCode.MEASURES_ON_TIME, on_time_school.get(pk, 0), due_school.get(pk, 0)
+            ),
+        }
+    counted = [pk for pk in school_ids if pk in stats]
+
+    def over_counted(code: str, stat: str) -> Figure:
+        return Figure(
+            code,
+            sum(per_school[pk][code] for pk in counted),
+            sum(stats[pk][stat] for pk in counted) if counted else None,
+        )
+
+    totals = {
+        IndicatorCode.MENTORS: Figure(IndicatorCode.MENTORS, total["mentors"]),
+        IndicatorCode.MENTEES: Figure(IndicatorCode.MENTEES, total["mentees"]),
+        IndicatorCode.PAIRS: Figure(IndicatorCode.PAIRS, total["pairs"]),
+        IndicatorCode.PUPILS_10_PLUS: over_counted(IndicatorCode.PUPILS_10_PLUS, "pupils_10_plus"),
+        IndicatorCode.YOUNG_TEACHERS: over_counted(IndicatorCode.YOUNG_TEACHERS, "young_teachers"),
+        IndicatorCode.APPROVED_PROGRAMME: Figure(
+            IndicatorCode.APPROVED_PROGRAMME, len(approved), len(school_ids)
+        ),
+        IndicatorCode.MEASURES_ON_TIME: Figure(
+            IndicatorCode.MEASURES_ON_TIME, measures_on_time, measures_total
+        ),
+    }
+    return Figures(
+        day=day,
+        school_year_start=year,
+        totals=totals,
+        by_school=by_school,
+        by_form=sorted(forms.values(), key=lambda f: f.name),
+        by_school_form={pk: sorted(v, key=lambda f: f.name) for pk, v in school_forms.items()},
+        without_counts=[pk for pk in school_ids if pk not in stats],
+    )
+
+
+def roadmaps_in_force(municipality_ids, day: dt.date) -> list[int]:
+    return [
+        row[0]
+        for row in _rows(_ROADMAPS_SQL, {"municipalities": list(municipality_ids), "day": day})
+    ]
+
+
+def _measures(schools, day: dt.date):
+    """Executions of each school due by the day and done on time; the same for whole measures."""
+    roadmaps = roadmaps_in_force({s.municipality_id for s in schools}, day)
+    if not roadmaps:
+        return {}, {}, 0, 0
+    params = {"roadmaps": roadmaps, "day": day, "undated": list(UNDATED_KINDS)}
+    school_ids = {s.pk for s in schools}
+    due_school: dict[int, int] = {}
+    on_time_school: dict[int, int] = {}
+    late_measures: set[int] = set()
+    seen_measures: set[int] = set()
+    for measure_id, school_id, on_time in _rows(_EXECUTIONS_SQL, params):
+        seen_measures.add(measure_id)
+        if not on_time:
+            late_measures.add(measure_id)
+        if school_id in school_ids:
+            due_school[school_id] = due_school.get(school_id, 0) + 1
+            on_time_school[school_id] = on_time_school.get(school_id, 0) + int(bool(on_time))
+    measures_total = _rows(_DUE_MEASURES_SQL, params)[0][0]
+    return on_time_school, due_school, measures_total, len(seen_measures - late_measures)
+
+
+# --- targets -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A figure against its target: the target in force, a colour, the gap in people."""
+
+    figure: Figure
+    target: Decimal | None
+    target_year: int | None
+    status: str  # met, close, behind, none
+    gap: int | None  # how many more people (schools, measures) are needed to reach the target
+
+    @property
+    def css(self) -> str:
+        return {"met": "success", "close": "warning", "behind": "danger"}.get(
+            self.status, "secondary"
+        )
+
+    @property
+    def status_label(self) -> str:
+        return {
+            "met": _("цель достигнута"),
+            "close": _("близко к цели"),
+            "behind": _("отставание"),
+        }.get(self.status, _("цель не задана"))
+
+
+def targets_of(municipality_ids) -> dict[tuple[int, str], dict[int, Decimal]]:
+    """All targets of the municipalities, as {(municipality, indicator): {year: value}}."""
+    result: dict[tuple[int, str], dict[int, Decimal]] = {}
+    for municipality_id, code, year, value in Target.objects.filter(
+        municipality_id__in=list(municipality_ids)
+    ).values_list("municipality_id", "indicator", "year", "value"):
+        result.setdefault((municipality_id, code), {})[year] = value
+    return result
+
+
+def target_in_force(by_year: dict[int, Decimal], year: int) -> tuple[int, Decimal] | None:
+    """The target of the year, else the next one to reach (a target «к 2024 году»)."""
+    if not by_year:
+        return None
+    if year in by_year:
+        return year, by_year[year]
+    later = [y for y in by_year if y > year]
+    if later:
+        return min(later), by_year[min(later)]
+    return None
+
+
+def assess(figure: Figure, by_year: dict[int, Decimal], day: dt.date) -> Assessment:
+    found = target_in_force(by_year, day.year)
+    value = figure.value
+    if found is None or value is None:
+        return Assessment(
+            figure, found[1] if found else None, found[0] if found else None, "none", None
+        )
+    year, target = found
+    if figure.is_share:
+        needed = math.ceil(target * (figure.denominator or 0) / 100)
+    else:
+        needed = math.ceil(target)
+    gap = max(0, needed - figure.numerator)
+    if value >= target:
+        status = "met"
+    elif value >= target * CLOSE_SHARE:
+        status = "close"
+    else:
+        status = "behind"
+    return Assessment(figure, target, year, status, gap)
