@@ -8,6 +8,7 @@ The indicators themselves are not stored: they are computed from the registry
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -247,6 +248,9 @@ class Questionnaire(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:questionnaire", args=[self.pk])
 
     @property
     def moments(self) -> list[str]:

@@ -63,6 +63,10 @@ class QuestionRow:
             return None
         return self.overall_end - self.overall_start
 
+    @property
+    def change_for_all(self) -> dict[str, Decimal | None]:
+        return {form: self.change_for(form) for form in self.start}
+
     def change_for(self, form: str) -> Decimal | None:
         start, end = self.start.get(form), self.end.get(form)
         return None if start is None or end is None else end - start
@@ -270,11 +274,12 @@ def build_summary(period: Period) -> Summary:
     )
 
 
-def trend(periods: list[Period]) -> dict[int, dict[str, Figure]]:
-    """Each period's totals from its accepted reports: one query for all periods."""
+def trend(periods: list[Period], schools=None) -> dict[int, dict[str, Figure]]:
+    """Each period's totals from its accepted reports (of `schools` if given): one query."""
     by_period: dict[int, list[dict[str, Figure]]] = defaultdict(list)
-    for report in SchoolReport.objects.filter(
-        period__in=periods, status=SchoolReport.Status.ACCEPTED
-    ).only("period_id", "figures"):
+    reports = SchoolReport.objects.filter(period__in=periods, status=SchoolReport.Status.ACCEPTED)
+    if schools is not None:
+        reports = reports.filter(school__in=schools)
+    for report in reports.only("period_id", "figures"):
         by_period[report.period_id].append(figures_of(report))
     return {period.pk: totals_of(by_period.get(period.pk, []))[0] for period in periods}

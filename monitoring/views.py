@@ -1,0 +1,301 @@
+"""Monitoring pages: the dashboard, the records behind a figure, targets, questionnaires."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from monitoring import dashboard as dashboard_module
+from monitoring import indicators, selectors, services
+from monitoring.forms import DayForm, QuestionForm, QuestionnaireForm, TargetForm
+from monitoring.models import IndicatorCode, Question
+from monitoring.reference import ensure_questionnaires
+from registry import roles
+from registry.decorators import department_required, editor_required
+from registry.models import MentoringForm
+from registry.selectors import municipalities_for
+from roadmap.web import perform, saved
+
+PAGE_SIZE = 50
+
+
+def monitoring_user(view):
+    """Everyone with a role sees the monitoring; a curator only their own school."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if roles.role_of(request.user) == roles.ROLE_NONE:
+            raise PermissionDenied("Нет доступа к мониторингу.")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _one_municipality(user):
+    municipality = municipalities_for(user).first()
+    if municipality is None:
+        raise PermissionDenied("Пользователь не привязан к муниципалитету.")
+    return municipality
+
+
+def _day_and_school(request):
+    """The «на дату» and school of the URL; bad values are a 400 page naming the field."""
+    form = DayForm(request.GET)
+    if not form.is_valid():
+        return None, None, form
+    schools = list(selectors.monitored_schools(request.user))
+    school = None
+    if form.cleaned_data.get("school"):
+        school = next((s for s in schools if s.pk == form.cleaned_data["school"]), None)
+        if school is None:
+            raise Http404("Нет такой ОО среди доступных вам.")
+    if roles.role_of(request.user) == roles.ROLE_CURATOR and schools:
+        school = schools[0]
+    form.schools = schools
+    form.school = school
+    return form.cleaned_data.get("on") or timezone.localdate(), school, form
+
+
+def _bad_query(request, form):
+    return render(request, "monitoring/bad_query.html", {"form": form}, status=400)
+
+
+@monitoring_user
+def dashboard(request):
+    day, school, form = _day_and_school(request)
+    if day is None:
+        return _bad_query(request, form)
+    compare = form.cleaned_data.get("compare") or IndicatorCode.PUPILS_10_PLUS
+    board = dashboard_module.build(schools=form.schools, day=day, school=school, compare=compare)
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {
+            "board": board,
+            "form": form,
+            "codes": IndicatorCode.choices,
+            "is_curator": roles.role_of(request.user) == roles.ROLE_CURATOR,
+            "records_query": urlencode(
+                {"on": day.strftime("%d.%m.%Y"), **({"school": school.pk} if school else {})}
+            ),
+        },
+    )
+
+
+RECORD_TEMPLATES = {
+    IndicatorCode.MENTORS: "mentors",
+    IndicatorCode.MENTEES: "mentees",
+    IndicatorCode.PUPILS_10_PLUS: "mentees",
+    IndicatorCode.YOUNG_TEACHERS: "mentees",
+    IndicatorCode.PAIRS: "pairs",
+    IndicatorCode.APPROVED_PROGRAMME: "programmes",
+    IndicatorCode.MEASURES_ON_TIME: "executions",
+}
+
+
+@monitoring_user
+def records(request, code: str):
+    """The records behind a figure: who is counted, as of the day, in the user's schools."""
+    if code not in IndicatorCode.values:
+        raise Http404("Нет такого показателя.")
+    day, school, form = _day_and_school(request)
+    if day is None:
+        return _bad_query(request, form)
+    scope = [school] if school else form.schools
+    form_id = form.cleaned_data.get("form")
+    mentoring_form = None
+    if form_id:
+        mentoring_form = get_object_or_404(MentoringForm, pk=form_id)
+    figures = indicators.compute(scope, day)
+    figure = figures.totals[code]
+    page = Paginator(
+        selectors.records(code, schools=scope, day=day, form_id=form_id), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    without = [s for s in scope if s.pk in set(figures.without_counts)]
+    return render(
+        request,
+        "monitoring/records.html",
+        {
+            "code": code,
+            "label": IndicatorCode(code).label,
+            "kind": RECORD_TEMPLATES[code],
+            "figure": figure,
+            "denominator_label": indicators.DENOMINATOR_LABELS.get(code, ""),
+            "page": page,
+            "day": day,
+            "school": school,
+            "mentoring_form": mentoring_form,
+            "without_counts": without if code in indicators.SHARES[:2] else [],
+            "by_school": [(s, figures.by_school[s.pk][code]) for s in scope]
+            if len(scope) > 1
+            else [],
+            "query": urlencode(
+                {k: v for k, v in request.GET.items() if k != "page" and v}, doseq=False
+            ),
+        },
+    )
+
+
+# --- targets -----------------------------------------------------------------------------------
+
+
+@department_required
+def targets(request):
+    municipality = _one_municipality(request.user)
+    editable = roles.can_edit_roadmap(request.user)
+    form = TargetForm(request.POST or None)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("Цели задают сотрудники департамента.")
+        if form.is_valid():
+            response = saved(
+                request,
+                form,
+                lambda: services.save_target(municipality=municipality, **form.cleaned_data),
+                said=lambda t: f"Цель сохранена: {t.get_indicator_display()}, {t.year} г.",
+                then="monitoring:targets",
+            )
+            if response:
+                return response
+    rows = selectors.targets_for(request.user).order_by("indicator", "year")
+    return render(
+        request,
+        "monitoring/targets.html",
+        {"form": form, "targets": rows, "editable": editable},
+        status=422 if form.errors else 200,
+    )
+
+
+@editor_required
+@require_POST
+def target_delete(request, pk: int):
+    target = selectors.target_for(request.user, pk)
+    return perform(
+        request,
+        lambda: services.delete_target(target=target),
+        success="Цель удалена.",
+        back="monitoring:targets",
+    )
+
+
+# --- questionnaires ----------------------------------------------------------------------------
+
+
+@department_required
+def questionnaires(request):
+    municipality = _one_municipality(request.user)
+    ensure_questionnaires(municipality)
+    return render(
+        request,
+        "monitoring/questionnaires.html",
+        {
+            "questionnaires": selectors.questionnaires_for(request.user).prefetch_related(
+                "questions"
+            ),
+            "editable": roles.can_edit_roadmap(request.user),
+        },
+    )
+
+
+@editor_required
+def questionnaire_create(request):
+    municipality = _one_municipality(request.user)
+    form = QuestionnaireForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        response = saved(
+            request,
+            form,
+            lambda: services.save_questionnaire(municipality=municipality, **form.cleaned_data),
+            said="Анкета создана.",
+            then=lambda q: q.get_absolute_url(),
+        )
+        if response:
+            return response
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": "Новая анкета", "cancel": reverse("monitoring:questionnaires")},
+        status=422 if form.errors else 200,
+    )
+
+
+@department_required
+def questionnaire_detail(request, pk: int):
+    questionnaire = selectors.questionnaire_for(request.user, pk)
+    editable = roles.can_edit_roadmap(request.user)
+    form = QuestionnaireForm(instance=questionnaire)
+    question_form = QuestionForm()
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("Анкеты изменяют сотрудники департамента.")
+        if "text" in request.POST:
+            question_form = QuestionForm(request.POST)
+            if question_form.is_valid():
+                response = saved(
+                    request,
+                    question_form,
+                    lambda: services.save_question(
+                        questionnaire=questionnaire, text=question_form.cleaned_data["text"]
+                    ),
+                    said="Вопрос добавлен.",
+                    then=questionnaire.get_absolute_url(),
+                )
+                if response:
+                    return response
+        else:
+            form = QuestionnaireForm(
+                request.POST, instance=selectors.questionnaire_for(request.user, pk)
+            )
+            if form.is_valid():
+                data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+                response = saved(
+                    request,
+                    form,
+                    lambda: services.save_questionnaire(
+                        municipality=questionnaire.municipality,
+                        questionnaire=selectors.questionnaire_for(request.user, pk),
+                        **data,
+                    ),
+                    said="Анкета сохранена.",
+                    then=questionnaire.get_absolute_url(),
+                )
+                if response:
+                    return response
+    return render(
+        request,
+        "monitoring/questionnaire.html",
+        {
+            "questionnaire": questionnaire,
+            "questions": questionnaire.questions.all(),
+            "form": form,
+            "question_form": question_form,
+            "editable": editable,
+        },
+        status=422 if form.errors or question_form.errors else 200,
+    )
+
+
+@editor_required
+@require_POST
+def question_delete(request, pk: int):
+    question = get_object_or_404(
+        Question.objects.select_related("questionnaire"),
+        pk=pk,
+        questionnaire__in=selectors.questionnaires_for(request.user),
+    )
+    back = question.questionnaire.get_absolute_url()
+    return perform(
+        request,
+        lambda: services.delete_question(question=question),
+        success="Вопрос удалён.",
+        back=back,
+    )

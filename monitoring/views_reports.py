@@ -1,0 +1,401 @@
+"""Monitoring periods, the schools' reports with their questionnaires, and the summary."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from monitoring import indicators, selectors, services, summary
+from monitoring.forms import AnswerSetForm, PeriodForm, ReviewForm, SwotForm, UploadForm
+from monitoring.models import AnswerSet, Questionnaire, SchoolReport, Swot
+from monitoring.views import _one_municipality, monitoring_user
+from registry import roles
+from registry.decorators import curator_required, department_required, editor_required
+from registry.selectors import programmes_for, school_of
+from roadmap.views_documents import attachment
+from roadmap.web import errors_to_form, perform, saved
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+STATUS_CSS = {
+    SchoolReport.Status.DRAFT: "secondary",
+    SchoolReport.Status.SUBMITTED: "info",
+    SchoolReport.Status.RETURNED: "warning",
+    SchoolReport.Status.ACCEPTED: "success",
+}
+
+
+# --- periods -----------------------------------------------------------------------------------
+
+
+@monitoring_user
+def periods(request):
+    rows = selectors.periods_for(request.user).order_by("-ends_on", "-id")
+    mine = {}
+    if roles.role_of(request.user) == roles.ROLE_CURATOR:
+        mine = {r.period_id: r for r in selectors.reports_for(request.user)}
+    return render(
+        request,
+        "monitoring/periods.html",
+        {
+            "periods": [(p, mine.get(p.pk)) for p in rows],
+            "editable": roles.can_edit_roadmap(request.user),
+            "is_curator": roles.role_of(request.user) == roles.ROLE_CURATOR,
+        },
+    )
+
+
+def _period_form_page(request, form, title, cancel):
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": title, "cancel": cancel},
+        status=422 if form.errors else 200,
+    )
+
+
+@editor_required
+def period_create(request):
+    municipality = _one_municipality(request.user)
+    form = PeriodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        response = saved(
+            request,
+            form,
+            lambda: services.save_period(municipality=municipality, **form.cleaned_data),
+            said=lambda p: f"Период «{p.title}» создан.",
+            then=lambda p: reverse("monitoring:period", args=[p.pk]),
+        )
+        if response:
+            return response
+    return _period_form_page(
+        request, form, "Новый период мониторинга", reverse("monitoring:periods")
+    )
+
+
+@editor_required
+def period_edit(request, pk: int):
+    period = selectors.period_for(request.user, pk)
+    form = PeriodForm(request.POST or None, instance=selectors.period_for(request.user, pk))
+    if request.method == "POST" and form.is_valid():
+        response = saved(
+            request,
+            form,
+            lambda: services.save_period(
+                municipality=period.municipality, period=period, **form.cleaned_data
+            ),
+            said="Период сохранён.",
+            then=reverse("monitoring:period", args=[pk]),
+        )
+        if response:
+            return response
+    return _period_form_page(
+        request, form, f"Период «{period.title}»", reverse("monitoring:period", args=[pk])
+    )
+
+
+@monitoring_user
+def period_detail(request, pk: int):
+    period = selectors.period_for(request.user, pk)
+    if roles.role_of(request.user) == roles.ROLE_CURATOR:
+        report = selectors.reports_for(request.user).filter(period=period).first()
+        if report:
+            return redirect("monitoring:report", pk=report.pk)
+        return render(request, "monitoring/period_start.html", {"period": period})
+    built = summary.build_summary(period)
+    return render(
+        request,
+        "monitoring/period.html",
+        {
+            "period": period,
+            "summary": built,
+            "status_css": STATUS_CSS,
+            "editable": roles.can_edit_roadmap(request.user),
+        },
+    )
+
+
+@curator_required
+@require_POST
+def report_start(request, pk: int):
+    period = selectors.period_for(request.user, pk)
+    school = school_of(request.user)
+    if school is None:
+        raise PermissionDenied("Куратор не привязан к ОО.")
+    report = services.report_of(period, school)
+    return redirect("monitoring:report", pk=report.pk)
+
+
+@department_required
+def period_summary(request, pk: int):
+    period = selectors.period_for(request.user, pk)
+    built = summary.build_summary(period)
+    return render(
+        request,
+        "monitoring/summary.html",
+        {"period": period, "summary": built, "denominators": indicators.DENOMINATOR_LABELS},
+    )
+
+
+@department_required
+def period_summary_file(request, pk: int, fmt: str):
+    from monitoring import exports
+
+    period = selectors.period_for(request.user, pk)
+    built = summary.build_summary(period)
+    name = exports.summary_filename(built, fmt)
+    if fmt == "xlsx":
+        return attachment(exports.summary_xlsx(built), name, XLSX_TYPE)
+    return attachment(exports.summary_pdf(built), name, "application/pdf")
+
+
+# --- one school's report -----------------------------------------------------------------------
+
+
+def _can_write(user, report: SchoolReport) -> bool:
+    return roles.role_of(user) == roles.ROLE_CURATOR and report.is_editable
+
+
+@monitoring_user
+def report_detail(request, pk: int):
+    report = selectors.report_for(request.user, pk)
+    if report.figures and not report.is_editable:
+        frozen = True
+        figures = summary.figures_of(report)
+        by_form = report.figures.get("by_form", [])
+    else:
+        frozen = False
+        computed = indicators.compute([report.school], report.period.ends_on)
+        figures = computed.by_school[report.school.pk]
+        by_form = [f.__dict__ for f in computed.by_school_form[report.school.pk]]
+    questionnaires = list(
+        Questionnaire.objects.filter(
+            municipality_id=report.period.municipality_id, is_active=True
+        ).prefetch_related("questions")
+    )
+    answer_sets = list(
+        report.answer_sets.select_related("questionnaire", "form").prefetch_related(
+            "answers__question"
+        )
+    )
+    swots = {s.programme_id: s for s in report.swots.all()}
+    programmes = list(programmes_for(request.user).filter(school=report.school))
+    return render(
+        request,
+        "monitoring/report.html",
+        {
+            "report": report,
+            "frozen": frozen,
+            "figures": [figures[code] for code in indicators.ORDER if code in figures],
+            "by_form": by_form,
+            "questionnaires": [
+                (q, [s for s in answer_sets if s.questionnaire_id == q.pk]) for q in questionnaires
+            ],
+            "programmes": [(p, swots.get(p.pk)) for p in programmes],
+            "can_write": _can_write(request.user, report),
+            "can_review": roles.can_edit_roadmap(request.user)
+            and report.status == SchoolReport.Status.SUBMITTED,
+            "review_form": ReviewForm(initial={"version": report.version}),
+            "upload_form": UploadForm(),
+            "events": report.events.select_related("user"),
+            "status_css": STATUS_CSS,
+        },
+    )
+
+
+def _writable_report(request, pk: int) -> SchoolReport:
+    report = selectors.report_for(request.user, pk)
+    if roles.role_of(request.user) != roles.ROLE_CURATOR:
+        raise PermissionDenied("Отчёт заполняет куратор ОО.")
+    return report
+
+
+def _refused_frozen(request, report: SchoolReport):
+    """The page of a report that can no longer be edited: 409 with the reason."""
+    return render(
+        request,
+        "roadmap/refused.html",
+        {
+            "reasons": [
+                f"Отчёт «{report.get_status_display()}»: изменять его нельзя. Изменить можно "
+                "черновик или отчёт, возвращённый на доработку."
+            ],
+            "back": reverse("monitoring:report", args=[report.pk]),
+        },
+        status=409,
+    )
+
+
+@curator_required
+@require_POST
+def report_submit(request, pk: int):
+    report = _writable_report(request, pk)
+    return perform(
+        request,
+        lambda: services.submit_report(
+            user=request.user, report=report, version=request.POST.get("version") or None
+        ),
+        success="Отчёт отправлен на проверку. Показатели зафиксированы на конец периода.",
+        back=reverse("monitoring:report", args=[pk]),
+    )
+
+
+@editor_required
+@require_POST
+def report_review(request, pk: int):
+    report = selectors.report_for(request.user, pk)
+    form = ReviewForm(request.POST)
+    back = reverse("monitoring:report", args=[pk])
+    if not form.is_valid():
+        return render(
+            request,
+            "roadmap/refused.html",
+            {
+                "reasons": [
+                    f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()
+                ],
+                "back": back,
+            },
+            status=422,
+        )
+    accept = form.cleaned_data["decision"] == "accept"
+    return perform(
+        request,
+        lambda: services.review_report(
+            user=request.user,
+            report=report,
+            accept=accept,
+            comment=form.cleaned_data["comment"],
+            version=form.cleaned_data.get("version"),
+        ),
+        success="Отчёт принят." if accept else "Отчёт возвращён на доработку.",
+        back=back,
+    )
+
+
+@curator_required
+def answer_set_edit(request, pk: int, questionnaire_id: int):
+    report = _writable_report(request, pk)
+    if not report.is_editable:
+        return _refused_frozen(request, report)
+    questionnaire = get_object_or_404(
+        selectors.questionnaires_for(request.user).prefetch_related("questions"),
+        pk=questionnaire_id,
+    )
+    initial = {}
+    existing_id = request.GET.get("set")
+    if existing_id and existing_id.isdigit():
+        existing = get_object_or_404(report.answer_sets, pk=int(existing_id))
+        initial = {
+            "form": existing.form_id,
+            "moment": existing.moment,
+            "respondents": existing.respondents,
+        }
+        initial.update(
+            {f"q{a.question_id}": str(a.average).replace(".", ",") for a in existing.answers.all()}
+        )
+    form = AnswerSetForm(request.POST or None, initial=initial, questionnaire=questionnaire)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.save_answer_set(
+                report=report,
+                questionnaire=questionnaire,
+                form=data["form"],
+                moment=data.get("moment", ""),
+                respondents=data["respondents"],
+                averages=form.averages(),
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, f"Результаты анкеты «{questionnaire.title}» сохранены.")
+            return redirect("monitoring:report", pk=pk)
+    return render(
+        request,
+        "monitoring/answer_form.html",
+        {"report": report, "questionnaire": questionnaire, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@curator_required
+@require_POST
+def answer_set_delete(request, pk: int):
+    answer_set = get_object_or_404(
+        AnswerSet.objects.select_related("report"),
+        pk=pk,
+        report__in=selectors.reports_for(request.user),
+    )
+    back = reverse("monitoring:report", args=[answer_set.report_id])
+    return perform(
+        request,
+        lambda: services.delete_answer_set(answer_set=answer_set),
+        success="Результаты анкетирования удалены.",
+        back=back,
+    )
+
+
+@curator_required
+def swot_edit(request, pk: int, programme_id: int):
+    report = _writable_report(request, pk)
+    programme = get_object_or_404(programmes_for(request.user), pk=programme_id)
+    if not report.is_editable:
+        return _refused_frozen(request, report)
+    instance = Swot.objects.filter(report=report, programme=programme).first()
+    form = SwotForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        response = saved(
+            request,
+            form,
+            lambda: services.save_swot(report=report, programme=programme, **form.cleaned_data),
+            said="SWOT-анализ сохранён.",
+            then=reverse("monitoring:report", args=[pk]),
+        )
+        if response:
+            return response
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "title": f"SWOT-анализ программы «{programme.title}»",
+            "cancel": reverse("monitoring:report", args=[pk]),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@monitoring_user
+def answers_template(request, pk: int):
+    from monitoring import answers_io
+
+    report = selectors.report_for(request.user, pk)
+    name = f"Анкеты_{report.period.title}.xlsx".replace(" ", "_").replace("/", "-")
+    return attachment(answers_io.answers_template(report), name, XLSX_TYPE)
+
+
+@curator_required
+@require_POST
+def answers_import(request, pk: int):
+    from monitoring import answers_io
+
+    report = _writable_report(request, pk)
+    form = UploadForm(request.POST, request.FILES)
+    back = reverse("monitoring:report", args=[pk])
+    if not form.is_valid():
+        return render(
+            request,
+            "roadmap/refused.html",
+            {"reasons": ["Выберите файл Excel (.xlsx)."], "back": back},
+            status=422,
+        )
+    return perform(
+        request,
+        lambda: answers_io.import_answers(report, form.cleaned_data["file"]),
+        success=lambda n: f"Загружено результатов анкетирования: {n}.",
+        back=back,
+    )
