@@ -353,15 +353,15 @@ def targets_of(municipality_ids) -> dict[tuple[int, str], dict[int, Decimal]]:
 
 
 def target_in_force(by_year: dict[int, Decimal], year: int) -> tuple[int, Decimal] | None:
-    """The target of the year, else the next one to reach (a target «к 2024 году»)."""
+    """The target of the year, else the next one to reach (a target «к 2024 году»), else the
+    last one set: a level reached by 2024 is still to be held in 2026."""
     if not by_year:
         return None
     if year in by_year:
         return year, by_year[year]
     later = [y for y in by_year if y > year]
-    if later:
-        return min(later), by_year[min(later)]
-    return None
+    chosen = min(later) if later else max(by_year)
+    return chosen, by_year[chosen]
 
 
 def assess(figure: Figure, by_year: dict[int, Decimal], day: dt.date) -> Assessment:

@@ -171,12 +171,13 @@ def test_query_count_does_not_grow_with_schools(known, forms, django_assert_max_
 # --- targets -----------------------------------------------------------------------------------
 
 
-def test_target_of_the_year_else_the_next_one():
+def test_target_of_the_year_else_the_next_one_else_the_last():
     targets = {2022: Decimal("30"), 2024: Decimal("70")}
     assert indicators.target_in_force(targets, 2021) == (2022, Decimal("30"))
     assert indicators.target_in_force(targets, 2023) == (2024, Decimal("70"))
     assert indicators.target_in_force(targets, 2024) == (2024, Decimal("70"))
-    assert indicators.target_in_force(targets, 2025) is None
+    assert indicators.target_in_force(targets, 2026) == (2024, Decimal("70"))
+    assert indicators.target_in_force({}, 2026) is None
 
 
 def test_gap_in_people_and_colour():

@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
+from monitoring.demo import load_monitoring_demo
 from registry.demo import load_demo
 from roadmap.seed import load_seed
 
@@ -10,6 +12,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         roadmap = load_seed().roadmap
         users = load_demo(roadmap.municipality, roadmap)
+        load_monitoring_demo(
+            roadmap.municipality, list(roadmap.schools.order_by("pk")), timezone.localdate()
+        )
         self.stdout.write("")
         self.stdout.write("Демонстрационные пользователи (вход: http://127.0.0.1:8000/):")
         for demo, password in users:
