@@ -119,7 +119,7 @@ def _lock(report: SchoolReport) -> SchoolReport:
     )
 
 
-def _ensure_editable(report: SchoolReport) -> None:
+def ensure_editable(report: SchoolReport) -> None:
     if not report.is_editable:
         raise ValidationError(
             f"Отчёт «{report.get_status_display()}»: изменять его нельзя. "
@@ -145,7 +145,7 @@ def _step(report: SchoolReport, action: str, user, comment: str = "") -> None:
 def submit_report(*, user, report: SchoolReport, version: int | None = None) -> SchoolReport:
     report = _lock(report)
     _check_version(report, version)
-    _ensure_editable(report)
+    ensure_editable(report)
     report.figures = freeze_figures(report.school, report.period.ends_on)
     report.status = SchoolReport.Status.SUBMITTED
     report.submitted_at, report.submitted_by = timezone.now(), user
@@ -216,7 +216,7 @@ def save_answer_set(
 
     ``averages`` maps question ids to the average score; every question must be answered."""
     report = _lock(report)
-    _ensure_editable(report)
+    ensure_editable(report)
     if questionnaire.municipality_id != report.period.municipality_id:
         raise ValidationError({"questionnaire": "Анкета другого муниципалитета."})
     _check_moment(questionnaire, moment)
@@ -254,14 +254,14 @@ def save_answer_set(
 
 @transaction.atomic
 def delete_answer_set(*, answer_set: AnswerSet) -> None:
-    _ensure_editable(_lock(answer_set.report))
+    ensure_editable(_lock(answer_set.report))
     answer_set.delete()
 
 
 @transaction.atomic
 def save_swot(*, report: SchoolReport, programme: Programme, **texts) -> Swot:
     report = _lock(report)
-    _ensure_editable(report)
+    ensure_editable(report)
     if programme.school_id != report.school_id:
         raise ValidationError({"programme": "Программа другой ОО."})
     swot, _ = Swot.objects.update_or_create(report=report, programme=programme, defaults=texts)

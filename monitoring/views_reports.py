@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from monitoring import indicators, selectors, services, summary
+from monitoring import answers_io, exports, indicators, selectors, services, summary
 from monitoring.forms import AnswerSetForm, PeriodForm, ReviewForm, SwotForm, UploadForm
 from monitoring.models import AnswerSet, Questionnaire, SchoolReport, Swot
 from monitoring.views import _one_municipality, monitoring_user
@@ -142,8 +142,6 @@ def period_summary(request, pk: int):
 
 @department_required
 def period_summary_file(request, pk: int, fmt: str):
-    from monitoring import exports
-
     period = selectors.period_for(request.user, pk)
     built = summary.build_summary(period)
     name = exports.summary_filename(built, fmt)
@@ -371,8 +369,6 @@ def swot_edit(request, pk: int, programme_id: int):
 
 @monitoring_user
 def answers_template(request, pk: int):
-    from monitoring import answers_io
-
     report = selectors.report_for(request.user, pk)
     name = f"Анкеты_{report.period.title}.xlsx".replace(" ", "_").replace("/", "-")
     return attachment(answers_io.answers_template(report), name, XLSX_TYPE)
@@ -381,8 +377,6 @@ def answers_template(request, pk: int):
 @curator_required
 @require_POST
 def answers_import(request, pk: int):
-    from monitoring import answers_io
-
     report = _writable_report(request, pk)
     form = UploadForm(request.POST, request.FILES)
     back = reverse("monitoring:report", args=[pk])

@@ -8,6 +8,9 @@ from roadmap.seed import load_seed
 from roadmap.services import add_school
 from tests.factories import MunicipalityFactory, RoadmapFactory, SchoolFactory, make_user
 
+# The monitoring's hand-counted municipality (`known`), for its own tests and the browser's.
+pytest_plugins = ["tests.monitoring.fixtures"]
+
 
 @pytest.fixture
 def seed_roadmap(db):

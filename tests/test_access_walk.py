@@ -84,9 +84,25 @@ TARGETS = {
     "registry:school_edit": "school",
     "registry:school_stats": "school",
     "registry:import_confirm": "batch",
+    "monitoring:target_delete": "target",
+    "monitoring:questionnaire": "questionnaire",
+    "monitoring:question_delete": "question",
+    "monitoring:period": "period",
+    "monitoring:period_edit": "period",
+    "monitoring:report_start": "period",
+    "monitoring:summary": "period",
+    "monitoring:summary_file": "period",
+    "monitoring:report": "school_report",
+    "monitoring:report_submit": "school_report",
+    "monitoring:report_review": "school_report",
+    "monitoring:answer_set": "school_report",
+    "monitoring:answers_template": "school_report",
+    "monitoring:answers_import": "school_report",
+    "monitoring:swot": "school_report",
+    "monitoring:answer_set_delete": "answer_set",
 }
 # Objects that belong to the municipality as a whole: a curator of it may see them.
-MUNICIPAL = {"roadmap", "section", "measure", "partner"}
+MUNICIPAL = {"roadmap", "section", "measure", "partner", "period"}
 ADMIN_PREFIX = "admin:"
 
 
@@ -129,7 +145,9 @@ def foreign(roadmap, registry_data, school_b, curator_b, staff, other_roadmap, s
     batch = ImportBatch.objects.create(
         user=curator_b, entity="mentees", original_name="x.xlsx", file="imports/none.xlsx"
     )
+    monitoring = monitoring_objects(roadmap.municipality, school_b, curator_b, forms_of(b))
     return {
+        **monitoring,
         "roadmap": roadmap.pk,
         "section": Section.objects.filter(roadmap=roadmap).first().pk,
         "measure": Measure.objects.filter(section__roadmap=roadmap).first().pk,
@@ -144,6 +162,45 @@ def foreign(roadmap, registry_data, school_b, curator_b, staff, other_roadmap, s
         "partner": partner.pk,
         "school": school_b.pk,
         "batch": batch.pk,
+    }
+
+
+def forms_of(b):
+    return b["programme"].form
+
+
+def monitoring_objects(municipality, school_b, curator_b, form):
+    """A period with school_b's submitted report (with answers), a target, a questionnaire."""
+    from monitoring import services as monitoring_services
+    from monitoring.models import Questionnaire, Target
+
+    period = monitoring_services.save_period(
+        municipality=municipality,
+        title="I полугодие 2020/21",
+        starts_on=datetime.date(2020, 9, 1),
+        ends_on=datetime.date(2021, 1, 31),
+    )
+    report = monitoring_services.report_of(period, school_b)
+    questionnaire = Questionnaire.objects.filter(municipality=municipality, stage=1).first()
+    answer_set = monitoring_services.save_answer_set(
+        report=report,
+        questionnaire=questionnaire,
+        form=form,
+        moment="",
+        respondents=3,
+        averages={q.pk: "7" for q in questionnaire.questions.all()},
+    )
+    monitoring_services.submit_report(user=curator_b, report=report)
+    target = Target.objects.create(
+        municipality=municipality, indicator="pupils_10_plus", year=2024, value=70
+    )
+    return {
+        "period": period.pk,
+        "school_report": report.pk,
+        "answer_set": answer_set.pk,
+        "questionnaire": questionnaire.pk,
+        "question": questionnaire.questions.first().pk,
+        "target": target.pk,
     }
 
 
@@ -172,6 +229,21 @@ def fingerprint():
         list(Report.objects.order_by("pk").values_list("decision", flat=True)),
         Measure.objects.count(),
         Section.objects.count(),
+        monitoring_fingerprint(),
+    )
+
+
+def monitoring_fingerprint():
+    from monitoring.models import Answer, AnswerSet, Period, Question, SchoolReport, Swot, Target
+
+    return (
+        list(SchoolReport.objects.order_by("pk").values_list("school_id", "status", "version")),
+        list(Answer.objects.order_by("pk").values_list("average", flat=True)),
+        AnswerSet.objects.count(),
+        Swot.objects.count(),
+        list(Target.objects.order_by("pk").values_list("value", flat=True)),
+        Question.objects.count(),
+        list(Period.objects.order_by("pk").values_list("title", "ends_on")),
     )
 
 
@@ -191,10 +263,20 @@ def url_for(name, kwargs_names, target_id):
         kwargs = {"batch_id": target_id}
     if name == "roadmap:school_remove":
         kwargs["school_id"] = target_id
+    if name == "monitoring:summary_file":
+        kwargs["fmt"] = "pdf"
+    if name == "monitoring:answer_set":
+        kwargs["questionnaire_id"] = FOREIGN_EXTRA["questionnaire"]
+    if name == "monitoring:swot":
+        kwargs["programme_id"] = FOREIGN_EXTRA["programme"]
     return reverse(name, kwargs=kwargs)
 
 
+FOREIGN_EXTRA: dict = {}
+
+
 def check(client, user, foreign, name, kwargs_names, method):
+    FOREIGN_EXTRA.update(foreign)
     target = TARGETS[name]
     if target in MUNICIPAL and user.username == "curator_a":
         return  # the municipality's roadmap and partners are the curator's too
@@ -216,6 +298,12 @@ def check(client, user, foreign, name, kwargs_names, method):
                 "withdrawn_on": "01.10.2020",
                 "title": "Захват",
                 "last_name": "Захват",
+                "ends_on": "28.02.2021",
+                "starts_on": "01.09.2020",
+                "respondents": "5",
+                "form": "1",
+                "strengths": "Захват",
+                "version": "2",
             },
         )
     assert response.status_code in {403, 404, 405}, (name, method, response.status_code)

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from monitoring import exports, services, summary
 from monitoring.models import Moment, Questionnaire, Stage
 from monitoring.reference import ensure_questionnaires
-from tests.monitoring.conftest import D
+from tests.monitoring.fixtures import D
 
 pytestmark = pytest.mark.django_db
 

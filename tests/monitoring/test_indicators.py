@@ -11,7 +11,7 @@ from monitoring import indicators, selectors
 from monitoring.indicators import Figure
 from monitoring.models import IndicatorCode as C
 from roadmap.models import Execution, Measure
-from tests.monitoring.conftest import D, make_pair
+from tests.monitoring.fixtures import D, make_pair
 
 pytestmark = pytest.mark.django_db
 

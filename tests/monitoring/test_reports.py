@@ -12,7 +12,7 @@ from monitoring.models import IndicatorCode as C
 from monitoring.models import Moment, Questionnaire, SchoolReport, Stage
 from monitoring.reference import ensure_questionnaires
 from registry.models import Mentee
-from tests.monitoring.conftest import D, make_pair
+from tests.monitoring.fixtures import D, make_pair
 
 pytestmark = pytest.mark.django_db
 

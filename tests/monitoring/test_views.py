@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from monitoring import services
 from monitoring.models import AnswerSet, Questionnaire, SchoolReport, Target
-from tests.monitoring.conftest import D
+from tests.monitoring.fixtures import D
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def test_dashboard_queries_do_not_grow_with_schools(
         client.get(url)
     from registry.models import Mentee, Programme
     from tests.factories import SchoolFactory
-    from tests.monitoring.conftest import make_pair
+    from tests.monitoring.fixtures import make_pair
 
     for n in range(10):
         school = SchoolFactory(municipality=known["municipality"])

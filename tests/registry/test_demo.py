@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from monitoring.models import SchoolReport
 from registry import demo
 from registry.models import Mentee, Pair
 
@@ -16,11 +17,16 @@ def test_demo_data_loads_twice_with_the_same_passwords(monkeypatch, tmp_path):
     out = io.StringIO()
     call_command("load_demo_data", stdout=out)
     first = json.loads((tmp_path / "demo.json").read_text("utf-8"))
+    counts = (Mentee.objects.count(), Pair.objects.count(), SchoolReport.objects.count())
     call_command("load_demo_data", stdout=io.StringIO())
+    assert (Mentee.objects.count(), Pair.objects.count(), SchoolReport.objects.count()) == counts
     assert json.loads((tmp_path / "demo.json").read_text("utf-8")) == first
     assert set(first) == {"staff", "head", "curator1", "curator2", "admin"}
     assert f"пароль: {first['curator1']}" in out.getvalue()
     user = get_user_model().objects.get(username="curator1")
     assert user.check_password(first["curator1"])
     assert user.profile.school.short_name == "МБОУ «СОШ № 1» г. Аргун"
-    assert Mentee.objects.count() == 6 and Pair.objects.filter(status="active").count() == 2
+    # Each of the 5 schools has pupils in pairs and a period's report in every state.
+    assert Pair.objects.filter(status="active").values("programme__school").distinct().count() == 5
+    states = set(SchoolReport.objects.values_list("status", flat=True))
+    assert states == {"draft", "submitted", "returned", "accepted"}
