@@ -41,6 +41,7 @@ bench: install
 	$(PY) bench/dashboard.py
 	$(PY) bench/registry.py
 	$(PY) bench/documents.py
+	$(PY) bench/monitoring.py
 
 screenshots: install
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/e2e
