@@ -207,3 +207,80 @@ def test_staff_create_a_period_with_clear_errors(client, known, staff, curator_a
     assert response.status_code == 302
     client.force_login(curator_a)
     assert client.post(url, {"title": "Ещё"}).status_code == 403
+
+
+def test_questionnaires_are_edited_by_staff_and_answered_questions_are_kept(
+    client, known, period, staff, head, curator_a, forms
+):
+    questionnaire = Questionnaire.objects.filter(
+        municipality=known["municipality"], stage=1
+    ).first()
+    url = reverse("monitoring:questionnaire", args=[questionnaire.pk])
+    client.force_login(head)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"text": "Вопрос начальника"}).status_code == 403
+    client.force_login(curator_a)
+    assert client.get(reverse("monitoring:questionnaires")).status_code == 403
+    client.force_login(staff)
+    assert client.post(url, {"text": "  Насколько   понятной была программа  "}).status_code == 302
+    added = questionnaire.questions.order_by("-position").first()
+    assert added.text == "Насколько понятной была программа"
+    delete = reverse("monitoring:question_delete", args=[added.pk])
+    assert client.post(delete).status_code == 302
+    answered = questionnaire.questions.first()
+    services.save_answer_set(
+        report=services.report_of(period, known["a"]),
+        questionnaire=questionnaire,
+        form=forms["учитель – ученик"],
+        moment="",
+        respondents=4,
+        averages={q.pk: "8" for q in questionnaire.questions.all()},
+    )
+    response = client.post(reverse("monitoring:question_delete", args=[answered.pk]))
+    assert response.status_code == 409
+    assert "уже есть ответы" in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "title": questionnaire.title,
+            "stage": "2",
+            "respondent": "mentee",
+            "scale_max": "10",
+            "position": "0",
+        },
+    )
+    assert response.status_code == 422
+    assert "этап и шкалу изменить нельзя" in response.content.decode()
+
+
+def test_summary_downloads_for_the_department_only(client, known, period, staff, curator_a):
+    client.force_login(staff)
+    xlsx = client.get(reverse("monitoring:summary_file", args=[period.pk, "xlsx"]))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert "filename*=UTF-8''" in xlsx["Content-Disposition"]
+    pdf = client.get(reverse("monitoring:summary_file", args=[period.pk, "pdf"]))
+    assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+    client.force_login(curator_a)
+    assert (
+        client.get(reverse("monitoring:summary_file", args=[period.pk, "pdf"])).status_code == 403
+    )
+
+
+def test_answers_upload_through_the_report_page(client, known, period, curator_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from monitoring import answers_io
+
+    report = services.report_of(period, known["a"])
+    client.force_login(curator_a)
+    url = reverse("monitoring:answers_import", args=[report.pk])
+    bad = SimpleUploadedFile("answers.xlsx", b"MZ\x90\x00 not a workbook")
+    response = client.post(url, {"file": bad})
+    assert response.status_code == 409
+    assert "XLSX" in response.content.decode()
+    template = client.get(reverse("monitoring:answers_template", args=[report.pk]))
+    assert template.status_code == 200
+    assert len(answers_io.sheet_titles(Questionnaire.objects.filter(is_active=True))) == 4
+    response = client.post(url, {"file": SimpleUploadedFile("answers.xlsx", template.content)})
+    assert response.status_code == 409  # an empty template: nothing filled in
+    assert not AnswerSet.objects.exists()
