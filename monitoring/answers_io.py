@@ -20,14 +20,13 @@ from __future__ import annotations
 import io
 import logging
 import re
-import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -46,7 +45,10 @@ from registry.xlsx_io import (
     TEXT_FORMAT,
     WRAP_TOP,
     Column,
+    ImportFileError,
     clean_value,
+    open_book,
+    unreadable,
 )
 from roadmap.files import XLSX, safe_filename, validate_upload
 from roadmap.xlsx import BORDER, set_cell
@@ -505,22 +507,11 @@ class _Row:
 
 
 def _open_book(upload, name: str):
-    upload.seek(0)
+    # Not data_only: formulas must be seen (and refused), not read as cached values.
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            # Not data_only: formulas must be seen (and refused), not read as cached values.
-            return load_workbook(upload, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:
-        logger.info("Answers import: %s could not be opened", name, exc_info=True)
-        raise ValidationError(_unreadable(name)) from exc
-
-
-def _unreadable(name: str) -> str:
-    return (
-        f"Файл «{name}» не удаётся прочитать как таблицу Excel (.xlsx). Откройте его в Excel, "
-        "сохраните как «Книга Excel (*.xlsx)» и загрузите снова."
-    )
+        return open_book(upload, name, data_only=False)
+    except ImportFileError as error:
+        raise ValidationError(str(error)) from error
 
 
 def _has_content(worksheet) -> bool:
@@ -735,7 +726,7 @@ def import_answers(report: SchoolReport, uploaded_file) -> int:
         raise
     except Exception as exc:  # a malformed sheet fails while streaming, not while opening
         logger.warning("Answers import: %s could not be read", name, exc_info=True)
-        raise ValidationError(_unreadable(name)) from exc
+        raise ValidationError(unreadable(name)) from exc
     finally:
         book.close()
         uploaded_file.seek(0)

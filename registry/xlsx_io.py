@@ -322,18 +322,20 @@ def clean_value(column: Column, value) -> tuple[object, str | None]:
 # ---------------------------------------------------------------- reading
 
 
-def _open_book(upload, name: str):
+def open_book(upload, name: str, *, data_only: bool = True):
+    """The workbook, read-only; a file that is not one is an ImportFileError naming it.
+    ``data_only=False`` keeps formulas as formulas, for readers that refuse them."""
     upload.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return load_workbook(upload, read_only=True, data_only=True, keep_links=False)
+            return load_workbook(upload, read_only=True, data_only=data_only, keep_links=False)
     except Exception as exc:
         logger.info("XLSX import: %s could not be opened", name, exc_info=True)
-        raise ImportFileError(_unreadable(name)) from exc
+        raise ImportFileError(unreadable(name)) from exc
 
 
-def _unreadable(name: str) -> str:
+def unreadable(name: str) -> str:
     return (
         f"Файл «{name}» не удаётся прочитать как таблицу Excel (.xlsx). Откройте его в Excel, "
         "сохраните как «Книга Excel (*.xlsx)» и загрузите снова."
@@ -443,14 +445,14 @@ def read_sheet(
         validate_upload(upload, max_bytes=max_bytes, allowed=(XLSX,))
     except ValidationError as exc:
         raise ImportFileError(" ".join(exc.messages)) from exc
-    book = _open_book(upload, name)
+    book = open_book(upload, name)
     try:
         return _parse(book, spec, name, max_rows)
     except ImportFileError:
         raise
     except Exception as exc:  # a malformed sheet fails while streaming, not while opening
         logger.warning("XLSX import: %s could not be read", name, exc_info=True)
-        raise ImportFileError(_unreadable(name)) from exc
+        raise ImportFileError(unreadable(name)) from exc
     finally:
         book.close()
         upload.seek(0)

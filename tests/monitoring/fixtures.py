@@ -155,3 +155,17 @@ def known(roadmap, school_a, school_b, forms):
         "prog_a": prog_a,
         "m1": m1,
     }
+
+
+@pytest.fixture
+def period(known):
+    """«I полугодие 2020/21», ending on D."""
+    from monitoring import services
+
+    return services.save_period(
+        municipality=known["municipality"],
+        title="I полугодие 2020/21",
+        starts_on=dt.date(2020, 9, 1),
+        ends_on=D,
+        report_due_on=dt.date(2021, 2, 10),
+    )

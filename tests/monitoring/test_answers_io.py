@@ -16,7 +16,6 @@ from openpyxl import Workbook, load_workbook
 from monitoring import answers_io, services
 from monitoring.models import Answer, AnswerSet, Moment, Questionnaire, Stage
 from registry.models import MentoringForm
-from tests.monitoring.fixtures import D
 
 S1_MENTEE = "Этап I. Анкета наставляемого"
 S1_MENTOR = "Этап I. Анкета наставника"
@@ -26,16 +25,6 @@ FORM = "учитель – ученик"
 
 
 # ---------------------------------------------------------------- helpers
-
-
-@pytest.fixture
-def period(known):
-    return services.save_period(
-        municipality=known["municipality"],
-        title="I полугодие 2020/21",
-        starts_on=dt.date(2020, 9, 1),
-        ends_on=D,
-    )
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The summary as XLSX and PDF: the same figures as `build_summary`, numbers kept as numbers,
 user text never a formula, Russian formats, fonts embedded; empty parts still there."""
 
-import datetime as dt
 import io
 from decimal import Decimal
 
@@ -12,7 +11,6 @@ from pypdf import PdfReader
 from monitoring import exports, services, summary
 from monitoring.models import Moment, Questionnaire, Stage
 from monitoring.reference import ensure_questionnaires
-from tests.monitoring.fixtures import D
 
 pytestmark = pytest.mark.django_db
 
@@ -26,16 +24,6 @@ SHEETS = [
     "Не отчитались",
 ]
 INJECTION = "=cmd|' /C calc'!A0"
-
-
-@pytest.fixture
-def period(known):
-    return services.save_period(
-        municipality=known["municipality"],
-        title="I полугодие 2020/21",
-        starts_on=dt.date(2020, 9, 1),
-        ends_on=D,
-    )
 
 
 def _questionnaire(municipality, stage):

@@ -12,19 +12,9 @@ from monitoring.models import IndicatorCode as C
 from monitoring.models import Moment, Questionnaire, SchoolReport, Stage
 from monitoring.reference import ensure_questionnaires
 from registry.models import Mentee
-from tests.monitoring.fixtures import D, make_pair
+from tests.monitoring.fixtures import make_pair
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def period(known):
-    return services.save_period(
-        municipality=known["municipality"],
-        title="I полугодие 2020/21",
-        starts_on=dt.date(2020, 9, 1),
-        ends_on=D,
-    )
 
 
 def _new_pupil_in_pair(known):

@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from monitoring import services
 from monitoring.models import AnswerSet, Questionnaire, SchoolReport, Target
-from tests.monitoring.fixtures import D
 
 pytestmark = pytest.mark.django_db
 
@@ -19,17 +18,6 @@ def figure_on(html: str, code: str) -> str:
     match = re.search(rf'data-code="{code}".*?<a [^>]*>([^<]+)</a>', html, re.S)
     assert match, code
     return match.group(1).strip()
-
-
-@pytest.fixture
-def period(known):
-    return services.save_period(
-        municipality=known["municipality"],
-        title="I полугодие 2020/21",
-        starts_on=dt.date(2020, 9, 1),
-        ends_on=D,
-        report_due_on=dt.date(2021, 2, 10),
-    )
 
 
 def test_dashboard_for_the_department_and_for_a_curator(client, known, staff, head, curator_a):
