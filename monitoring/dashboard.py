@@ -8,6 +8,7 @@ filtered, one school. Built in a fixed number of queries whatever the size of th
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.utils.http import urlencode
 from monitoring import charts, indicators, summary
 from monitoring.indicators import Assessment, Figure, Figures
 from monitoring.models import IndicatorCode, Period
-from registry.models import School
+from registry.models import Municipality, School
 
 TREND_PERIODS = 8
 SHORT_LABELS = {
@@ -32,9 +33,17 @@ SHORT_LABELS = {
 
 @dataclass
 class ComparisonRow:
-    school: School
+    name: str
+    href: str
     figure: Figure
     figures: dict[str, Figure]
+
+
+@dataclass
+class TrendRow:
+    title: str
+    totals: dict[str, Figure]
+    href: str = ""
 
 
 @dataclass
@@ -46,8 +55,7 @@ class Dashboard:
     assessments: list[Assessment]
     compare_code: str
     comparison: list[ComparisonRow]
-    periods: list[Period]
-    trend: list[tuple[Period, dict[str, Figure]]]
+    trend: list[TrendRow]
     without_counts: list[School]
     charts: dict[str, str] = field(default_factory=dict)
 
@@ -71,25 +79,32 @@ def build(
     day: dt.date,
     school: School | None = None,
     compare: str = IndicatorCode.PUPILS_10_PLUS,
+    personal: bool = True,
 ) -> Dashboard:
+    """`personal`: the charts link to the lists of people behind the figures.
+    Across several municipalities (the region) schools are compared by municipality."""
     scope = [school] if school else schools
     figures = indicators.compute(scope, day)
-    municipality_ids = {s.municipality_id for s in schools}
+    municipality_ids = {s.municipality_id for s in scope}
     targets = indicators.targets_of(municipality_ids) if len(municipality_ids) == 1 else {}
     municipality_id = next(iter(municipality_ids), None)
     assessments = [
         indicators.assess(figures.totals[code], targets.get((municipality_id, code), {}), day)
         for code in indicators.ORDER
     ]
-    periods = list(
-        Period.objects.filter(municipality_id__in=municipality_ids, ends_on__lte=day).order_by(
-            "-ends_on", "-id"
-        )[:TREND_PERIODS]
-    )[::-1]
-    totals = summary.trend(periods, scope if school or len(schools) == 1 else None)
-    comparison = [
-        ComparisonRow(s, figures.by_school[s.pk][compare], figures.by_school[s.pk]) for s in scope
-    ]
+    if len(municipality_ids) > 1:
+        trend, comparison = _regional_parts(scope, figures, compare, day)
+    else:
+        trend = _municipal_trend(municipality_ids, day, scope if school else None)
+        comparison = [
+            ComparisonRow(
+                s.short_name,
+                f"?{urlencode({'on': day.strftime('%d.%m.%Y'), 'school': s.pk})}",
+                figures.by_school[s.pk][compare],
+                figures.by_school[s.pk],
+            )
+            for s in scope
+        ]
     comparison.sort(key=lambda row: (row.figure.value is None, -(row.figure.value or 0)))
     board = Dashboard(
         day=day,
@@ -99,22 +114,59 @@ def build(
         assessments=assessments,
         compare_code=compare,
         comparison=comparison,
-        periods=periods,
-        trend=[(p, totals[p.pk]) for p in periods],
+        trend=trend,
         without_counts=[s for s in scope if s.pk in set(figures.without_counts)],
     )
-    board.charts = _charts(board)
+    board.charts = _charts(board, personal)
     return board
 
 
-def _charts(board: Dashboard) -> dict[str, str]:
+def _municipal_trend(municipality_ids, day: dt.date, schools) -> list[TrendRow]:
+    periods = list(
+        Period.objects.filter(municipality_id__in=municipality_ids, ends_on__lte=day).order_by(
+            "-ends_on", "-id"
+        )[:TREND_PERIODS]
+    )[::-1]
+    totals = summary.trend(periods, schools)
+    return [
+        TrendRow(p.title, totals[p.pk], reverse("monitoring:summary", args=[p.pk])) for p in periods
+    ]
+
+
+def _regional_parts(scope, figures: Figures, compare: str, day: dt.date):
+    """The trend by period title over the region, and the municipalities compared: each one's
+    figures summed over its schools (shares over the schools with counts)."""
+    from monitoring import regional
+
+    municipalities = list(Municipality.objects.filter(pk__in={s.municipality_id for s in scope}))
+    titles = regional.period_titles(municipalities)[:TREND_PERIODS][::-1]
+    trend = [
+        TrendRow(title, regional.build_regional(municipalities, title).totals) for title in titles
+    ]
+    by_municipality: dict[int, list[dict[str, Figure]]] = defaultdict(list)
+    without = set(figures.without_counts)
+    for s in scope:
+        school_figures = dict(figures.by_school[s.pk])
+        if s.pk in without:
+            for code in (IndicatorCode.PUPILS_10_PLUS, IndicatorCode.YOUNG_TEACHERS):
+                school_figures[code] = Figure(code, school_figures[code].numerator, None)
+        by_municipality[s.municipality_id].append(school_figures)
+    comparison = []
+    for m in municipalities:
+        totals = summary.totals_of(by_municipality[m.pk])[0]
+        query = urlencode({"on": day.strftime("%d.%m.%Y"), "municipality": m.pk})
+        comparison.append(ComparisonRow(m.name, f"?{query}", totals[compare], totals))
+    return trend, comparison
+
+
+def _charts(board: Dashboard, personal: bool) -> dict[str, str]:
     shares = [a for a in board.assessments if a.figure.is_share]
     share_bars = [
         charts.Bar(
             SHORT_LABELS[a.figure.code],
             float(a.figure.value) if a.figure.value is not None else None,
             float(a.target) if a.target is not None else None,
-            records_url(a.figure.code, board.day, board.school),
+            records_url(a.figure.code, board.day, board.school) if personal else "",
         )
         for a in shares
     ]
@@ -131,13 +183,15 @@ def _charts(board: Dashboard) -> dict[str, str]:
             title="Участники по формам наставничества",
         ),
         "trend": charts.line_chart(
-            [p.title for p, _ in board.trend],
+            [row.title for row in board.trend],
             [
                 charts.Series(
                     SHORT_LABELS[code],
                     [
-                        float(t[code].value) if t[code].value is not None else None
-                        for _, t in board.trend
+                        float(row.totals[code].value)
+                        if row.totals[code].value is not None
+                        else None
+                        for row in board.trend
                     ],
                 )
                 for code in indicators.SHARES
@@ -152,14 +206,14 @@ def _charts(board: Dashboard) -> dict[str, str]:
         result["compare"] = charts.bar_chart(
             [
                 charts.Bar(
-                    row.school.short_name,
+                    row.name,
                     float(row.figure.value) if row.figure.value is not None else None,
                     float(target) if target is not None and is_share else None,
-                    records_url(code, board.day, row.school),
+                    row.href,
                 )
                 for row in board.comparison
             ],
-            title=f"Сравнение ОО: {SHORT_LABELS[code]}",
+            title=f"Сравнение: {SHORT_LABELS[code]}",
             unit="%" if is_share else "",
         )
     return result

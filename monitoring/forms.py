@@ -19,6 +19,7 @@ class DayForm(forms.Form):
 
     on = forms.DateField(label="На дату", required=False, widget=DATE_INPUT)
     school = forms.IntegerField(label="ОО", required=False, min_value=1)
+    municipality = forms.IntegerField(label="Муниципалитет", required=False, min_value=1)
     compare = forms.ChoiceField(
         label="Сравнить ОО по показателю", required=False, choices=IndicatorCode.choices
     )

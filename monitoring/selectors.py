@@ -17,7 +17,12 @@ from roadmap.models import Execution
 
 def monitored_schools(user) -> QuerySet[School]:
     """The schools whose figures the user sees: active ones, the curator's own only."""
-    return schools_for(user).filter(is_active=True).order_by("short_name")
+    return (
+        schools_for(user)
+        .filter(is_active=True)
+        .select_related("municipality")
+        .order_by("short_name")
+    )
 
 
 def periods_for(user) -> QuerySet[Period]:

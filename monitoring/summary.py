@@ -106,7 +106,12 @@ class Summary:
 
 
 def figures_of(report: SchoolReport) -> dict[str, Figure]:
-    values = (report.figures or {}).get("values", {})
+    return figures_of_json(report.figures)
+
+
+def figures_of_json(frozen: dict | None) -> dict[str, Figure]:
+    """The figures as a report froze them (see services.freeze_figures)."""
+    values = (frozen or {}).get("values", {})
     return {
         code: Figure(code, values[code][0], values[code][1])
         for code in indicators.ORDER

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from monitoring import dashboard as dashboard_module
-from monitoring import indicators, selectors, services
+from monitoring import indicators, regional, selectors, services
 from monitoring.forms import DayForm, QuestionForm, QuestionnaireForm, TargetForm
 from monitoring.models import IndicatorCode, Question
 from monitoring.reference import ensure_questionnaires
@@ -21,9 +21,12 @@ from registry import roles
 from registry.decorators import department_required, editor_required
 from registry.models import MentoringForm
 from registry.selectors import municipalities_for
+from roadmap.views_documents import attachment
 from roadmap.web import perform, saved
 
 PAGE_SIZE = 50
+# Lists without personal data, open to the regional coordinator too.
+REGION_RECORDS = {IndicatorCode.APPROVED_PROGRAMME, IndicatorCode.MEASURES_ON_TIME}
 
 
 def monitoring_user(view):
@@ -53,6 +56,13 @@ def _day_and_school(request):
     if not form.is_valid():
         return None, None, form
     schools = list(selectors.monitored_schools(request.user))
+    municipalities = sorted({s.municipality for s in schools}, key=lambda m: m.name)
+    if form.cleaned_data.get("municipality"):
+        wanted = form.cleaned_data["municipality"]
+        schools = [s for s in schools if s.municipality_id == wanted]
+        if not schools:
+            raise Http404("Нет такого муниципалитета среди доступных вам.")
+    form.municipalities = municipalities if len(municipalities) > 1 else []
     school = None
     if form.cleaned_data.get("school"):
         school = next((s for s in schools if s.pk == form.cleaned_data["school"]), None)
@@ -62,6 +72,7 @@ def _day_and_school(request):
         school = schools[0]
     form.schools = schools
     form.school = school
+    form.chosen_municipality = form.cleaned_data.get("municipality")
     return form.cleaned_data.get("on") or timezone.localdate(), school, form
 
 
@@ -69,13 +80,20 @@ def _bad_query(request, form):
     return render(request, "monitoring/bad_query.html", {"form": form}, status=400)
 
 
+@require_safe
 @monitoring_user
 def dashboard(request):
     day, school, form = _day_and_school(request)
     if day is None:
         return _bad_query(request, form)
     compare = form.cleaned_data.get("compare") or IndicatorCode.PUPILS_10_PLUS
-    board = dashboard_module.build(schools=form.schools, day=day, school=school, compare=compare)
+    board = dashboard_module.build(
+        schools=form.schools,
+        day=day,
+        school=school,
+        compare=compare,
+        personal=not roles.is_region(request.user),
+    )
     return render(
         request,
         "monitoring/dashboard.html",
@@ -84,8 +102,18 @@ def dashboard(request):
             "form": form,
             "codes": IndicatorCode.choices,
             "is_curator": roles.role_of(request.user) == roles.ROLE_CURATOR,
+            "is_region": roles.is_region(request.user),
+            "region_records": sorted(REGION_RECORDS),
             "records_query": urlencode(
-                {"on": day.strftime("%d.%m.%Y"), **({"school": school.pk} if school else {})}
+                {
+                    "on": day.strftime("%d.%m.%Y"),
+                    **({"school": school.pk} if school else {}),
+                    **(
+                        {"municipality": form.chosen_municipality}
+                        if form.chosen_municipality
+                        else {}
+                    ),
+                }
             ),
         },
     )
@@ -102,11 +130,17 @@ RECORD_TEMPLATES = {
 }
 
 
+@require_safe
 @monitoring_user
 def records(request, code: str):
     """The records behind a figure: who is counted, as of the day, in the user's schools."""
     if code not in IndicatorCode.values:
         raise Http404("Нет такого показателя.")
+    if roles.is_region(request.user) and code not in REGION_RECORDS:
+        raise PermissionDenied(
+            "Списки людей за показателями видят департамент и кураторы своей ОО; региональному "
+            "координатору доступны сами показатели."
+        )
     day, school, form = _day_and_school(request)
     if day is None:
         return _bad_query(request, form)
@@ -190,6 +224,7 @@ def target_delete(request, pk: int):
 # --- questionnaires ----------------------------------------------------------------------------
 
 
+@require_safe
 @department_required
 def questionnaires(request):
     municipality = _one_municipality(request.user)
@@ -298,4 +333,42 @@ def question_delete(request, pk: int):
         lambda: services.delete_question(question=question),
         success="Вопрос удалён.",
         back=back,
+    )
+
+
+# --- the region --------------------------------------------------------------------------------
+
+
+def region_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if roles.role_of(request.user) not in {roles.ROLE_REGION, roles.ROLE_ADMIN}:
+            raise PermissionDenied("Сводка по региону доступна региональному координатору.")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+@require_safe
+@region_required
+def regional_summary(request, fmt: str = "html"):
+    """Municipalities side by side for one period title, from accepted reports."""
+    municipalities = list(municipalities_for(request.user).order_by("name"))
+    titles = regional.period_titles(municipalities)
+    title = request.GET.get("period") or (titles[0] if titles else "")
+    if titles and title not in titles:
+        raise Http404("Нет такого периода мониторинга.")
+    built = regional.build_regional(municipalities, title) if title else None
+    if fmt == "xlsx" and built is not None:
+        name = f"Сводка_по_региону_{title}.xlsx".replace(" ", "_").replace("/", "-")
+        return attachment(
+            regional.regional_xlsx(built),
+            name,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    return render(
+        request,
+        "monitoring/regional.html",
+        {"titles": titles, "title": title, "regional": built, "codes": indicators.ORDER},
     )

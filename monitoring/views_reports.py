@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from monitoring import answers_io, exports, indicators, selectors, services, summary
 from monitoring.forms import AnswerSetForm, PeriodForm, ReviewForm, SwotForm, UploadForm
@@ -31,6 +31,7 @@ STATUS_CSS = {
 # --- periods -----------------------------------------------------------------------------------
 
 
+@require_safe
 @monitoring_user
 def periods(request):
     rows = selectors.periods_for(request.user).order_by("-ends_on", "-id")
@@ -97,6 +98,7 @@ def period_edit(request, pk: int):
     )
 
 
+@require_safe
 @monitoring_user
 def period_detail(request, pk: int):
     period = selectors.period_for(request.user, pk)
@@ -129,6 +131,7 @@ def report_start(request, pk: int):
     return redirect("monitoring:report", pk=report.pk)
 
 
+@require_safe
 @department_required
 def period_summary(request, pk: int):
     period = selectors.period_for(request.user, pk)
@@ -140,6 +143,7 @@ def period_summary(request, pk: int):
     )
 
 
+@require_safe
 @department_required
 def period_summary_file(request, pk: int, fmt: str):
     period = selectors.period_for(request.user, pk)
@@ -157,6 +161,7 @@ def _can_write(user, report: SchoolReport) -> bool:
     return roles.role_of(user) == roles.ROLE_CURATOR and report.is_editable
 
 
+@require_safe
 @monitoring_user
 def report_detail(request, pk: int):
     report = selectors.report_for(request.user, pk)
@@ -367,6 +372,7 @@ def swot_edit(request, pk: int, programme_id: int):
     )
 
 
+@require_safe
 @monitoring_user
 def answers_template(request, pk: int):
     report = selectors.report_for(request.user, pk)

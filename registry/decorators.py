@@ -25,9 +25,25 @@ def role_required(*allowed: str, message: str = "Эта страница нед�
     return decorator
 
 
-department_required = role_required(
-    *DEPARTMENT_ROLES, message="Страница доступна сотрудникам и руководителю департамента."
-)
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def department_required(view):
+    """The department's pages; the regional coordinator may read them, never change."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        role = roles.role_of(request.user)
+        if role == roles.ROLE_REGION and request.method in SAFE_METHODS:
+            return view(request, *args, **kwargs)
+        if role not in DEPARTMENT_ROLES:
+            raise PermissionDenied("Страница доступна сотрудникам и руководителю департамента.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 editor_required = role_required(
     *EDITOR_ROLES, message="Изменять дорожную карту могут только сотрудники департамента."
 )
@@ -46,6 +62,11 @@ def registry_user(view):
         role = roles.role_of(request.user)
         if role == roles.ROLE_NONE:
             raise PermissionDenied("Нет доступа к реестру.")
+        if role == roles.ROLE_REGION:
+            raise PermissionDenied(
+                "Реестр с персональными данными ведут муниципалитеты; региональному "
+                "координатору доступны сводные показатели в разделе «Мониторинг»."
+            )
         if request.method == "POST" and role == roles.ROLE_HEAD:
             raise PermissionDenied("Начальник департамента просматривает реестр, но не меняет его.")
         return view(request, *args, **kwargs)

@@ -5,12 +5,14 @@ from django.utils.translation import gettext_lazy as _
 STAFF = "Сотрудник департамента"
 HEAD = "Начальник департамента"
 CURATOR = "Куратор ОО"
-GROUPS = (STAFF, HEAD, CURATOR)
+REGION = "Региональный координатор"
+GROUPS = (STAFF, HEAD, CURATOR, REGION)
 
 ROLE_ADMIN = "admin"
 ROLE_HEAD = "head"
 ROLE_STAFF = "staff"
 ROLE_CURATOR = "curator"
+ROLE_REGION = "region"
 ROLE_NONE = "none"
 
 ROLE_LABELS = {
@@ -18,6 +20,7 @@ ROLE_LABELS = {
     ROLE_HEAD: _("Начальник департамента"),
     ROLE_STAFF: _("Сотрудник департамента"),
     ROLE_CURATOR: _("Куратор ОО"),
+    ROLE_REGION: _("Региональный координатор"),
     ROLE_NONE: _("Без роли"),
 }
 
@@ -36,6 +39,8 @@ def role_of(user) -> str:
         role = ROLE_STAFF
     elif CURATOR in names:
         role = ROLE_CURATOR
+    elif REGION in names:
+        role = ROLE_REGION
     elif user.is_superuser:
         role = ROLE_ADMIN
     else:
@@ -47,6 +52,12 @@ def role_of(user) -> str:
 def is_department(user) -> bool:
     """Staff, head and administrators see the whole municipality."""
     return role_of(user) in {ROLE_ADMIN, ROLE_HEAD, ROLE_STAFF}
+
+
+def is_region(user) -> bool:
+    """The regional coordinator reads every municipality's roadmaps and figures; changes
+    nothing and sees no one's personal data (152-ФЗ, ст. 5: only what the purpose needs)."""
+    return role_of(user) == ROLE_REGION
 
 
 def can_edit_roadmap(user) -> bool:

@@ -18,7 +18,7 @@ from registry.models import (
     Programme,
     School,
 )
-from registry.roles import ROLE_ADMIN, ROLE_CURATOR, role_of
+from registry.roles import ROLE_ADMIN, ROLE_CURATOR, ROLE_REGION, role_of
 
 
 def profile_of(user) -> Profile | None:
@@ -31,8 +31,10 @@ def profile_of(user) -> Profile | None:
 
 
 def municipalities_for(user) -> QuerySet[Municipality]:
-    """Administrators see every municipality; everyone else only their own."""
-    if role_of(user) == ROLE_ADMIN and profile_of(user) is None:
+    """Administrators and the regional coordinator see every municipality; everyone else
+    only their own."""
+    role = role_of(user)
+    if role == ROLE_REGION or (role == ROLE_ADMIN and profile_of(user) is None):
         return Municipality.objects.all()
     profile = profile_of(user)
     if profile is None or profile.municipality_id is None:

@@ -670,7 +670,7 @@ REPORTABLE = {
 }
 
 
-def _ensure_executor(user, execution: Execution) -> None:
+def ensure_executor(user, execution: Execution) -> None:
     """Curators act for their own school's part; staff for the department's part."""
     role = roles.role_of(user)
     if execution.school_id is None:
@@ -685,7 +685,7 @@ def _ensure_executor(user, execution: Execution) -> None:
 @transaction.atomic
 def start_execution(*, user, execution: Execution) -> Execution:
     execution = Execution.objects.select_for_update().get(pk=execution.pk)
-    _ensure_executor(user, execution)
+    ensure_executor(user, execution)
     if execution.status not in {Execution.Status.NOT_STARTED, Execution.Status.RETURNED}:
         raise ValidationError("Взять в работу можно только не начатое или возвращённое.")
     execution.status = Execution.Status.IN_PROGRESS
@@ -701,7 +701,7 @@ def submit_report(
 ) -> Report:
     """A school's report goes to review; the department's own report completes it at once."""
     execution = Execution.objects.select_for_update().get(pk=execution.pk)
-    _ensure_executor(user, execution)
+    ensure_executor(user, execution)
     if execution.status not in REPORTABLE:
         label = Execution.Status(execution.status).label
         raise ValidationError(f"Отчёт уже отправлен или принят (статус: {label}).")

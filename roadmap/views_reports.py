@@ -90,6 +90,7 @@ def execution_start(request, pk: int):
 @login_required
 def execution_report(request, pk: int):
     execution = selectors.execution_for(request.user, pk)
+    services.ensure_executor(request.user, execution)  # 403 before reading the form
     form = ReportForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data

@@ -346,3 +346,22 @@ def test_refusals_do_not_leak_and_views_are_audited(client, curator_a, foreign):
     assert response.status_code == 404
     assert "Ученик" not in response.content.decode()
     assert not AuditEvent.objects.filter(action="view", object_id=str(foreign["mentee"])).exists()
+
+
+@pytest.mark.django_db
+def test_the_region_changes_nothing_through_any_url(client, foreign):
+    """The regional coordinator reads; every POST to an id URL is refused, nothing changes."""
+    region = make_user("region", "Региональный координатор")
+    client.force_login(region)
+    for name, kwargs_names in id_patterns():
+        if name not in TARGETS:
+            continue
+        url = url_for(name, kwargs_names, foreign[TARGETS[name]])
+        before = fingerprint()
+        response = client.post(url, {"decision": "accept", "title": "Захват", "text": "x"})
+        assert response.status_code in {403, 404, 405}, (name, response.status_code)
+        assert fingerprint() == before, name
+    personal = ("registry:mentee", "registry:mentor", "registry:consent_scan", "registry:pair")
+    for name in personal:
+        response = client.get(url_for(name, ["pk"], foreign[TARGETS[name]]))
+        assert response.status_code == 403, name

@@ -1,0 +1,158 @@
+"""The regional view: municipalities compared, and the regional summary of a monitoring period.
+
+Municipalities name their periods themselves; the region takes the periods of the same title
+(«I полугодие 2020/21») as one. Each municipality's figures are built as its own summary is:
+from accepted reports only, shares over the schools that gave their counts.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from monitoring import indicators, summary
+from monitoring.indicators import Figure
+from monitoring.models import IndicatorCode, Period, SchoolReport
+from registry.models import Municipality, School
+from roadmap.xlsx import set_cell
+
+
+@dataclass
+class MunicipalityRow:
+    municipality: Municipality
+    schools: int
+    accepted: int
+    totals: dict[str, Figure]
+
+    @property
+    def missing(self) -> int:
+        return self.schools - self.accepted
+
+
+@dataclass
+class Regional:
+    title: str
+    rows: list[MunicipalityRow]
+    totals: dict[str, Figure]
+
+    @property
+    def schools(self) -> int:
+        return sum(row.schools for row in self.rows)
+
+    @property
+    def accepted(self) -> int:
+        return sum(row.accepted for row in self.rows)
+
+
+def period_titles(municipalities) -> list[str]:
+    """The titles of the periods, the latest first."""
+    seen: dict[str, object] = {}
+    for title, ends_on in (
+        Period.objects.filter(municipality__in=municipalities)
+        .order_by("-ends_on")
+        .values_list("title", "ends_on")
+    ):
+        seen.setdefault(title, ends_on)
+    return list(seen)
+
+
+def build_regional(municipalities, title: str) -> Regional:
+    """Each municipality's totals of the period from its accepted reports: three queries."""
+    municipalities = list(municipalities)
+    schools = dict(
+        School.objects.filter(municipality__in=municipalities, is_active=True)
+        .values("municipality_id")
+        .annotate(n=Count("id"))
+        .values_list("municipality_id", "n")
+    )
+    by_municipality: dict[int, list[dict[str, Figure]]] = defaultdict(list)
+    reports = SchoolReport.objects.filter(
+        Q(period__title=title) & Q(period__municipality__in=municipalities),
+        status=SchoolReport.Status.ACCEPTED,
+    ).values_list("period__municipality_id", "figures")
+    for municipality_id, figures in reports:
+        by_municipality[municipality_id].append(summary.figures_of_json(figures))
+    rows = [
+        MunicipalityRow(
+            municipality=m,
+            schools=schools.get(m.pk, 0),
+            accepted=len(by_municipality.get(m.pk, [])),
+            totals=summary.totals_of(by_municipality.get(m.pk, []))[0],
+        )
+        for m in municipalities
+    ]
+    everything = [f for sets in by_municipality.values() for f in sets]
+    return Regional(title=title, rows=rows, totals=summary.totals_of(everything)[0])
+
+
+def regional_xlsx(regional: Regional) -> bytes:
+    """The regional summary: a sheet of indicators by municipality, a sheet of who is missing."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Муниципалитеты"
+    sheet.append([f"Сводка по региону: {regional.title}"])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(
+        [
+            f"Учтены только принятые отчёты ОО: {regional.accepted} из {regional.schools} ОО "
+            f"в {len(regional.rows)} муниципалитетах."
+        ]
+    )
+    header = ["Муниципалитет", "ОО", "Принято отчётов"]
+    for code in indicators.ORDER:
+        label = str(IndicatorCode(code).label)
+        header += [label] if code in indicators.COUNTS else [label, "числитель", "знаменатель"]
+    sheet.append([])
+    sheet.append(header)
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in [*regional.rows, None]:
+        values = (
+            [row.municipality.name, row.schools, row.accepted]
+            if row
+            else ["Итого по региону", regional.schools, regional.accepted]
+        )
+        totals = row.totals if row else regional.totals
+        for code in indicators.ORDER:
+            figure = totals[code]
+            if code in indicators.COUNTS:
+                values.append(figure.numerator)
+            else:
+                value = figure.value
+                values += [
+                    float(value) / 100 if value is not None else None,
+                    figure.numerator,
+                    figure.denominator,
+                ]
+        line = sheet.max_row + 1
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row=line, column=column)
+            set_cell(cell, value)
+            if isinstance(value, float):
+                cell.number_format = "0.0%"
+            if row is None:
+                cell.font = Font(bold=True)
+    sheet.freeze_panes = "B5"
+    sheet.column_dimensions["A"].width = 40
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+    missing = book.create_sheet("Не отчитались")
+    missing.append(["Муниципалитет", "ОО всего", "Принято отчётов", "Не принято"])
+    for cell in missing[1]:
+        cell.font = Font(bold=True)
+    for row in regional.rows:
+        if row.missing:
+            missing.append([row.municipality.name, row.schools, row.accepted, row.missing])
+    missing.column_dimensions["A"].width = 40
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
