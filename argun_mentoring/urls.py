@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from argun_mentoring.health import healthz
 from roadmap import views as roadmap_views
 
 admin.site.site_header = "Дорожная карта ЦМН: администрирование"
@@ -16,4 +17,5 @@ urlpatterns = [
     path("registry/", include("registry.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]

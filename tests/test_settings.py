@@ -20,7 +20,8 @@ def test_tests_use_their_own_embedded_folder_or_the_given_server():
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     if host.startswith("/"):
         assert Path(host) == Path(os.environ["EMBEDDED_PG_DIR"]).resolve()
-        assert Path(host).name.startswith(".pgdata-test")
+        # Never the development database (.pgdata): .pgdata-test or a folder given for the run.
+        assert Path(host) != (Path(settings.BASE_DIR) / ".pgdata").resolve()
 
 
 def test_russian_language_time_zone_and_dates():
@@ -55,3 +56,25 @@ def test_years_are_pluralised_in_russian():
         "101 год",
         "112 лет",
     ]
+
+
+def test_password_rules_and_upload_limits():
+    validators = {v["NAME"].rsplit(".", 1)[-1]: v for v in settings.AUTH_PASSWORD_VALIDATORS}
+    assert set(validators) == {
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    }
+    assert validators["MinimumLengthValidator"]["OPTIONS"]["min_length"] >= 12
+    # Evidence files (20 MB) and imports (10 MB) stream to a temporary file; form fields alone
+    # stay small; the file size itself is checked by the forms against EVIDENCE_MAX_BYTES.
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= settings.EVIDENCE_MAX_BYTES
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 5 * 1024 * 1024
+    assert settings.EVIDENCE_MAX_BYTES == 20 * 1024 * 1024
+
+
+def test_the_lockout_backend_comes_first_and_is_off_in_tests():
+    assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
+    assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
+    assert settings.AXES_ENABLED is False  # its own tests turn it on

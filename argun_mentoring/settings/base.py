@@ -2,11 +2,14 @@
 environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from argun_mentoring.embedded_db import database_url
+from argun_mentoring.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -20,6 +23,11 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -43,13 +51,17 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "django_filters",
+    "csp",
+    "axes",
     "registry",
     "roadmap",
     "monitoring",
 ]
 
 MIDDLEWARE = [
+    "argun_mentoring.middleware.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,7 +69,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a lockout flagged during login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "argun_mentoring.urls"
@@ -88,14 +103,66 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Cache and sessions: in Redis when REDIS_URL is set (shared by all workers and servers;
+# sessions are also written to the database, so a Redis restart logs nobody out);
+# otherwise each process's memory and sessions in the database.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cmn"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Login: django-axes counts failures by user name and client address together;
+# AXES_FAILURE_LIMIT of them lock that pair out for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A lockout lasts AXES_COOLOFF_MINUTES from the last counted failure, as the message says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "argun_mentoring.middleware.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "argun_mentoring.middleware.client_ip"
+# How many reverse proxies (nginx) append to X-Forwarded-For in front of the application;
+# 0: the client is REMOTE_ADDR. Used for the lockout and the request log.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts only from this
+# site, no inline scripts or styles anywhere (the admin included), no eval. Bootstrap's CSS
+# draws some icons as data: images. CSP_REPORT_ONLY=1 sends it as report-only, for trying.
+csp_directives = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [NONE],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}
+if os.environ.get("CSP_REPORT_URI", "").strip():
+    csp_directives["report-uri"] = [os.environ["CSP_REPORT_URI"].strip()]
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": csp_directives}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": csp_directives}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -123,9 +190,46 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# WhiteNoise serves /static/; with DEBUG it reads the source folders, so nothing needs
+# collectstatic outside production.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Files: on the local disk (MEDIA_ROOT), or in an S3-compatible bucket when S3_BUCKET is
+# set. The bucket stays private: files are never linked to, the application reads them
+# (``file.open()``) and hands them out after checking access.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+S3_BUCKET = os.environ.get("S3_BUCKET", "").strip()
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL", "").strip() or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID", "").strip() or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", "").strip() or None,
+            "region_name": os.environ.get("S3_REGION", "").strip() or None,
+            "location": os.environ.get("S3_PREFIX", "").strip().strip("/"),
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE", "").strip() or None,
+            "signature_version": "s3v4",
+            "default_acl": None,  # the bucket's own (private); never public-read
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # Evidence files: at most this size each; uploads stream to disk above 2.5 MB.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+# Uploaded files (evidence up to EVIDENCE_MAX_BYTES, imports up to 10 MB) are kept in
+# memory up to this size and written to a temporary file above it; their size is checked
+# by the forms. The rest of a request (form fields) may not exceed DATA_UPLOAD_MAX_MEMORY_SIZE;
+# the whole body is limited by nginx (client_max_body_size).
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # The dashboard's "due soon" window and the reminders' look-ahead, in days.
@@ -151,16 +255,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # The embedded database's start and stop are routine, not news.
-    "loggers": {
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "pgserver": {"level": "WARNING"},
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# Logs: readable text on stderr by default; production writes one JSON object per line on
+# stdout (LOG_FORMAT, LOG_STREAM). LOG_REQUESTS=1 adds a line per request (method, path,
+# status, duration); under gunicorn its access log already has them.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+LOG_STREAM = os.environ.get("LOG_STREAM", "stderr").strip().lower()
+LOG_REQUESTS = env_bool("LOG_REQUESTS", False)
+LOGGING = logging_config(
+    json_lines=LOG_FORMAT == "json", level=os.environ.get("LOG_LEVEL", "INFO"), stream=LOG_STREAM
+)
