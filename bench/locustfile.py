@@ -14,10 +14,11 @@ import json
 import os
 import random
 import re
+from pathlib import Path
 
 from locust import HttpUser, between, task
 
-ACCOUNTS = json.loads(open(os.environ["LOAD_ACCOUNTS"], encoding="utf-8").read())
+ACCOUNTS = json.loads(Path(os.environ["LOAD_ACCOUNTS"]).read_text(encoding="utf-8"))
 PASSWORD = os.environ["LOAD_PASSWORD"]
 DAY = "31.01.2021"
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
