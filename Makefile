@@ -42,6 +42,7 @@ bench: install
 	$(PY) bench/registry.py
 	$(PY) bench/documents.py
 	$(PY) bench/monitoring.py
+	$(PY) bench/region.py
 
 screenshots: install
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/e2e
