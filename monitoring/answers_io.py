@@ -10,9 +10,8 @@ every problem is reported at once with the sheet, row and column the user sees i
 Then all rows are saved through `services.save_answer_set` in one transaction, or none.
 
 Cells are cleaned with `registry.xlsx_io` (`Column`, `clean_value`), but the workbook is read
-here: `xlsx_io.read_sheet` reads only the first sheet, and it opens the file with cached values
-(`data_only`), so a formula written by a program reads as an empty cell. This module reads the
-formulas themselves and refuses them, as the instruction sheet says.
+here: `xlsx_io.read_sheet` reads only the first sheet. Like it, this module reads the formulas
+themselves (not their cached values) and refuses them, as the instruction sheet says.
 """
 
 from __future__ import annotations

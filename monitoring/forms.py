@@ -10,6 +10,7 @@ from monitoring.models import (
     Swot,
 )
 from registry.models import MentoringForm
+from roadmap.forms import check_years
 
 DATE_INPUT = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "дд.мм.гггг"})
 
@@ -51,6 +52,7 @@ class PeriodForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        check_years(self, "starts_on", "ends_on", "report_due_on")
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", "Окончание периода раньше его начала.")

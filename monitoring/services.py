@@ -127,8 +127,12 @@ def ensure_editable(report: SchoolReport) -> None:
         )
 
 
-def _check_version(report: SchoolReport, version: int | None) -> None:
-    if version is not None and int(version) != report.version:
+def _check_version(report: SchoolReport, version: int | str | None) -> None:
+    try:
+        stale = version is not None and int(version) != report.version
+    except (TypeError, ValueError):  # a tampered form: not a number
+        stale = True
+    if stale:
         raise ValidationError(
             "Отчёт изменился, пока вы его смотрели (его отправили или проверили). "
             "Откройте его заново."

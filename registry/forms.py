@@ -20,6 +20,13 @@ from roadmap.forms import DATE_WIDGET
 PERSON_FIELDS = ["last_name", "first_name", "patronymic", "birth_date", "phone", "email"]
 
 
+def end_not_before_start(form, start: str, end: str, message: str) -> None:
+    """A term's end before its start is the end field's error (not only the model's)."""
+    data = form.cleaned_data
+    if data.get(start) and data.get(end) and data[end] < data[start]:
+        form.add_error(end, message)
+
+
 class MenteeForm(forms.ModelForm):
     class Meta:
         model = Mentee
@@ -61,6 +68,13 @@ class ConsentForm(forms.ModelForm):
             "data_scope": forms.Textarea(attrs={"rows": 2}),
         }
 
+    def clean(self):
+        data = super().clean()
+        end_not_before_start(
+            self, "given_on", "valid_until", "Срок действия согласия раньше даты согласия."
+        )
+        return data
+
 
 class WithdrawConsentForm(forms.Form):
     withdrawn_on = forms.DateField(label="Дата отзыва", widget=DATE_WIDGET)
@@ -75,6 +89,11 @@ class ProgrammeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["form"].queryset = MentoringForm.objects.filter(is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        end_not_before_start(self, "starts_on", "ends_on", "Окончание программы раньше её начала.")
+        return data
 
 
 class ProgrammeReviewForm(forms.ModelForm):
@@ -146,6 +165,16 @@ class AgreementForm(forms.ModelForm):
             "valid_to": DATE_WIDGET,
             "subject": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def clean(self):
+        data = super().clean()
+        end_not_before_start(
+            self,
+            "valid_from",
+            "valid_to",
+            "Срок действия соглашения заканчивается раньше, чем начинается.",
+        )
+        return data
 
 
 class SchoolForm(forms.ModelForm):

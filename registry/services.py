@@ -378,6 +378,33 @@ def pair_errors(pair: Pair, mentees: Sequence[Mentee], *, activate: bool) -> dic
     return errors
 
 
+def _refuse_twin_pair(
+    programme: Programme, mentor: Mentor, mentees: Sequence[Mentee], starts_on: dt.date
+) -> None:
+    """A new pair that repeats a live one — same programme, mentor and start (the import's
+    identity of a pair) with any of the same mentees — is a double submit: refused. The
+    programme's row is locked, so two submits at once are checked one after the other."""
+    list(Programme.objects.select_for_update().filter(pk=programme.pk).values_list("pk"))
+    twin = (
+        Pair.objects.filter(
+            programme=programme,
+            mentor=mentor,
+            starts_on=starts_on,
+            status__in=(Pair.Status.PLANNED, Pair.Status.ACTIVE),
+            memberships__mentee__in=[m.pk for m in mentees],
+        )
+        .distinct()
+        .first()
+    )
+    if twin is not None:
+        names = ", ".join(m.full_name for m in twin.mentees.all())
+        raise ValidationError(
+            f"Такая пара (группа) уже есть: наставник {mentor.full_name}, программа "
+            f"«{programme.title}», начало {starts_on:%d.%m.%Y}, наставляемые: {names}. "
+            "Откройте её, чтобы изменить состав наставляемых."
+        )
+
+
 @transaction.atomic
 def save_pair(
     *,
@@ -395,6 +422,8 @@ def save_pair(
     mentees = list(dict.fromkeys(mentees))
     if pair is not None and pair.pk:
         pair = Pair.objects.select_for_update().get(pk=pair.pk)
+    else:
+        _refuse_twin_pair(programme, mentor, mentees, starts_on)
     pair = pair or Pair(programme=programme)
     pair.programme, pair.mentor, pair.starts_on, pair.ends_on = (
         programme,

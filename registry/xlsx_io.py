@@ -22,6 +22,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from roadmap.files import XLSX, safe_filename, validate_upload
@@ -308,12 +309,21 @@ _CLEANERS = {
 }
 
 
+def _is_formula(value) -> bool:
+    return isinstance(value, (ArrayFormula, DataTableFormula)) or (
+        isinstance(value, str) and value.lstrip().startswith("=")
+    )
+
+
 def clean_value(column: Column, value) -> tuple[object, str | None]:
     """A raw cell value as (clean value or None, Russian error or None)."""
     if _is_blank(value):
         if column.required:
             return None, f"{column.header} — обязательное поле"
         return None, None
+    if _is_formula(value):
+        shown = _shown(getattr(value, "text", None) or value)
+        return None, f"{column.header}: «{shown}» — формулы не принимаются; введите значение"
     if isinstance(value, (time, timedelta)) and column.kind != "text":
         return None, f"{column.header}: «{_shown(value)}» — в ячейке время, а не значение столбца"
     return _CLEANERS[column.kind](column, value)
@@ -445,7 +455,8 @@ def read_sheet(
         validate_upload(upload, max_bytes=max_bytes, allowed=(XLSX,))
     except ValidationError as exc:
         raise ImportFileError(" ".join(exc.messages)) from exc
-    book = open_book(upload, name)
+    # Formulas as written, not their cached values: a formula is refused, never read as empty.
+    book = open_book(upload, name, data_only=False)
     try:
         return _parse(book, spec, name, max_rows)
     except ImportFileError:

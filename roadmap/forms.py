@@ -12,6 +12,15 @@ from roadmap.dashboard import SCHOOL_SORTS, STATUS_FILTERS
 from roadmap.models import ResponsibleParty, Roadmap, Section
 
 DATE_WIDGET = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "ДД.ММ.ГГГГ"})
+YEAR_MIN, YEAR_MAX = 1990, 2100  # the years a period may be typed in (31.12.9999 is a typo)
+
+
+def check_years(form, *names: str) -> None:
+    """A period's date with an impossible year is that field's error."""
+    for name in names:
+        value = form.cleaned_data.get(name)
+        if value and not YEAR_MIN <= value.year <= YEAR_MAX:
+            form.add_error(name, f"Год должен быть от {YEAR_MIN} до {YEAR_MAX}.")
 
 
 class RoadmapForm(forms.ModelForm):
@@ -26,15 +35,23 @@ class RoadmapForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        check_years(self, "period_start", "period_end")
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and start > end:
             self.add_error("period_end", "Окончание периода раньше его начала.")
         return data
 
 
+TEXT_MAX = 2000  # a measure's or section's wording; the order's longest is about 350
+
+
 class SectionForm(forms.Form):
     number = forms.CharField(label="Номер", max_length=20)
-    title = forms.CharField(label="Наименование раздела", widget=forms.Textarea(attrs={"rows": 2}))
+    title = forms.CharField(
+        label="Наименование раздела",
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class PartyChoiceField(forms.ModelMultipleChoiceField):
@@ -45,7 +62,9 @@ class PartyChoiceField(forms.ModelMultipleChoiceField):
 class MeasureForm(forms.Form):
     number = forms.CharField(label="№ п/п", max_length=20)
     title = forms.CharField(
-        label="Наименование мероприятия", widget=forms.Textarea(attrs={"rows": 3})
+        label="Наименование мероприятия",
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     deadline_text = forms.CharField(
         label="Срок реализации",
@@ -60,9 +79,18 @@ class MeasureForm(forms.Form):
         required=False,
     )
     result = forms.CharField(
-        label="Результат", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Результат",
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if "version" in self.errors:  # a hidden field: its own error is never shown
+            self.add_error(None, "Форма устарела: откройте мероприятие заново и повторите правку.")
+        return data
 
 
 class AmendmentForm(forms.Form):

@@ -21,7 +21,7 @@ from roadmap import selectors
 from roadmap.documents import importer
 from roadmap.documents.pdf import report_pdf
 from roadmap.exports import EXPORTERS, file_name
-from roadmap.forms import DATE_WIDGET
+from roadmap.forms import DATE_WIDGET, check_years
 from roadmap.web import errors_to_form
 
 
@@ -80,6 +80,7 @@ class DraftForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        check_years(self, "period_start", "period_end")
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and start > end:
             self.add_error("period_end", "Окончание периода раньше его начала.")
