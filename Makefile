@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench install setup clean-db screenshots
+.PHONY: run test lint format bench install setup clean-db screenshots loadtest backup restore
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,3 +49,17 @@ screenshots: install
 
 clean-db:
 	rm -rf .pgdata .pgdata-test .pgdata-bench
+
+loadtest: install
+	$(PY) -m pip install --quiet -e ".[dev,load]"
+	$(PY) bench/load.py
+
+# Backup to var/backups/<date-time>/ and restore into an empty database (docs/deploy.md):
+# make backup; make restore BACKUP=var/backups/20250301-023000 [RESTORE_ARGS="--database-url ..."]
+# (no `install` step: a backup never reinstalls packages on a server)
+backup:
+	$(PY) manage.py backup_data $(BACKUP_ARGS)
+
+restore:
+	@test -n "$(BACKUP)" || { echo "Укажите копию: make restore BACKUP=var/backups/<дата-время>"; exit 2; }
+	$(PY) manage.py restore_data $(BACKUP) $(RESTORE_ARGS)

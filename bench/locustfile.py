@@ -30,9 +30,17 @@ class RoleUser(HttpUser):
     role = ""
     wait_time = between(0.5, 1.5)
 
+    def _send_cookies(self):
+        """Production cookies are Secure, and requests keeps Secure cookies to HTTPS; on
+        plain-HTTP loopback they are sent back by hand."""
+        self.client.headers["Cookie"] = "; ".join(
+            f"{cookie.name}={cookie.value}" for cookie in self.client.cookies
+        )
+
     def on_start(self):
         self.username = next(_cycle[self.role])
         page = self.client.get("/login/", name="login page")
+        self._send_cookies()
         token = _CSRF.search(page.text)
         response = self.client.post(
             "/login/",
@@ -43,9 +51,13 @@ class RoleUser(HttpUser):
             },
             headers={"Referer": f"{self.host}/login/"},
             name="login",
+            allow_redirects=False,
         )
-        if "/login/" in response.url:
-            response.failure(f"login failed for {self.username}")
+        if response.status_code != 302 or "/login/" in response.headers.get("Location", ""):
+            alert = re.search(r"alert[^>]*>(.*?)</", response.text, re.S)
+            reason = alert.group(1).strip() if alert else response.status_code
+            raise RuntimeError(f"login failed for {self.username}: {reason}")
+        self._send_cookies()
 
 
 class Head(RoleUser):
