@@ -8,9 +8,12 @@ filtered, one school. Built in a fixed number of queries whatever the size of th
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -64,6 +67,21 @@ class Dashboard:
         return IndicatorCode(self.compare_code).label
 
 
+def cached_figures(scope: list[School], day: dt.date) -> Figures:
+    """The indicators of the schools on the day, reused for MONITORING_CACHE_SECONDS: the
+    region's dashboard counts 300 000 people, and many people open it at once."""
+    seconds = settings.MONITORING_CACHE_SECONDS
+    if seconds <= 0:
+        return indicators.compute(scope, day)
+    ids = ",".join(str(pk) for pk in sorted(s.pk for s in scope))
+    key = f"monitoring:figures:{day.isoformat()}:{hashlib.sha256(ids.encode()).hexdigest()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = indicators.compute(scope, day)
+        cache.set(key, figures, seconds)
+    return figures
+
+
 def records_url(code: str, day: dt.date, school: School | None = None, form_id=None) -> str:
     query = {"on": day.strftime("%d.%m.%Y")}
     if school is not None:
@@ -84,7 +102,7 @@ def build(
     """`personal`: the charts link to the lists of people behind the figures.
     Across several municipalities (the region) schools are compared by municipality."""
     scope = [school] if school else schools
-    figures = indicators.compute(scope, day)
+    figures = cached_figures(scope, day)
     municipality_ids = {s.municipality_id for s in scope}
     targets = indicators.targets_of(municipality_ids) if len(municipality_ids) == 1 else {}
     municipality_id = next(iter(municipality_ids), None)

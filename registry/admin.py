@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.db import models
 
 from registry.models import (
     Agreement,
@@ -43,6 +44,8 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
+    # A site typed without a scheme is taken as https, as in the registry's own form.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("short_name", "full_name", "kind", "municipality", "is_active")
     search_fields = ("short_name", "full_name")
     list_filter = ("kind", "is_active", "municipality")

@@ -234,6 +234,9 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # The dashboard's "due soon" window and the reminders' look-ahead, in days.
 MENTOR_MAX_MENTEES = int(os.environ.get("MENTOR_MAX_MENTEES", "5"))
+# How long the monitoring dashboard may reuse the indicators it computed for the same schools
+# and day (seconds; 0 — always recompute). Region-wide figures take a second to count.
+MONITORING_CACHE_SECONDS = int(os.environ.get("MONITORING_CACHE_SECONDS", "60"))
 DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "14"))
 REMINDER_DAYS = int(os.environ.get("REMINDER_DAYS", "7"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

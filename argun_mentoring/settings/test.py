@@ -23,3 +23,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # The login lockout would need a request in every client.login(); its own tests turn it on.
 AXES_ENABLED = False
+
+# Tests change the registry and read the figures at once.
+MONITORING_CACHE_SECONDS = 0

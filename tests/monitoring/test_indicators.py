@@ -217,3 +217,24 @@ def test_school_year_contains_the_day(day):
     start = indicators.school_year_of(day)
     assert dt.date(start, 9, 1) <= day <= dt.date(start + 1, 8, 31)
     assert indicators.years_before(day, 10).year == day.year - 10
+
+
+def test_dashboard_figures_are_reused_for_the_cache_time(
+    known, settings, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    from monitoring.dashboard import cached_figures
+
+    settings.MONITORING_CACHE_SECONDS = 60
+    cache.clear()
+    first = cached_figures(known["schools"], D)
+    with django_assert_num_queries(0):
+        again = cached_figures(known["schools"], D)
+    assert again.totals[C.MENTEES] == first.totals[C.MENTEES]
+    with django_assert_num_queries(7):  # another set of schools is counted afresh
+        cached_figures(known["schools"][:2], D)
+    settings.MONITORING_CACHE_SECONDS = 0
+    with django_assert_num_queries(7):
+        cached_figures(known["schools"], D)
+    cache.clear()
