@@ -79,6 +79,7 @@ def run_step(users: int, env: dict, folder: Path) -> dict:
             "--csv",
             str(prefix),
             "--only-summary",
+            "--reset-stats",
             "--exit-code-on-error",
             "0",
             "--loglevel",
