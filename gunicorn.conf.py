@@ -90,3 +90,12 @@ class JSONLogger(glogging.Logger):
 
 if os.environ.get("LOG_FORMAT", "json").strip().lower() == "json":
     logger_class = JSONLogger
+
+
+# gunicorn's control socket defaults to one path per system user, so several instances on one
+# host would remove each other's. Off unless GUNICORN_CONTROL_SOCKET names this instance's own.
+_control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "").strip()
+if _control_socket:
+    control_socket = _control_socket
+else:
+    control_socket_disable = True

@@ -958,3 +958,25 @@ def test_a_browser_sees_no_policy_violations(chromium, live_server, monkeypatch,
             # The sync API's loop kept the test's connection in a context variable.
             connections.close_all()
     assert violations == []
+
+
+def test_production_refuses_to_start_without_a_database_url():
+    """Several app servers share one database; none may quietly start its own."""
+    result = run_python(
+        "import django; django.setup()", production_env(DATABASE_URL=""), timeout=60
+    )
+    assert result.returncode != 0
+    assert "задайте DATABASE_URL" in result.stderr
+
+
+@pytest.mark.django_db
+def test_a_csrf_refusal_is_a_russian_page_without_inline_styles(staff):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff)
+    response = client.post("/monitoring/targets/", {"indicator": "mentors", "year": "2024"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Форма устарела" in html
+    assert "<style" not in html and "style=" not in html

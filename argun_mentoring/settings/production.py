@@ -3,8 +3,19 @@
 ``manage.py check --deploy --fail-level WARNING`` is clean with this profile.
 """
 
+import os as _os
+
 from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
+from django.core.exceptions import ImproperlyConfigured
 from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+# Several app servers must share one database: without DATABASE_URL each would start its own
+# embedded PostgreSQL inside the release folder. Checked before the base settings start one.
+if not _os.environ.get("DATABASE_URL", "").strip():
+    raise ImproperlyConfigured(
+        "В производственном режиме задайте DATABASE_URL: встроенная база данных только для "
+        "разработки (make run) и тестов."
+    )
 
 from .base import *
 
