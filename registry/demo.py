@@ -57,6 +57,7 @@ DEMO_USERS = [
     DemoUser("head", "Начальник Департамента (демо)", "Начальник департамента", roles.HEAD),
     DemoUser("curator1", "Куратор СОШ № 1 (демо)", "Куратор ОО", roles.CURATOR, school_index=0),
     DemoUser("curator2", "Куратор СОШ № 2 (демо)", "Куратор ОО", roles.CURATOR, school_index=1),
+    DemoUser("region", "Региональный координатор (демо)", "Региональный координатор", roles.REGION),
     DemoUser("admin", "Администратор (демо)", "Администратор", None, superuser=True),
 ]
 

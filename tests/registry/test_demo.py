@@ -21,7 +21,7 @@ def test_demo_data_loads_twice_with_the_same_passwords(monkeypatch, tmp_path):
     call_command("load_demo_data", stdout=io.StringIO())
     assert (Mentee.objects.count(), Pair.objects.count(), SchoolReport.objects.count()) == counts
     assert json.loads((tmp_path / "demo.json").read_text("utf-8")) == first
-    assert set(first) == {"staff", "head", "curator1", "curator2", "admin"}
+    assert set(first) == {"staff", "head", "curator1", "curator2", "region", "admin"}
     assert f"пароль: {first['curator1']}" in out.getvalue()
     user = get_user_model().objects.get(username="curator1")
     assert user.check_password(first["curator1"])
