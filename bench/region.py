@@ -73,6 +73,9 @@ def main() -> None:
             ("staff: pairs", staff, "/registry/pairs/"),
             ("curator: own mentees", curator, "/registry/mentees/"),
             ("curator: own monitoring", curator, f"/monitoring/?on={DAY}"),
+            ("curator: my measures", curator, "/roadmaps/my/"),
+            ("head: monitoring periods", head, "/monitoring/periods/"),
+            ("staff: review queue", staff, "/roadmaps/review/"),
         ]
         header = f"{'page':<40}{'median':>9}{'p95':>9}{'queries':>9}{'main SQL':>10}{'ratio':>7}"
         print(header)
