@@ -271,7 +271,8 @@ def bar_chart(
         href = _safe_href(bar.href)
         if href:
             content = f'<a href="{escape(href)}">{content}</a>'
-        parts.append(f'<g class="row"><title>{_esc(bar.label)}</title>{content}</g>')
+        # Not "row": Bootstrap's .row > * { width: 100% } would stretch every bar on the page.
+        parts.append(f'<g class="chart-row"><title>{_esc(bar.label)}</title>{content}</g>')
     return _svg(title, width, bottom + 22, parts)
 
 

@@ -1,5 +1,6 @@
 """SVG charts: valid XML, escaped user text, colours by target, Russian numbers, no styles."""
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -127,7 +128,7 @@ def test_target_marker_is_labelled():
 
 def test_missing_value_draws_no_bar():
     root = ET.fromstring(bar_chart([Bar("есть", 40), Bar("нет", None, 50)], title="t"))
-    with_data, without = els(root, "g", "row")
+    with_data, without = els(root, "g", "chart-row")
     assert len(row_bars(with_data)) == 1
     assert row_bars(without) == []
     assert "нет данных" in texts(without)
@@ -266,7 +267,27 @@ bars = st.lists(
 @given(bars=bars, unit=st.sampled_from(["%", "", "чел."]))
 def test_any_bars_give_parseable_svg_with_one_row_per_bar(bars, unit):
     root = ET.fromstring(bar_chart(bars, title="Свойство", unit=unit))
-    rows = els(root, "g", "row")
+    rows = els(root, "g", "chart-row")
     assert len(rows) == len(bars)
     for row, bar in zip(rows, bars, strict=True):
         assert len(row_bars(row)) == (0 if bar.value is None else 1)
+
+
+def test_no_class_that_the_page_styles_sheets_style():
+    """Charts are inlined into pages with Bootstrap and app.css: a class they style (.row
+    sets width: 100% on its children) would restyle the SVG, e.g. stretch every bar."""
+    from pathlib import Path
+
+    static = Path(__file__).resolve().parents[2] / "static"
+    css = (static / "vendor/bootstrap/bootstrap.min.css").read_text(encoding="utf-8")
+    css += (static / "css/app.css").read_text(encoding="utf-8")
+    styled = set(re.findall(r"\.([a-zA-Z][\w-]*)", css))
+    svg = "".join(
+        [
+            bar_chart([Bar("А", 26.1, 30), Bar("Б", None)], title="t"),
+            line_chart(["I", "II"], [Series("а", [1, 2])], title="t"),
+            grouped_bar_chart(["x"], [Series("а", [3])], title="t"),
+        ]
+    )
+    used = {c for value in re.findall(r'class="([^"]+)"', svg) for c in value.split()}
+    assert used and not used & styled, used & styled
