@@ -1,7 +1,8 @@
 """Mixed pages by role for the load test (`make loadtest`, see bench/load.py).
 
-Each simulated user signs in through the real login page as one of the generated region's
-accounts and then browses what that role browses: the head its dashboards, staff the registry
+Each simulated user is one of the generated region's accounts, with a session prepared by
+bench/load.py (one in ten signs in through the real login page instead), and browses what that
+role browses: the head its dashboards, staff the registry
 and the review queue, a curator its own school's lists and report, the regional coordinator
 the municipalities compared. Accounts come from $LOAD_ACCOUNTS (a JSON file written by
 bench/load.py); the password from $LOAD_PASSWORD.
@@ -14,6 +15,7 @@ import json
 import os
 import random
 import re
+from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 
 from locust import HttpUser, between, task
@@ -22,7 +24,11 @@ ACCOUNTS = json.loads(Path(os.environ["LOAD_ACCOUNTS"]).read_text(encoding="utf-
 PASSWORD = os.environ["LOAD_PASSWORD"]
 DAY = "31.01.2021"
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-_cycle = {role: itertools.cycle(names) for role, names in ACCOUNTS["users"].items()}
+# Production cookies are Secure; Python's cookie jars keep those to HTTPS. On plain-HTTP
+# loopback (and through redirects) they must still be sent back.
+DefaultCookiePolicy.return_ok_secure = lambda self, cookie, request: True
+
+_cycle = {role: itertools.cycle(people) for role, people in ACCOUNTS["users"].items()}
 
 
 class RoleUser(HttpUser):
@@ -30,17 +36,22 @@ class RoleUser(HttpUser):
     role = ""
     wait_time = between(0.5, 1.5)
 
-    def _send_cookies(self):
-        """Production cookies are Secure, and requests keeps Secure cookies to HTTPS; on
-        plain-HTTP loopback they are sent back by hand."""
-        self.client.headers["Cookie"] = "; ".join(
-            f"{cookie.name}={cookie.value}" for cookie in self.client.cookies
-        )
-
     def on_start(self):
-        self.username = next(_cycle[self.role])
+        """Browse with the session made in advance; one user in ten signs in afresh through
+        the login page instead (the password check is slow on purpose)."""
+        self.username, session_key = next(_cycle[self.role])
+        if random.random() < 0.1:
+            self.sign_in()
+        else:
+            self.client.cookies.set("sessionid", session_key, path="/")
+            home = self.client.get("/", name="home")
+            if "/login/" in home.url:
+                raise RuntimeError(
+                    f"the prepared session of {self.username} is not accepted: {home.url}"
+                )
+
+    def sign_in(self):
         page = self.client.get("/login/", name="login page")
-        self._send_cookies()
         token = _CSRF.search(page.text)
         response = self.client.post(
             "/login/",
@@ -57,7 +68,12 @@ class RoleUser(HttpUser):
             alert = re.search(r"alert[^>]*>(.*?)</", response.text, re.S)
             reason = alert.group(1).strip() if alert else response.status_code
             raise RuntimeError(f"login failed for {self.username}: {reason}")
-        self._send_cookies()
+
+    def page(self, url: str, name: str):
+        """A page that must be served to this user, not the login page after a redirect."""
+        with self.client.get(url, name=name, catch_response=True) as response:
+            if "/login/" in response.url:
+                response.failure("redirected to the login page")
 
 
 class Head(RoleUser):
@@ -66,15 +82,15 @@ class Head(RoleUser):
 
     @task(3)
     def monitoring(self):
-        self.client.get(f"/monitoring/?on={DAY}", name="head: monitoring dashboard")
+        self.page(f"/monitoring/?on={DAY}", "head: monitoring dashboard")
 
     @task(3)
     def roadmap_dashboard(self):
-        self.client.get("/roadmaps/dashboard/", name="head: roadmap dashboard")
+        self.page("/roadmaps/dashboard/", "head: roadmap dashboard")
 
     @task(1)
     def periods(self):
-        self.client.get("/monitoring/periods/", name="head: periods")
+        self.page("/monitoring/periods/", "head: periods")
 
 
 class Staff(RoleUser):
@@ -84,20 +100,20 @@ class Staff(RoleUser):
     @task(3)
     def mentees(self):
         page = random.randint(1, 50)
-        self.client.get(f"/registry/mentees/?page={page}", name="staff: mentees list")
+        self.page(f"/registry/mentees/?page={page}", "staff: mentees list")
 
     @task(2)
     def search(self):
         letter = random.choice("АБВГДЗИКМСТХЭ")
-        self.client.get(f"/registry/mentees/?q={letter}", name="staff: mentee search")
+        self.page(f"/registry/mentees/?q={letter}", "staff: mentee search")
 
     @task(1)
     def review(self):
-        self.client.get("/roadmaps/review/", name="staff: review queue")
+        self.page("/roadmaps/review/", "staff: review queue")
 
     @task(1)
     def pairs(self):
-        self.client.get("/registry/pairs/", name="staff: pairs list")
+        self.page("/registry/pairs/", "staff: pairs list")
 
 
 class Curator(RoleUser):
@@ -106,15 +122,15 @@ class Curator(RoleUser):
 
     @task(3)
     def my_measures(self):
-        self.client.get("/roadmaps/my/", name="curator: my measures")
+        self.page("/roadmaps/my/", "curator: my measures")
 
     @task(2)
     def mentees(self):
-        self.client.get("/registry/mentees/", name="curator: mentees")
+        self.page("/registry/mentees/", "curator: mentees")
 
     @task(2)
     def monitoring(self):
-        self.client.get(f"/monitoring/?on={DAY}", name="curator: monitoring")
+        self.page(f"/monitoring/?on={DAY}", "curator: monitoring")
 
 
 class Region(RoleUser):
@@ -123,8 +139,8 @@ class Region(RoleUser):
 
     @task
     def compare(self):
-        self.client.get(f"/monitoring/?on={DAY}", name="region: municipalities compared")
+        self.page(f"/monitoring/?on={DAY}", "region: municipalities compared")
 
     @task
     def summary(self):
-        self.client.get("/monitoring/region/", name="region: regional summary")
+        self.page("/monitoring/region/", "region: regional summary")
