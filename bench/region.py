@@ -64,6 +64,7 @@ def main() -> None:
         dashboard_url = roadmap_client.get("/roadmaps/dashboard/").url
         pages = [
             ("head: roadmap dashboard", head, dashboard_url),
+            ("head: roadmap page (home)", head, dashboard_url.replace("dashboard/", "")),
             ("head: monitoring dashboard", head, f"/monitoring/?on={DAY}"),
             ("region: monitoring, 30 municipalities", region, f"/monitoring/?on={DAY}"),
             ("region: regional summary", region, "/monitoring/region/"),
