@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -18,29 +17,31 @@ from monitoring.forms import DayForm, QuestionForm, QuestionnaireForm, TargetFor
 from monitoring.models import IndicatorCode, Question
 from monitoring.reference import ensure_questionnaires
 from registry import roles
-from registry.decorators import department_required, editor_required
+from registry.decorators import department_required, editor_required, role_required
 from registry.models import MentoringForm
 from registry.selectors import municipalities_for
 from roadmap.views_documents import attachment
-from roadmap.web import perform, saved
+from roadmap.web import form_page, perform, saved
 
 PAGE_SIZE = 50
 # Lists without personal data, open to the regional coordinator too.
 REGION_RECORDS = {IndicatorCode.APPROVED_PROGRAMME, IndicatorCode.MEASURES_ON_TIME}
 
 
-def monitoring_user(view):
-    """Everyone with a role sees the monitoring; a curator only their own school."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if roles.role_of(request.user) == roles.ROLE_NONE:
-            raise PermissionDenied("Нет доступа к мониторингу.")
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+# Everyone with a role sees the monitoring; a curator only their own school (selectors).
+monitoring_user = role_required(
+    roles.ROLE_ADMIN,
+    roles.ROLE_HEAD,
+    roles.ROLE_STAFF,
+    roles.ROLE_CURATOR,
+    roles.ROLE_REGION,
+    message="Нет доступа к мониторингу.",
+)
+region_required = role_required(
+    roles.ROLE_REGION,
+    roles.ROLE_ADMIN,
+    message="Сводка по региону доступна региональному координатору.",
+)
 
 
 def _one_municipality(user):
@@ -255,11 +256,8 @@ def questionnaire_create(request):
         )
         if response:
             return response
-    return render(
-        request,
-        "registry/form.html",
-        {"form": form, "title": "Новая анкета", "cancel": reverse("monitoring:questionnaires")},
-        status=422 if form.errors else 200,
+    return form_page(
+        request, form, title="Новая анкета", cancel=reverse("monitoring:questionnaires")
     )
 
 
@@ -337,17 +335,6 @@ def question_delete(request, pk: int):
 
 
 # --- the region --------------------------------------------------------------------------------
-
-
-def region_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if roles.role_of(request.user) not in {roles.ROLE_REGION, roles.ROLE_ADMIN}:
-            raise PermissionDenied("Сводка по региону доступна региональному координатору.")
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    return wrapped
 
 
 @require_safe

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from registry import roles
 from registry.decorators import curator_required, department_required, editor_required
 from registry.selectors import programmes_for, school_of
 from roadmap.views_documents import attachment
-from roadmap.web import errors_to_form, perform, saved
+from roadmap.web import form_page, perform, refused, saved
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -49,15 +48,6 @@ def periods(request):
     )
 
 
-def _period_form_page(request, form, title, cancel):
-    return render(
-        request,
-        "registry/form.html",
-        {"form": form, "title": title, "cancel": cancel},
-        status=422 if form.errors else 200,
-    )
-
-
 @editor_required
 def period_create(request):
     municipality = _one_municipality(request.user)
@@ -72,8 +62,8 @@ def period_create(request):
         )
         if response:
             return response
-    return _period_form_page(
-        request, form, "Новый период мониторинга", reverse("monitoring:periods")
+    return form_page(
+        request, form, title="Новый период мониторинга", cancel=reverse("monitoring:periods")
     )
 
 
@@ -93,8 +83,11 @@ def period_edit(request, pk: int):
         )
         if response:
             return response
-    return _period_form_page(
-        request, form, f"Период «{period.title}»", reverse("monitoring:period", args=[pk])
+    return form_page(
+        request,
+        form,
+        title=f"Период «{period.title}»",
+        cancel=reverse("monitoring:period", args=[pk]),
     )
 
 
@@ -217,19 +210,12 @@ def _writable_report(request, pk: int) -> SchoolReport:
 
 
 def _refused_frozen(request, report: SchoolReport):
-    """The page of a report that can no longer be edited: 409 with the reason."""
-    return render(
-        request,
-        "roadmap/refused.html",
-        {
-            "reasons": [
-                f"Отчёт «{report.get_status_display()}»: изменять его нельзя. Изменить можно "
-                "черновик или отчёт, возвращённый на доработку."
-            ],
-            "back": reverse("monitoring:report", args=[report.pk]),
-        },
-        status=409,
-    )
+    """None while the report can be edited, else the 409 page with the service's reason."""
+    try:
+        services.ensure_editable(report)
+    except ValidationError as error:
+        return refused(request, error.messages, back=reverse("monitoring:report", args=[report.pk]))
+    return None
 
 
 @curator_required
@@ -253,17 +239,8 @@ def report_review(request, pk: int):
     form = ReviewForm(request.POST)
     back = reverse("monitoring:report", args=[pk])
     if not form.is_valid():
-        return render(
-            request,
-            "roadmap/refused.html",
-            {
-                "reasons": [
-                    f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()
-                ],
-                "back": back,
-            },
-            status=422,
-        )
+        reasons = [f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()]
+        return refused(request, reasons, back=back, status=422)
     accept = form.cleaned_data["decision"] == "accept"
     return perform(
         request,
@@ -282,8 +259,8 @@ def report_review(request, pk: int):
 @curator_required
 def answer_set_edit(request, pk: int, questionnaire_id: int):
     report = _writable_report(request, pk)
-    if not report.is_editable:
-        return _refused_frozen(request, report)
+    if frozen := _refused_frozen(request, report):
+        return frozen
     questionnaire = get_object_or_404(
         selectors.questionnaires_for(request.user).prefetch_related("questions"),
         pk=questionnaire_id,
@@ -303,20 +280,22 @@ def answer_set_edit(request, pk: int, questionnaire_id: int):
     form = AnswerSetForm(request.POST or None, initial=initial, questionnaire=questionnaire)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.save_answer_set(
+        response = saved(
+            request,
+            form,
+            lambda: services.save_answer_set(
                 report=report,
                 questionnaire=questionnaire,
                 form=data["form"],
                 moment=data.get("moment", ""),
                 respondents=data["respondents"],
                 averages=form.averages(),
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, f"Результаты анкеты «{questionnaire.title}» сохранены.")
-            return redirect("monitoring:report", pk=pk)
+            ),
+            said=f"Результаты анкеты «{questionnaire.title}» сохранены.",
+            then=reverse("monitoring:report", args=[pk]),
+        )
+        if response:
+            return response
     return render(
         request,
         "monitoring/answer_form.html",
@@ -346,8 +325,8 @@ def answer_set_delete(request, pk: int):
 def swot_edit(request, pk: int, programme_id: int):
     report = _writable_report(request, pk)
     programme = get_object_or_404(programmes_for(request.user), pk=programme_id)
-    if not report.is_editable:
-        return _refused_frozen(request, report)
+    if frozen := _refused_frozen(request, report):
+        return frozen
     instance = Swot.objects.filter(report=report, programme=programme).first()
     form = SwotForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -360,15 +339,11 @@ def swot_edit(request, pk: int, programme_id: int):
         )
         if response:
             return response
-    return render(
+    return form_page(
         request,
-        "registry/form.html",
-        {
-            "form": form,
-            "title": f"SWOT-анализ программы «{programme.title}»",
-            "cancel": reverse("monitoring:report", args=[pk]),
-        },
-        status=422 if form.errors else 200,
+        form,
+        title=f"SWOT-анализ программы «{programme.title}»",
+        cancel=reverse("monitoring:report", args=[pk]),
     )
 
 
@@ -387,12 +362,7 @@ def answers_import(request, pk: int):
     form = UploadForm(request.POST, request.FILES)
     back = reverse("monitoring:report", args=[pk])
     if not form.is_valid():
-        return render(
-            request,
-            "roadmap/refused.html",
-            {"reasons": ["Выберите файл Excel (.xlsx)."], "back": back},
-            status=422,
-        )
+        return refused(request, ["Выберите файл Excel (.xlsx)."], back=back, status=422)
     return perform(
         request,
         lambda: answers_io.import_answers(report, form.cleaned_data["file"]),

@@ -34,7 +34,7 @@ from registry.forms import (
     WithdrawConsentForm,
 )
 from registry.models import AuditEvent, Mentor
-from roadmap.web import errors_to_form, perform, saved
+from roadmap.web import errors_to_form, form_page, perform, saved
 
 PAGE_SIZE = 50
 
@@ -125,16 +125,6 @@ def mentee_list(request):
     )
 
 
-def _form_page(request, form, *, title, cancel, status=None, **extra):
-    """The plain form page: 422 when the form carries errors."""
-    return render(
-        request,
-        "registry/form.html",
-        {"form": form, "title": title, "cancel": cancel, **extra},
-        status=status or (422 if form.errors else 200),
-    )
-
-
 def _create_person(request, form, save, *, title, cancel, detail, said):
     """The create page of a mentee or mentor: a twin in the registry is offered, not copied."""
     duplicate = None
@@ -150,7 +140,7 @@ def _create_person(request, form, save, *, title, cancel, detail, said):
         else:
             messages.success(request, said(person))
             return redirect(detail, pk=person.pk)
-    return _form_page(request, form, title=title, cancel=cancel, duplicate=duplicate)
+    return form_page(request, form, title=title, cancel=cancel, duplicate=duplicate)
 
 
 @registry_user
@@ -187,7 +177,7 @@ def mentee_edit(request, pk: int):
         )
         if done:
             return done
-    return _form_page(
+    return form_page(
         request, form, title=mentee.full_name, cancel=reverse("registry:mentee", args=[pk])
     )
 
@@ -233,7 +223,7 @@ def consent_create(request, pk: int):
         )
         if done:
             return done
-    return _form_page(
+    return form_page(
         request, form, title=f"Согласие: {mentee.full_name}", cancel=back, multipart=True
     )
 
@@ -245,7 +235,7 @@ def consent_withdraw(request, pk: int):
     form = WithdrawConsentForm(request.POST)
     back = reverse("registry:mentee", args=[consent.mentee_id])
     if not form.is_valid():
-        return _form_page(request, form, title="Отзыв согласия", cancel=back)
+        return form_page(request, form, title="Отзыв согласия", cancel=back)
     return perform(
         request,
         lambda: services.withdraw_consent(
@@ -342,7 +332,7 @@ def mentor_edit(request, pk: int):
         )
         if done:
             return done
-    return _form_page(
+    return form_page(
         request, form, title=mentor.full_name, cancel=reverse("registry:mentor", args=[pk])
     )
 
@@ -433,7 +423,7 @@ def programme_create(request):
         )
         if done:
             return done
-    return _form_page(
+    return form_page(
         request, form, title="Новая программа наставничества", cancel=reverse("registry:programmes")
     )
 
@@ -447,20 +437,22 @@ def programme_detail(request, pk: int):
             raise PermissionDenied("Экспертизу программ отмечают сотрудники департамента.")
         if review_form.is_valid():
             data = review_form.cleaned_data
-            try:
-                services.review_programme(
+            response = saved(
+                request,
+                review_form,
+                lambda: services.review_programme(
                     user=request.user,
                     programme=programme,
                     status=data["review_status"],
                     reviewer=data["reviewer"],
                     conclusion=data["review_conclusion"],
                     reviewed_on=data["reviewed_on"],
-                )
-            except ValidationError as error:
-                errors_to_form(review_form, error)
-            else:
-                messages.success(request, "Результат экспертизы сохранён.")
-                return redirect("registry:programme", pk=programme.pk)
+                ),
+                said="Результат экспертизы сохранён.",
+                then=reverse("registry:programme", args=[programme.pk]),
+            )
+            if response:
+                return response
     return render(
         request,
         "registry/programme_detail.html",
@@ -533,7 +525,7 @@ def pair_create(request):
         )
         if done:
             return done
-    return _form_page(
+    return form_page(
         request,
         form,
         title="Новая наставническая пара или группа",
@@ -547,19 +539,21 @@ def pair_detail(request, pk: int):
     form = PairStatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.change_pair_status(
+        response = saved(
+            request,
+            form,
+            lambda: services.change_pair_status(
                 user=request.user,
                 pair=pair,
                 status=data["status"],
                 reason=data["reason"],
                 result=data["result"],
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, "Статус пары изменён.")
-            return redirect("registry:pair", pk=pair.pk)
+            ),
+            said="Статус пары изменён.",
+            then=reverse("registry:pair", args=[pair.pk]),
+        )
+        if response:
+            return response
     return render(
         request,
         "registry/pair_detail.html",
@@ -599,7 +593,7 @@ def partner_create(request):
         )
         if done:
             return done
-    return _form_page(
+    return form_page(
         request, form, title="Новая организация-партнёр", cancel=reverse("registry:partners")
     )
 
@@ -619,7 +613,7 @@ def agreement_create(request, pk: int):
         )
         if done:
             return done
-    return _form_page(
+    return form_page(
         request, form, title=f"Соглашение с «{partner.name}»", cancel=reverse("registry:partners")
     )
 
@@ -661,13 +655,15 @@ def school_stats(request, pk: int):
     school = selectors.school_for(request.user, pk)
     form = SchoolYearStatsForm(request.POST, prefix="stats")
     if form.is_valid():
-        try:
-            services.save_year_stats(school=school, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, "Численность сохранена.")
-            return redirect("registry:school_edit", pk=school.pk)
+        response = saved(
+            request,
+            form,
+            lambda: services.save_year_stats(school=school, **form.cleaned_data),
+            said="Численность сохранена.",
+            then=reverse("registry:school_edit", args=[school.pk]),
+        )
+        if response:
+            return response
     return render(
         request,
         "registry/school_form.html",
@@ -697,6 +693,6 @@ def curator_create(request):
         )
         if done:
             return done
-    return _form_page(
+    return form_page(
         request, form, title="Назначить куратора ОО", cancel=reverse("registry:schools")
     )

@@ -16,7 +16,7 @@ from registry.decorators import department_required
 from roadmap import reminders, selectors, services
 from roadmap.forms import ReportForm, ReviewForm
 from roadmap.models import Execution, Report
-from roadmap.web import errors_to_form, perform
+from roadmap.web import errors_to_form, perform, saved
 
 
 @login_required
@@ -126,20 +126,20 @@ def report_review(request, pk: int):
     form = ReviewForm(request.POST)
     if form.is_valid():
         accept = form.cleaned_data["decision"] == "accept"
-        try:
-            services.review_report(
+        response = saved(
+            request,
+            form,
+            lambda: services.review_report(
                 user=request.user,
                 report=report,
                 accept=accept,
                 comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(
-                request, "Отчёт принят." if accept else "Отчёт возвращён куратору на доработку."
-            )
-            return redirect("roadmap:execution", pk=report.execution_id)
+            ),
+            said="Отчёт принят." if accept else "Отчёт возвращён куратору на доработку.",
+            then=reverse("roadmap:execution", args=[report.execution_id]),
+        )
+        if response:
+            return response
     return render(
         request,
         "roadmap/execution_detail.html",

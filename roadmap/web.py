@@ -19,6 +19,23 @@ def errors_to_form(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def refused(request, reasons, *, back: str, status: int = 409):
+    """The page that says why an action was not done, with the way back."""
+    return render(
+        request, "roadmap/refused.html", {"reasons": reasons, "back": back}, status=status
+    )
+
+
+def form_page(request, form, *, title: str, cancel: str, status=None, **extra):
+    """The plain form page: 422 when the form carries errors."""
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": title, "cancel": cancel, **extra},
+        status=status or (422 if form.errors else 200),
+    )
+
+
 def perform(request, action, *, success, back: str, then=None):
     """Run a service; a refusal is a 409 page with its reason, success a message and redirect.
 
@@ -27,9 +44,7 @@ def perform(request, action, *, success, back: str, then=None):
     try:
         result = action()
     except ValidationError as error:
-        return render(
-            request, "roadmap/refused.html", {"reasons": error.messages, "back": back}, status=409
-        )
+        return refused(request, error.messages, back=back)
     messages.success(request, success(result) if callable(success) else success)
     target = then(result) if callable(then) else then
     return redirect(target or back)
