@@ -158,9 +158,8 @@ def _regional_parts(scope, figures: Figures, compare: str, day: dt.date):
 
     municipalities = list(Municipality.objects.filter(pk__in={s.municipality_id for s in scope}))
     titles = regional.period_titles(municipalities)[:TREND_PERIODS][::-1]
-    trend = [
-        TrendRow(title, regional.build_regional(municipalities, title).totals) for title in titles
-    ]
+    totals = regional.totals_by_title(municipalities, titles)
+    trend = [TrendRow(title, totals[title]) for title in titles]
     by_municipality: dict[int, list[dict[str, Figure]]] = defaultdict(list)
     without = set(figures.without_counts)
     for s in scope:

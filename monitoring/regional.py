@@ -59,6 +59,18 @@ def period_titles(municipalities) -> list[str]:
     return list(seen)
 
 
+def totals_by_title(municipalities, titles: list[str]) -> dict[str, dict[str, Figure]]:
+    """The region's totals for each period title, from accepted reports: one query."""
+    collected: dict[str, list[dict[str, Figure]]] = defaultdict(list)
+    for title, figures in SchoolReport.objects.filter(
+        period__title__in=titles,
+        period__municipality__in=municipalities,
+        status=SchoolReport.Status.ACCEPTED,
+    ).values_list("period__title", "figures"):
+        collected[title].append(summary.figures_of_json(figures))
+    return {title: summary.totals_of(collected[title])[0] for title in titles}
+
+
 def build_regional(municipalities, title: str) -> Regional:
     """Each municipality's totals of the period from its accepted reports: three queries."""
     municipalities = list(municipalities)
