@@ -17,7 +17,6 @@ themselves (not their cached values) and refuses them, as the instruction sheet 
 from __future__ import annotations
 
 import io
-import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -46,13 +45,10 @@ from registry.xlsx_io import (
     Column,
     ImportFileError,
     clean_value,
-    open_book,
-    unreadable,
+    read_book,
 )
 from roadmap.files import XLSX, safe_filename, validate_upload
 from roadmap.xlsx import BORDER, set_cell
-
-logger = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 500  # data rows per sheet; a school has a handful of forms × two moments
@@ -505,14 +501,6 @@ class _Row:
     averages: dict[int, Decimal]
 
 
-def _open_book(upload, name: str):
-    # Not data_only: formulas must be seen (and refused), not read as cached values.
-    try:
-        return open_book(upload, name, data_only=False)
-    except ImportFileError as error:
-        raise ValidationError(str(error)) from error
-
-
 def _has_content(worksheet) -> bool:
     for count, cells in enumerate(worksheet.iter_rows(values_only=True)):
         if any(not _is_blank(v) for v in cells):
@@ -717,18 +705,11 @@ def import_answers(report: SchoolReport, uploaded_file) -> int:
     services.ensure_editable(report)
     name = safe_filename(getattr(uploaded_file, "name", "") or "файл")
     validate_upload(uploaded_file, max_bytes=MAX_BYTES, allowed=(XLSX,))
-    book = _open_book(uploaded_file, name)
     errors: list[str] = []
     try:
-        rows = _read_book(book, report, name, errors)
-    except ValidationError:
-        raise
-    except Exception as exc:  # a malformed sheet fails while streaming, not while opening
-        logger.warning("Answers import: %s could not be read", name, exc_info=True)
-        raise ValidationError(unreadable(name)) from exc
-    finally:
-        book.close()
-        uploaded_file.seek(0)
+        rows = read_book(uploaded_file, name, lambda book: _read_book(book, report, name, errors))
+    except ImportFileError as error:
+        raise ValidationError(str(error)) from error
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -455,13 +455,19 @@ def read_sheet(
         validate_upload(upload, max_bytes=max_bytes, allowed=(XLSX,))
     except ValidationError as exc:
         raise ImportFileError(" ".join(exc.messages)) from exc
-    # Formulas as written, not their cached values: a formula is refused, never read as empty.
+    return read_book(upload, name, lambda book: _parse(book, spec, name, max_rows))
+
+
+def read_book(upload, name: str, read):
+    """Open the workbook with formulas as written (a formula is refused, never read as empty)
+    and return ``read(book)``. A malformed sheet fails while streaming, not while opening:
+    that too is an ImportFileError naming the file. The user's own errors pass through."""
     book = open_book(upload, name, data_only=False)
     try:
-        return _parse(book, spec, name, max_rows)
-    except ImportFileError:
+        return read(book)
+    except (ImportFileError, ValidationError):
         raise
-    except Exception as exc:  # a malformed sheet fails while streaming, not while opening
+    except Exception as exc:
         logger.warning("XLSX import: %s could not be read", name, exc_info=True)
         raise ImportFileError(unreadable(name)) from exc
     finally:
