@@ -150,7 +150,7 @@ def records(request, code: str):
     mentoring_form = None
     if form_id:
         mentoring_form = get_object_or_404(MentoringForm, pk=form_id)
-    figures = indicators.compute(scope, day)
+    figures = dashboard_module.cached_figures(scope, day)  # the dashboard just counted them
     figure = figures.totals[code]
     page = Paginator(
         selectors.records(code, schools=scope, day=day, form_id=form_id), PAGE_SIZE
