@@ -69,19 +69,13 @@ def test_bad_date_is_a_400_naming_the_field(client, known, staff):
     assert "«На дату»" in response.content.decode()
 
 
-def test_dashboard_queries_do_not_grow_with_schools(
-    client, known, staff, forms, django_assert_max_num_queries
-):
-    client.force_login(staff)
-    url = f"{reverse('monitoring:dashboard')}?{ON}"
-    client.get(url)
-    with django_assert_max_num_queries(16) as small:
-        client.get(url)
+def add_schools(known, forms, count, *, period=None, reviewer=None):
+    """More schools, each with a pupil in a pair and, given a period, an accepted report."""
     from registry.models import Mentee, Programme
     from tests.factories import SchoolFactory
     from tests.monitoring.fixtures import make_pair
 
-    for n in range(10):
+    for n in range(count):
         school = SchoolFactory(municipality=known["municipality"])
         programme = Programme.objects.create(
             school=school,
@@ -93,11 +87,52 @@ def test_dashboard_queries_do_not_grow_with_schools(
         pupil = Mentee.objects.create(
             municipality=school.municipality,
             school=school,
-            last_name=f"Д{n}",
+            last_name=f"Д{school.pk}",
             first_name="Т",
             birth_date=dt.date(2009, 1, 1),
         )
         make_pair(programme, known["m1"], [pupil], starts_on=dt.date(2020, 11, 1))
+        if period is not None:
+            report = services.report_of(period, school)
+            services.submit_report(user=reviewer, report=report)
+            services.review_report(user=reviewer, report=report, accept=True)
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["records", "period", "summary", "summary_xlsx", "report", "periods"],
+)
+def test_monitoring_pages_queries_do_not_grow_with_schools(
+    client, known, period, staff, forms, page, django_assert_max_num_queries
+):
+    report = services.report_of(period, known["a"])
+    urls = {
+        "records": f"{reverse('monitoring:records', args=['mentees'])}?{ON}",
+        "period": reverse("monitoring:period", args=[period.pk]),
+        "summary": reverse("monitoring:summary", args=[period.pk]),
+        "summary_xlsx": reverse("monitoring:summary_file", args=[period.pk, "xlsx"]),
+        "report": reverse("monitoring:report", args=[report.pk]),
+        "periods": reverse("monitoring:periods"),
+    }
+    add_schools(known, forms, 2, period=period, reviewer=staff)
+    client.force_login(staff)
+    client.get(urls[page])
+    with django_assert_max_num_queries(30) as small:
+        assert client.get(urls[page]).status_code == 200
+    add_schools(known, forms, 12, period=period, reviewer=staff)
+    with django_assert_max_num_queries(len(small)):
+        client.get(urls[page])
+
+
+def test_dashboard_queries_do_not_grow_with_schools(
+    client, known, staff, forms, django_assert_max_num_queries
+):
+    client.force_login(staff)
+    url = f"{reverse('monitoring:dashboard')}?{ON}"
+    client.get(url)
+    with django_assert_max_num_queries(16) as small:
+        client.get(url)
+    add_schools(known, forms, 10)
     with django_assert_max_num_queries(len(small)):
         client.get(url)
 
