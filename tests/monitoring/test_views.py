@@ -75,7 +75,7 @@ def add_schools(known, forms, count, *, period=None, reviewer=None):
     from tests.factories import SchoolFactory
     from tests.monitoring.fixtures import make_pair
 
-    for n in range(count):
+    for _n in range(count):
         school = SchoolFactory(municipality=known["municipality"])
         programme = Programme.objects.create(
             school=school,
