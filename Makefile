@@ -49,7 +49,7 @@ screenshots: install
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/e2e
 
 clean-db:
-	rm -rf .pgdata .pgdata-test .pgdata-bench
+	rm -rf .pgdata .pgdata-test .pgdata-bench .pgdata-embedded-*
 
 loadtest: install
 	$(PY) -m pip install --quiet -e ".[dev,load]"
