@@ -153,8 +153,15 @@ def import_confirm(request, entity: str, pk: int):
             AuditEvent.Action.IMPORT,
             entity,
             school=selectors.school_of(request.user),
-            detail=f"{batch.original_name}: создано {created}, обновлено {updated}",
+            detail=f"{batch.original_name}: создано {created}, обновлено {updated}"
+            + (f", запросов на связь {plan.requested}" if plan.requested else ""),
         )
     batch.file.delete(save=False)
-    messages.success(request, f"Загружено: новых записей {created}, обновлено {updated}.")
+    said = f"Загружено: новых записей {created}, обновлено {updated}."
+    if plan.requested:
+        said += (
+            f" Отправлено запросов на связь с наставниками других ОО: {plan.requested}; "
+            "наставники появятся в списке вашей ОО после подтверждения."
+        )
+    messages.success(request, said)
     return redirect(f"registry:{entity}")
