@@ -205,6 +205,7 @@ def mentee_create(request):
 @registry_user
 def mentee_edit(request, pk: int):
     mentee = selectors.mentee_for(request.user, pk)
+    title = mentee.full_name  # as stored: a refused change leaves the record as it was
     form = _with_school_field(
         MenteeForm(request.POST or None, instance=mentee if request.method != "POST" else None),
         request.user,
@@ -222,9 +223,7 @@ def mentee_edit(request, pk: int):
         )
         if done:
             return done
-    return form_page(
-        request, form, title=mentee.full_name, cancel=reverse("registry:mentee", args=[pk])
-    )
+    return form_page(request, form, title=title, cancel=reverse("registry:mentee", args=[pk]))
 
 
 @require_safe
@@ -357,6 +356,7 @@ def mentor_create(request):
 @registry_user
 def mentor_edit(request, pk: int):
     mentor = selectors.mentor_for(request.user, pk)
+    title = mentor.full_name  # as stored: a refused change leaves the record as it was
     partners = selectors.partners_for(request.user)
     form = MentorForm(
         request.POST or None,
@@ -377,9 +377,7 @@ def mentor_edit(request, pk: int):
         )
         if done:
             return done
-    return form_page(
-        request, form, title=mentor.full_name, cancel=reverse("registry:mentor", args=[pk])
-    )
+    return form_page(request, form, title=title, cancel=reverse("registry:mentor", args=[pk]))
 
 
 @require_POST
