@@ -197,6 +197,10 @@ def _ensure_school_of_user(user, school: School) -> None:
 @transaction.atomic
 def save_mentee(*, user, school: School, mentee: Mentee | None = None, **data) -> Mentee:
     _ensure_school_of_user(user, school)
+    curator = roles.role_of(user) == roles.ROLE_CURATOR
+    if curator and mentee is not None and mentee.pk and mentee.school_id != school.pk:
+        # a transfer between schools is the department's
+        raise PermissionDenied("Перевод наставляемого в другую ОО оформляет департамент.")
     mentee = mentee or Mentee(municipality=school.municipality)
     mentee.school = school
     _save_person(mentee, data, user)

@@ -821,6 +821,18 @@ def test_services_refuse_what_the_views_never_send(world: World):
             user=world.curator_a, link_request=b_request(world), approve=True
         )
     b_mentor_untouched(world, None)
+    minor_b = world.reg("b", "minor")
+    with pytest.raises(PermissionDenied, match="Перевод наставляемого"):
+        services.save_mentee(
+            user=world.curator_a,
+            school=world.school_a,
+            mentee=minor_b,
+            last_name="Захвачен",
+            first_name="Али",
+            birth_date=minor_b.birth_date,
+        )
+    minor_b.refresh_from_db()
+    assert (minor_b.school, minor_b.last_name) == (world.school_b, "УченикB")
 
 
 # --- what a duplicate check tells, by who asks ---------------------------------------------------

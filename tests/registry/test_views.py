@@ -429,3 +429,52 @@ def test_partner_and_agreements_through_the_pages(
     )
     agreement = Agreement.objects.get()
     assert agreement.school == school_a and agreement.partner == partner
+
+
+def _link_requests(curator, school, n, start=0):
+    """n mentors of the municipality (at no school) that the curator's school asks for;
+    every other one decided by the department."""
+    from registry import services
+    from registry.models import Mentor
+
+    mentors = Mentor.objects.bulk_create(
+        Mentor(
+            municipality=school.municipality,
+            last_name=f"Запрошенный{i}",
+            first_name="Р",
+            birth_date=datetime.date(1980, 1, 1) + datetime.timedelta(days=i),
+            kind="teacher",
+            search_name=f"ЗАПРОШЕННЫЙ{i} Р",
+        )
+        for i in range(start, start + n)
+    )
+    return services.request_mentor_links(
+        user=curator, school=school, wanted=[(m, m.full_name) for m in mentors]
+    ).created
+
+
+@pytest.mark.parametrize("who", ["staff", "curator_a"])
+def test_link_request_pages_queries_do_not_grow(
+    client, staff, curator_a, curator_b, registry_data, who
+):
+    from registry import services
+
+    def decide_half(requests):
+        for link_request in requests[::2]:
+            services.decide_link_request(
+                user=staff, link_request=link_request, approve=False, comment="Нет"
+            )
+
+    decide_half(_link_requests(curator_a, registry_data["a"]["school"], 2))
+    decide_half(_link_requests(curator_b, registry_data["b"]["school"], 2, start=10))
+    client.force_login({"staff": staff, "curator_a": curator_a}[who])
+    url = reverse("registry:link_requests")
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    decide_half(_link_requests(curator_a, registry_data["a"]["school"], 40, start=100))
+    decide_half(_link_requests(curator_b, registry_data["b"]["school"], 40, start=200))
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert len(large) == len(small)
+    assert "Запрошенный101" in response.content.decode()
