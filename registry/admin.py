@@ -12,6 +12,7 @@ from registry.models import (
     Mentee,
     Mentor,
     MentoringForm,
+    MentorLinkRequest,
     Municipality,
     Pair,
     PairMentee,
@@ -225,3 +226,13 @@ class ImportBatchAdmin(ReadOnlyAdmin):
         "created_at",
     )
     list_filter = ("entity", "status")
+
+
+@admin.register(MentorLinkRequest)
+class MentorLinkRequestAdmin(ReadOnlyAdmin):
+    """Requests are decided on the registry's page, where each decision is audited."""
+
+    list_display = ("pk", "mentor", "school", "state", "requested_by", "requested_at", "decided_at")
+    list_filter = ("state",)
+    search_fields = ("mentor__search_name", "requested_as", "school__short_name")
+    list_select_related = ("mentor", "school", "requested_by")

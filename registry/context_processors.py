@@ -1,8 +1,24 @@
-from registry.roles import ROLE_LABELS, role_of
+from registry.roles import ROLE_ADMIN, ROLE_CURATOR, ROLE_LABELS, ROLE_STAFF, role_of
+
+DECIDERS = {ROLE_ADMIN, ROLE_CURATOR, ROLE_STAFF}
 
 
 def role(request):
     """The user's role for navigation; no query for anonymous users."""
     # Error pages (400 for a bad Host) render before the authentication middleware runs.
-    current = role_of(getattr(request, "user", None))
-    return {"user_role": current, "user_role_label": ROLE_LABELS[current]}
+    user = getattr(request, "user", None)
+    current = role_of(user)
+
+    def link_requests_waiting() -> int:
+        """Pending link requests the user may decide: counted only where the menu shows it."""
+        if current not in DECIDERS:
+            return 0
+        from registry.selectors import link_requests_to_decide
+
+        return link_requests_to_decide(user).count()
+
+    return {
+        "user_role": current,
+        "user_role_label": ROLE_LABELS[current],
+        "link_requests_waiting": link_requests_waiting,
+    }

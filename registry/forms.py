@@ -231,9 +231,35 @@ class ImportForm(forms.Form):
 
 
 class MentorIdentityForm(forms.Form):
-    """Who the curator means when linking a mentor of another school: as typed, not an id."""
+    """Who the curator means when linking a mentor of another school: as typed, not an id.
+    The department also names the school (one of its municipality's)."""
 
-    last_name = forms.CharField(max_length=100)
-    first_name = forms.CharField(max_length=100)
-    patronymic = forms.CharField(max_length=100, required=False)
-    birth_date = forms.DateField()
+    last_name = forms.CharField(label="Фамилия", max_length=100)
+    first_name = forms.CharField(label="Имя", max_length=100)
+    patronymic = forms.CharField(label="Отчество", max_length=100, required=False)
+    birth_date = forms.DateField(label="Дата рождения")
+
+    def __init__(self, *args, schools=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if schools is not None:
+            self.fields["school"] = forms.ModelChoiceField(label="ОО", queryset=schools)
+
+    def identity(self) -> dict:
+        return {
+            k: self.cleaned_data[k] for k in ("last_name", "first_name", "patronymic", "birth_date")
+        }
+
+
+class LinkDecisionForm(forms.Form):
+    """Approve or reject a request to link a mentor; the button pressed is the decision."""
+
+    decision = forms.ChoiceField(
+        label="Решение", choices=[("approve", "одобрить"), ("reject", "отклонить")]
+    )
+    comment = forms.CharField(
+        label="Комментарий",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="При отказе обязателен. Его увидит ОО, отправившая запрос.",
+    )

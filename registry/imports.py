@@ -2,7 +2,9 @@
 
 Every row is checked first; then all rows are written in one transaction, or none. A row
 that names a person already in the registry (same full name and date of birth) updates that
-record, so importing the same file twice creates nothing new.
+record, so importing the same file twice creates nothing new — if the user may change it: a
+curator's row naming a mentor of another school sends a link request instead, and a mentee of
+another school is an error (transfers are the department's).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from registry.models import (
     Mentee,
     Mentor,
     MentoringForm,
+    MentorLinkRequest,
     Pair,
     PartnerOrganization,
     PersonKind,
@@ -283,6 +286,9 @@ class Plan:
     user: object = None
     to_create: list = field(default_factory=list)
     to_update: list = field(default_factory=list)
+    # mentors of the registry a curator's file names: (mentor, as typed), asked for, not taken
+    to_request: list = field(default_factory=list)
+    requested: int = 0
     errors: list[CellError] = field(default_factory=list)
     preview: list[dict] = field(default_factory=list)
 
@@ -345,16 +351,27 @@ def _existing_people(model, municipality_ids, parsed: ParseResult) -> dict[tuple
     return {(p.ln, p.fn, p.pn, p.birth_date): p for p in found}
 
 
-def _apply_person(person, values, fields) -> bool:
-    changed = False
+def _apply_person(person, values, fields) -> list[str]:
+    """Set the row's values; the names of the fields that changed."""
+    changed = []
     for name in fields:
         value = values.get(name)
-        value = "" if value is None and name not in {"experience_years"} else value
+        value = "" if value is None and name not in {"experience_years", "partner"} else value
         if getattr(person, name) != value:
             setattr(person, name, value)
-            changed = True
+            changed.append(name)
     person.search_name = search_key(person.full_name)
     return changed
+
+
+def _typed(values) -> str:
+    """The person as the file's row names them."""
+    return services.identity_label(
+        last_name=values["last_name"],
+        first_name=values["first_name"],
+        patronymic=values.get("patronymic") or "",
+        birth_date=values["birth_date"],
+    )
 
 
 PERSON_FIELDS = ("last_name", "first_name", "patronymic", "birth_date", "phone", "email")
@@ -385,7 +402,10 @@ def plan_mentees(user, parsed: ParseResult) -> Plan:
         mentee = existing.get(key)
         moving = mentee is not None and mentee.school_id != school.pk
         if moving and roles.role_of(user) == roles.ROLE_CURATOR:
-            message = f"{mentee.full_name} уже числится в другой ОО; перевод оформляет департамент."
+            message = (
+                f"{_typed(values)} уже есть в муниципальном реестре; перевод в вашу ОО "
+                "оформляет департамент образования."
+            )
             plan.errors.append(CellError(row.row, None, message))
             continue
         if mentee is None:
@@ -405,7 +425,15 @@ def plan_mentees(user, parsed: ParseResult) -> Plan:
     return plan
 
 
+MENTOR_IMPORT_FIELDS = (*PERSON_FIELDS, "kind", "position")
+ASK_TO_LINK = "числится в другой ОО — будет отправлен запрос на связь"
+ALREADY_ASKED = "числится в другой ОО — запрос на связь уже отправлен, ожидает решения"
+
+
 def plan_mentors(user, parsed: ParseResult) -> Plan:
+    """A curator's row that names a mentor of the registry not yet at their school changes
+    nothing and shows nothing of that mentor: confirming sends a link request. Staff link
+    the row's school directly."""
     plan = Plan("mentors", rows=len(parsed.rows) + len({e.row for e in parsed.errors}))
     plan.errors.extend(parsed.errors)
     municipality_ids = list(municipalities_for(user).values_list("id", flat=True))
@@ -415,6 +443,23 @@ def plan_mentors(user, parsed: ParseResult) -> Plan:
         p.name.lower(): p
         for p in PartnerOrganization.objects.filter(municipality_id__in=municipality_ids)
     }
+    links = set(
+        Mentor.schools.through.objects.filter(
+            mentor_id__in=[m.pk for m in existing.values()]
+        ).values_list("mentor_id", "school_id")
+    )
+    own = school_of(user) if roles.role_of(user) == roles.ROLE_CURATOR else None
+    asked = (
+        set(
+            MentorLinkRequest.objects.filter(
+                school=own,
+                mentor_id__in=[m.pk for m in existing.values()],
+                state=MentorLinkRequest.State.PENDING,
+            ).values_list("mentor_id", flat=True)
+        )
+        if own
+        else set()
+    )
     seen: dict[tuple, int] = {}
     for row in parsed.rows:
         values = dict(row.values)
@@ -435,21 +480,31 @@ def plan_mentors(user, parsed: ParseResult) -> Plan:
                 )
                 continue
         values["kind"] = MENTOR_KIND_LABELS[values["kind"]]
+        values["partner"] = partner
         mentor = existing.get(key)
+        if own is not None and mentor is not None and (mentor.pk, own.pk) not in links:
+            typed = _typed(values)
+            if mentor.pk in asked:
+                plan.show(row.row, typed, own.short_name, ALREADY_ASKED)
+            else:
+                plan.to_request.append((mentor, typed))
+                plan.show(row.row, typed, own.short_name, ASK_TO_LINK)
+            continue
         if mentor is None:
             mentor = Mentor(municipality_id=school.municipality_id)
-            _apply_person(mentor, values, (*PERSON_FIELDS, "kind", "position"))
+            _apply_person(mentor, values, (*MENTOR_IMPORT_FIELDS, "partner"))
             plan.to_create.append(mentor)
-        elif _apply_person(mentor, values, (*PERSON_FIELDS, "kind", "position")):
-            plan.to_update.append(mentor)
-        mentor.partner = partner
+            action = "новый"
+        else:
+            mentor._changed = _apply_person(mentor, values, (*MENTOR_IMPORT_FIELDS, "partner"))
+            linking = (mentor.pk, school.pk) not in links
+            if mentor._changed or linking:
+                plan.to_update.append(mentor)
+            action = ", ".join(
+                a for a, done in (("обновление", mentor._changed), ("связь с ОО", linking)) if done
+            )
         mentor._import_school = school
-        plan.show(
-            row.row,
-            mentor.full_name,
-            school.short_name,
-            "новый" if mentor.pk is None else "обновление",
-        )
+        plan.show(row.row, mentor.full_name, school.short_name, action or "без изменений")
     return plan
 
 
@@ -665,15 +720,37 @@ def apply(plan: Plan) -> tuple[int, int]:
     if plan.to_update:
         model.objects.bulk_update(plan.to_update, fields, batch_size=1000)
     if plan.entity == "mentors":
-        links = Mentor.schools.through
-        links.objects.bulk_create(
-            (
-                links(mentor_id=m.pk, school_id=m._import_school.pk)
-                for m in [*plan.to_create, *plan.to_update]
-            ),
-            ignore_conflicts=True,
-        )
+        _apply_mentor_links(plan)
     return len(plan.to_create), len(plan.to_update)
+
+
+def _apply_mentor_links(plan: Plan) -> None:
+    """The rows' schools (a curator's own, or the staff's choice), the changes in each
+    mentor's history, and a curator's link requests for mentors of other schools."""
+    links = Mentor.schools.through
+    links.objects.bulk_create(
+        (
+            links(mentor_id=m.pk, school_id=m._import_school.pk)
+            for m in [*plan.to_create, *plan.to_update]
+        ),
+        ignore_conflicts=True,
+    )
+    services.record_mentor_changes(
+        plan.user,
+        [
+            (m.pk, [str(Mentor._meta.get_field(f).verbose_name) for f in m._changed])
+            for m in plan.to_update
+        ],
+        via="загрузка из Excel",
+    )
+    if plan.to_request:
+        outcome = services.request_mentor_links(
+            user=plan.user,
+            school=school_of(plan.user),
+            wanted=plan.to_request,
+            source="загрузка из Excel",
+        )
+        plan.requested = len(outcome.created)
 
 
 def _apply_pairs(plan: Plan) -> tuple[int, int]:

@@ -628,6 +628,10 @@ class AuditEvent(models.Model):
         DOWNLOAD = "download", _("скачивание файла")
         DENIED = "denied", _("отказ в доступе")
         DESTROY = "destroy", _("уничтожение данных")
+        CHANGE = "change", _("изменение записи")
+        LINK = "link", _("связь с ОО")
+        LINK_REQUEST = "link_request", _("запрос на связь с ОО")
+        LINK_DECISION = "link_decision", _("решение по запросу на связь")
 
     at = models.DateTimeField(_("когда"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -654,6 +658,82 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.get_action_display()} {self.object_type}"
+
+
+class MentorLinkRequest(models.Model):
+    """A school asks to link a mentor already in the municipal registry: the department, or
+    the curator of a school the mentor already works at, approves or rejects it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("ожидает решения")
+        APPROVED = "approved", _("одобрен")
+        REJECTED = "rejected", _("отклонён")
+
+    mentor = models.ForeignKey(
+        Mentor, on_delete=models.CASCADE, related_name="link_requests", verbose_name=_("наставник")
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        related_name="mentor_link_requests",
+        verbose_name=_("ОО, отправившая запрос"),
+    )
+    requested_as = models.CharField(
+        _("наставник, как указал заявитель"),
+        max_length=330,
+        help_text=_("ФИО и дата рождения в том виде, в каком их ввёл куратор ОО-заявителя."),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("запросил"),
+    )
+    requested_at = models.DateTimeField(_("запрошено"), default=timezone.now)
+    source = models.CharField(_("откуда"), max_length=255, blank=True)
+    state = models.CharField(
+        _("состояние"), max_length=20, choices=State.choices, default=State.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("решение принял"),
+    )
+    decided_at = models.DateTimeField(_("решение принято"), null=True, blank=True)
+    comment = models.TextField(_("комментарий к решению"), blank=True, max_length=1000)
+
+    class Meta:
+        verbose_name = _("запрос на связь наставника с ОО")
+        verbose_name_plural = _("запросы на связь наставников с ОО")
+        ordering = ("-requested_at", "-id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("mentor", "school"),
+                condition=Q(state="pending"),
+                name="link_request_one_pending",
+                violation_error_message=_(
+                    "Запрос на связь этого наставника с ОО уже отправлен и ожидает решения."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(Q(state="pending") & Q(decided_at__isnull=True))
+                | (~Q(state="pending") & Q(decided_at__isnull=False)),
+                name="link_request_decided_when_not_pending",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=("state", "school"), name="link_request_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Запрос № {self.pk} ({self.get_state_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING
 
 
 def import_path(instance, filename: str) -> str:

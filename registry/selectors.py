@@ -10,6 +10,7 @@ from registry.models import (
     Consent,
     Mentee,
     Mentor,
+    MentorLinkRequest,
     Municipality,
     Pair,
     PairMentee,
@@ -18,7 +19,7 @@ from registry.models import (
     Programme,
     School,
 )
-from registry.roles import ROLE_ADMIN, ROLE_CURATOR, ROLE_REGION, role_of
+from registry.roles import ROLE_ADMIN, ROLE_CURATOR, ROLE_HEAD, ROLE_REGION, ROLE_STAFF, role_of
 
 
 def profile_of(user) -> Profile | None:
@@ -162,3 +163,43 @@ def mentor_in_municipality(user, pk: int) -> Mentor:
     return get_object_or_404(
         Mentor.objects.filter(municipality__in=municipalities_for(user)), pk=pk
     )
+
+
+# --- requests to link a mentor to a second school ------------------------------------------------
+
+
+def link_requests_for(user) -> QuerySet[MentorLinkRequest]:
+    """The department: every request of its municipality. A curator: their school's own
+    requests and those about mentors who already work at their school."""
+    queryset = MentorLinkRequest.objects.select_related(
+        "mentor", "school", "requested_by", "decided_by"
+    )
+    role = role_of(user)
+    if role == ROLE_CURATOR:
+        school = school_of(user)
+        if school is None:
+            return queryset.none()
+        return queryset.filter(
+            Q(school=school) | Q(mentor__in=Mentor.objects.filter(schools=school))
+        )
+    if role in {ROLE_STAFF, ROLE_HEAD, ROLE_ADMIN}:
+        return queryset.filter(mentor__municipality__in=municipalities_for(user))
+    return queryset.none()
+
+
+def link_request_for(user, pk: int) -> MentorLinkRequest:
+    return get_object_or_404(link_requests_for(user), pk=pk)
+
+
+def link_requests_to_decide(user) -> QuerySet[MentorLinkRequest]:
+    """Pending requests the user may approve or reject."""
+    pending = link_requests_for(user).filter(state=MentorLinkRequest.State.PENDING)
+    role = role_of(user)
+    if role == ROLE_CURATOR:
+        school = school_of(user)
+        return pending.filter(mentor__in=Mentor.objects.filter(schools=school)).exclude(
+            school=school
+        )
+    if role in {ROLE_STAFF, ROLE_ADMIN}:
+        return pending
+    return pending.none()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,13 +15,14 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from registry import roles
+from registry import roles, selectors
 from registry.models import (
     Agreement,
     AuditEvent,
     Consent,
     Mentee,
     Mentor,
+    MentorLinkRequest,
     Pair,
     PairMentee,
     PartnerOrganization,
@@ -60,15 +62,66 @@ def audit(request_or_user, action: str, object_type: str, object_id="", *, schoo
 
 
 class DuplicatePerson(ValidationError):
-    """The same full name and date of birth are already in the municipality's registry."""
+    """The same full name and date of birth are already in the municipality's registry.
 
-    def __init__(self, existing):
+    The message tells only what the user may know: the department and the curator of the
+    person's own school read who it is and where; a curator of another school reads only
+    that the person is in the municipal registry and how to proceed.
+    """
+
+    def __init__(self, existing, user=None):
         self.existing = existing
-        where = ", ".join(s.short_name for s in _schools_of(existing)) or "без ОО"
-        super().__init__(
-            f"{existing.full_name}, {existing.birth_date:%d.%m.%Y} г. р., уже есть в реестре "
-            f"({where}). Используйте существующую запись вместо новой."
+        self.visible = user is not None and person_visible_to(user, existing)
+        if self.visible:
+            where = ", ".join(s.short_name for s in _schools_of(existing)) or "без ОО"
+            message = (
+                f"{existing.full_name}, {existing.birth_date:%d.%m.%Y} г. р., уже есть в реестре "
+                f"({where}). Используйте существующую запись вместо новой."
+            )
+        else:
+            message = foreign_person_message(existing)
+        super().__init__(message)
+
+
+def identity_label(*, last_name: str, first_name: str, patronymic: str = "", birth_date) -> str:
+    """A person as someone typed them: «Фамилия Имя Отчество, 01.01.1985 г. р.»."""
+    name = " ".join(p.strip() for p in (last_name, first_name, patronymic or "") if p.strip())
+    return f"{name}, {birth_date:%d.%m.%Y} г. р."
+
+
+def foreign_person_message(person) -> str:
+    """What a curator of another school is told about a person of the municipal registry."""
+    if isinstance(person, Mentor):
+        return (
+            "Наставник с такими ФИО и датой рождения уже есть в муниципальном реестре. "
+            "Если он работает и в вашей ОО, отправьте запрос на связь: его подтвердит "
+            "департамент образования или ОО, где наставник уже числится. Перевод из другой ОО "
+            "оформляет департамент образования."
         )
+    return (
+        "Человек с такими ФИО и датой рождения уже есть в муниципальном реестре. "
+        "Перевод в вашу ОО оформляет департамент образования."
+    )
+
+
+def person_visible_to(user, person) -> bool:
+    """Whether the user may know who the person is and where they study or work."""
+    role = roles.role_of(user)
+    if role == roles.ROLE_CURATOR:
+        own = _own_school_id(user)
+        if own is None:
+            return False
+        if isinstance(person, Mentor):
+            return person.schools.filter(pk=own).exists()
+        return person.school_id == own
+    if role in {roles.ROLE_STAFF, roles.ROLE_HEAD, roles.ROLE_ADMIN}:
+        return selectors.municipalities_for(user).filter(pk=person.municipality_id).exists()
+    return False
+
+
+def _own_school_id(user) -> int | None:
+    profile = getattr(user, "profile", None)
+    return profile.school_id if profile is not None else None
 
 
 def _schools_of(person):
@@ -125,7 +178,7 @@ def _save_person(person, data: dict, user) -> None:
         exclude_pk=person.pk,
     )
     if same is not None:
-        raise DuplicatePerson(same)
+        raise DuplicatePerson(same, user)
     person.full_clean(exclude=["schools"] if isinstance(person, Mentor) else None)
     try:
         with transaction.atomic():
@@ -144,35 +197,280 @@ def _ensure_school_of_user(user, school: School) -> None:
 @transaction.atomic
 def save_mentee(*, user, school: School, mentee: Mentee | None = None, **data) -> Mentee:
     _ensure_school_of_user(user, school)
+    curator = roles.role_of(user) == roles.ROLE_CURATOR
+    if curator and mentee is not None and mentee.pk and mentee.school_id != school.pk:
+        # a transfer between schools is the department's
+        raise PermissionDenied("Перевод наставляемого в другую ОО оформляет департамент.")
     mentee = mentee or Mentee(municipality=school.municipality)
     mentee.school = school
     _save_person(mentee, data, user)
     return mentee
 
 
+DEPARTMENT_EDITORS = {roles.ROLE_STAFF, roles.ROLE_ADMIN}
+MENTOR_FIELDS = (*PERSON_FIELDS, "kind", "position", "partner")
+
+
+def may_edit_mentor(user, mentor: Mentor) -> bool:
+    """Staff: any mentor of their municipality. A curator: a mentor linked to their school,
+    whichever other schools the mentor also works at. Nobody else."""
+    role = roles.role_of(user)
+    if role in DEPARTMENT_EDITORS:
+        return selectors.municipalities_for(user).filter(pk=mentor.municipality_id).exists()
+    if role == roles.ROLE_CURATOR:
+        own = _own_school_id(user)
+        return own is not None and mentor.schools.filter(pk=own).exists()
+    return False
+
+
+def _changed_labels(model, before: dict, after) -> list[str]:
+    return [
+        str(model._meta.get_field(name).verbose_name)
+        for name, value in before.items()
+        if getattr(after, name) != value
+    ]
+
+
+def record_mentor_changes(user, changes, *, via: str = "") -> None:
+    """The card's history: who changed which fields of which mentor, from which school."""
+    school_id = _own_school_id(user) if roles.role_of(user) == roles.ROLE_CURATOR else None
+    prefix = f"{via}: " if via else ""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            user=user if getattr(user, "is_authenticated", False) else None,
+            action=AuditEvent.Action.CHANGE,
+            object_type="mentor",
+            object_id=str(mentor_id),
+            school_id=school_id,
+            detail=f"{prefix}изменены поля: {', '.join(labels)}"[:500],
+        )
+        for mentor_id, labels in changes
+        if labels
+    )
+
+
 @transaction.atomic
 def save_mentor(
     *, user, school: School | None, mentor: Mentor | None = None, partner=None, **data
 ) -> Mentor:
-    municipality = school.municipality if school else partner.municipality
+    """Create a mentor (in a school, or at a partner organisation) or change one's card.
+
+    A change is allowed to staff and to a curator of any school the mentor works at; each
+    change is written to the mentor's history (the audit log) with the fields it touched.
+    """
+    before = None
+    if mentor is None or mentor.pk is None:
+        municipality = (school or partner).municipality if (school or partner) else None
+        if municipality is None:
+            raise ValidationError({"partner": "Укажите ОО или организацию-партнёра наставника."})
+        if school is None and roles.role_of(user) not in DEPARTMENT_EDITORS:
+            raise PermissionDenied("Наставника без ОО вносит департамент.")
+        mentor = mentor or Mentor(municipality=municipality)
+    else:
+        if not may_edit_mentor(user, mentor):
+            raise PermissionDenied(
+                "Карточку наставника изменяют департамент и кураторы ОО, где он работает."
+            )
+        before = {name: getattr(mentor, name) for name in MENTOR_FIELDS}
     if school is not None:
         _ensure_school_of_user(user, school)
-    mentor = mentor or Mentor(municipality=municipality)
+        if school.municipality_id != mentor.municipality_id:
+            raise ValidationError({"school": "ОО из другого муниципалитета."})
+    if partner is not None and partner.municipality_id != mentor.municipality_id:
+        raise ValidationError({"partner": "Организация-партнёр из другого муниципалитета."})
     mentor.partner = partner
     _save_person(mentor, data, user)
     if school is not None:
         mentor.schools.add(school)
+    if before is not None:
+        record_mentor_changes(user, [(mentor.pk, _changed_labels(Mentor, before, mentor))])
     return mentor
+
+
+# --- a mentor who works at a second school -----------------------------------------------------
 
 
 @transaction.atomic
 def link_mentor_to_school(*, user, mentor: Mentor, school: School) -> Mentor:
-    """A mentor who works at a second school is linked, not entered again."""
-    _ensure_school_of_user(user, school)
+    """The department links a mentor of its municipality to a school directly; a pending
+    request of that school for the mentor is closed as approved. Curators send requests."""
+    if roles.role_of(user) not in DEPARTMENT_EDITORS:
+        raise PermissionDenied(
+            "Наставника с ОО связывает департамент; куратор ОО отправляет запрос на связь."
+        )
+    if not selectors.municipalities_for(user).filter(pk=school.municipality_id).exists():
+        raise PermissionDenied("ОО другого муниципалитета.")
     if mentor.municipality_id != school.municipality_id:
         raise ValidationError("Наставник из другого муниципалитета.")
+    mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
+    if mentor.schools.filter(pk=school.pk).exists():
+        return mentor
     mentor.schools.add(school)
+    now = timezone.now()
+    closed = list(
+        MentorLinkRequest.objects.select_for_update().filter(
+            mentor=mentor, school=school, state=MentorLinkRequest.State.PENDING
+        )
+    )
+    for link_request in closed:
+        link_request.state = MentorLinkRequest.State.APPROVED
+        link_request.decided_by = user
+        link_request.decided_at = now
+        link_request.comment = "Связан департаментом напрямую."
+        link_request.save()
+    numbers = ", ".join(f"№ {r.pk}" for r in closed)
+    audit(
+        user,
+        AuditEvent.Action.LINK,
+        "mentor",
+        mentor.pk,
+        school=school,
+        detail=f"связан с ОО «{school.short_name}» департаментом"
+        + (f"; закрыт запрос {numbers}" if numbers else ""),
+    )
     return mentor
+
+
+@dataclass
+class LinkOutcome:
+    """What a school's request to link mentors did: new requests, requests that were already
+    waiting, and mentors already linked to the school (nothing to ask)."""
+
+    created: list = field(default_factory=list)
+    waiting: list = field(default_factory=list)
+    linked: list = field(default_factory=list)
+
+
+@transaction.atomic
+def request_mentor_links(
+    *, user, school: School, wanted: Sequence[tuple[Mentor, str]], source: str = ""
+) -> LinkOutcome:
+    """A curator asks to link mentors of the municipal registry to their school.
+
+    ``wanted`` pairs each mentor with the name and birth date as the curator typed them: the
+    request shows the curator nothing else. The mentors' rows are locked, so two requests at
+    once leave one pending request per mentor and school (the database keeps that too).
+    """
+    if roles.role_of(user) != roles.ROLE_CURATOR:
+        raise PermissionDenied(
+            "Запрос на связь отправляет куратор ОО; департамент связывает наставника с ОО сам."
+        )
+    _ensure_school_of_user(user, school)
+    ids = sorted({mentor.pk for mentor, _ in wanted})
+    locked = {
+        m.pk: m
+        for m in Mentor.objects.select_for_update()
+        .filter(pk__in=ids, municipality_id=school.municipality_id)
+        .order_by("pk")
+    }
+    if len(locked) != len(ids):
+        raise ValidationError("Наставник из другого муниципалитета.")
+    linked = set(
+        Mentor.schools.through.objects.filter(school=school, mentor_id__in=ids).values_list(
+            "mentor_id", flat=True
+        )
+    )
+    waiting = {
+        r.mentor_id: r
+        for r in MentorLinkRequest.objects.filter(
+            school=school, mentor_id__in=ids, state=MentorLinkRequest.State.PENDING
+        )
+    }
+    outcome = LinkOutcome()
+    for mentor_id, typed in {m.pk: typed for m, typed in wanted}.items():
+        if mentor_id in linked:
+            outcome.linked.append(locked[mentor_id])
+        elif mentor_id in waiting:
+            outcome.waiting.append(waiting[mentor_id])
+        else:
+            outcome.created.append(
+                MentorLinkRequest(
+                    mentor_id=mentor_id,
+                    school=school,
+                    requested_as=typed[:330],
+                    requested_by=user,
+                    source=source[:255],
+                )
+            )
+    try:
+        with transaction.atomic():
+            MentorLinkRequest.objects.bulk_create(outcome.created)
+    except IntegrityError as exc:  # the lock above makes this a safety net only
+        raise ValidationError(
+            "Запрос на связь этого наставника с ОО уже отправлен и ожидает решения."
+        ) from exc
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            user=user,
+            action=AuditEvent.Action.LINK_REQUEST,
+            object_type="mentor",
+            object_id=str(r.mentor_id),
+            school=school,
+            detail=f"запрос № {r.pk} на связь с ОО «{school.short_name}»"
+            + (f" ({source})" if source else ""),
+        )
+        for r in outcome.created
+    )
+    return outcome
+
+
+def may_decide_link_request(user, link_request: MentorLinkRequest) -> bool:
+    """Staff of the mentor's municipality, or the curator of a school the mentor already
+    works at (never the school that asks)."""
+    role = roles.role_of(user)
+    mentor = link_request.mentor
+    if role in DEPARTMENT_EDITORS:
+        return selectors.municipalities_for(user).filter(pk=mentor.municipality_id).exists()
+    if role == roles.ROLE_CURATOR:
+        own = _own_school_id(user)
+        return (
+            own is not None
+            and own != link_request.school_id
+            and mentor.schools.filter(pk=own).exists()
+        )
+    return False
+
+
+@transaction.atomic
+def decide_link_request(
+    *, user, link_request: MentorLinkRequest, approve: bool, comment: str = ""
+) -> MentorLinkRequest:
+    """Approve (the mentor is linked to the asking school) or reject (with a reason)."""
+    link_request = (
+        MentorLinkRequest.objects.select_for_update()
+        .select_related("mentor", "school")
+        .get(pk=link_request.pk)
+    )
+    if not may_decide_link_request(user, link_request):
+        raise PermissionDenied(
+            "Запрос рассматривает департамент образования или ОО, где наставник уже числится."
+        )
+    if not link_request.is_pending:
+        raise ValidationError(
+            f"Запрос № {link_request.pk} уже рассмотрен: {link_request.get_state_display()}."
+        )
+    comment = comment.strip()
+    if not approve and not comment:
+        raise ValidationError({"comment": "Укажите причину отказа."})
+    link_request.state = (
+        MentorLinkRequest.State.APPROVED if approve else MentorLinkRequest.State.REJECTED
+    )
+    link_request.decided_by = user
+    link_request.decided_at = timezone.now()
+    link_request.comment = comment[:1000]
+    link_request.save()
+    if approve:
+        link_request.mentor.schools.add(link_request.school)
+    audit(
+        user,
+        AuditEvent.Action.LINK_DECISION,
+        "mentor",
+        link_request.mentor_id,
+        school=link_request.school,
+        detail=f"запрос № {link_request.pk} на связь с ОО «{link_request.school.short_name}» "
+        f"{link_request.get_state_display()}" + (f": {comment}" if comment else ""),
+    )
+    return link_request
 
 
 # --- consent ---------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from registry.forms import (
     AgreementForm,
     ConsentForm,
     CuratorForm,
+    LinkDecisionForm,
     MenteeForm,
     MentorForm,
     MentorIdentityForm,
@@ -33,10 +34,11 @@ from registry.forms import (
     SchoolYearStatsForm,
     WithdrawConsentForm,
 )
-from registry.models import AuditEvent, Mentor
+from registry.models import AuditEvent, Mentor, MentorLinkRequest
 from roadmap.web import errors_to_form, form_page, perform, saved
 
 PAGE_SIZE = 50
+HISTORY_SIZE = 20
 
 
 @dataclass
@@ -125,6 +127,49 @@ def mentee_list(request):
     )
 
 
+@dataclass
+class DuplicateNotice:
+    """The box under a create form when the person is already in the registry. Who the
+    person is and where they are is shown only to those who may see the record; the link
+    form carries what the user typed, never the stored record."""
+
+    visible: bool
+    name: str = ""
+    birth_date: object = None
+    where: str = ""
+    url: str = ""
+    link: dict | None = None
+    link_label: str = ""
+
+
+def _duplicate_notice(user, error: services.DuplicatePerson, form) -> DuplicateNotice:
+    existing = error.existing
+    is_mentor = isinstance(existing, Mentor)
+    notice = DuplicateNotice(visible=error.visible)
+    if error.visible:
+        schools = list(existing.schools.all()) if is_mentor else [existing.school]
+        notice.name = existing.full_name
+        notice.birth_date = existing.birth_date
+        notice.where = ", ".join(s.short_name for s in schools) or "без ОО"
+        notice.url = reverse(
+            "registry:mentor" if is_mentor else "registry:mentee", args=[existing.pk]
+        )
+    if not is_mentor:
+        return notice
+    typed = {k: form.cleaned_data.get(k) or "" for k in ("last_name", "first_name", "patronymic")}
+    typed["birth_date"] = form.cleaned_data["birth_date"].strftime("%d.%m.%Y")
+    if _is_curator(user):
+        if not error.visible:  # not yet at the curator's school: ask, never take
+            notice.link = typed
+            notice.link_label = "Отправить запрос на связь с моей ОО"
+    elif roles.role_of(user) in services.DEPARTMENT_EDITORS:
+        school = form.cleaned_data.get("school")
+        if school is not None and not existing.schools.filter(pk=school.pk).exists():
+            notice.link = {**typed, "school": school.pk}
+            notice.link_label = f"Связать наставника с ОО «{school.short_name}»"
+    return notice
+
+
 def _create_person(request, form, save, *, title, cancel, detail, said):
     """The create page of a mentee or mentor: a twin in the registry is offered, not copied."""
     duplicate = None
@@ -133,7 +178,7 @@ def _create_person(request, form, save, *, title, cancel, detail, said):
         try:
             person = save(_school_from(form, request.user), data)
         except services.DuplicatePerson as error:
-            duplicate = error.existing
+            duplicate = _duplicate_notice(request.user, error, form)
             form.add_error(None, error.messages)
         except ValidationError as error:
             errors_to_form(form, error)
@@ -160,6 +205,7 @@ def mentee_create(request):
 @registry_user
 def mentee_edit(request, pk: int):
     mentee = selectors.mentee_for(request.user, pk)
+    title = mentee.full_name  # as stored: a refused change leaves the record as it was
     form = _with_school_field(
         MenteeForm(request.POST or None, instance=mentee if request.method != "POST" else None),
         request.user,
@@ -177,9 +223,7 @@ def mentee_edit(request, pk: int):
         )
         if done:
             return done
-    return form_page(
-        request, form, title=mentee.full_name, cancel=reverse("registry:mentee", args=[pk])
-    )
+    return form_page(request, form, title=title, cancel=reverse("registry:mentee", args=[pk]))
 
 
 @require_safe
@@ -312,6 +356,7 @@ def mentor_create(request):
 @registry_user
 def mentor_edit(request, pk: int):
     mentor = selectors.mentor_for(request.user, pk)
+    title = mentor.full_name  # as stored: a refused change leaves the record as it was
     partners = selectors.partners_for(request.user)
     form = MentorForm(
         request.POST or None,
@@ -332,35 +377,62 @@ def mentor_edit(request, pk: int):
         )
         if done:
             return done
-    return form_page(
-        request, form, title=mentor.full_name, cancel=reverse("registry:mentor", args=[pk])
-    )
+    return form_page(request, form, title=title, cancel=reverse("registry:mentor", args=[pk]))
 
 
 @require_POST
 @registry_user
 def mentor_link(request):
-    """Link a mentor already in the municipality's registry to the curator's school.
+    """A mentor already in the municipality's registry, for a second school.
 
-    The mentor is found by the full name and date of birth the curator typed, never by an id,
-    so that no other school's mentor can be reached by guessing numbers.
+    The mentor is found by the full name and date of birth the user typed, never by an id,
+    so that no other school's mentor can be reached by guessing numbers. A curator's post
+    sends a link request (and says only that); the department links directly.
     """
-    school = selectors.school_of(request.user)
-    if school is None:
-        raise PermissionDenied("Связать наставника со своей ОО может куратор.")
-    form = MentorIdentityForm(request.POST)
-    mentor = None
-    if form.is_valid():
-        mentor = services.find_same_person(
-            Mentor, municipality=school.municipality, **form.cleaned_data
-        )
+    user = request.user
+    department = roles.role_of(user) in services.DEPARTMENT_EDITORS
+    school = None if department else selectors.school_of(user)
+    if not department and school is None:
+        raise PermissionDenied("Связать наставника с ОО может куратор ОО или департамент.")
+    form = MentorIdentityForm(request.POST, schools=_school_choices(user) if department else None)
+    if not form.is_valid():
+        raise Http404("Такого наставника в реестре муниципалитета нет.")
+    school = form.cleaned_data["school"] if department else school
+    mentor = services.find_same_person(Mentor, municipality=school.municipality, **form.identity())
     if mentor is None:
         raise Http404("Такого наставника в реестре муниципалитета нет.")
+    if department:
+        return perform(
+            request,
+            lambda: services.link_mentor_to_school(user=user, mentor=mentor, school=school),
+            success=f"{mentor.full_name} связан(а) с ОО «{school.short_name}».",
+            back=reverse("registry:mentor", args=[mentor.pk]),
+        )
+    typed = services.identity_label(**form.identity())
+
+    def said(outcome) -> str:
+        if outcome.linked:
+            return f"{typed}: наставник уже связан с вашей ОО."
+        if outcome.waiting:
+            return f"Запрос на связь с наставником {typed} уже отправлен и ожидает решения."
+        return (
+            f"Запрос на связь с наставником {typed} отправлен. Наставник появится в списке "
+            "вашей ОО, когда запрос подтвердит департамент образования или ОО, где он уже "
+            "числится."
+        )
+
     return perform(
         request,
-        lambda: services.link_mentor_to_school(user=request.user, mentor=mentor, school=school),
-        success=f"{mentor.full_name} связан(а) с вашей ОО.",
-        back=reverse("registry:mentor", args=[mentor.pk]),
+        lambda: services.request_mentor_links(
+            user=user, school=school, wanted=[(mentor, typed)], source="форма «Связать с ОО»"
+        ),
+        success=said,
+        back=reverse("registry:mentors"),
+        then=lambda outcome: (
+            reverse("registry:mentor", args=[mentor.pk])
+            if outcome.linked
+            else reverse("registry:link_requests")
+        ),
     )
 
 
@@ -370,6 +442,9 @@ def mentor_detail(request, pk: int):
     mentor = selectors.mentor_for(request.user, pk)
     services.audit(request, AuditEvent.Action.VIEW, "mentor", mentor.pk)
     pairs = selectors.pairs_for(request.user).filter(mentor=mentor).prefetch_related("mentees")
+    history = AuditEvent.objects.filter(
+        action=AuditEvent.Action.CHANGE, object_type="mentor", object_id=str(mentor.pk)
+    ).select_related("school")[:HISTORY_SIZE]
     return render(
         request,
         "registry/mentor_detail.html",
@@ -378,7 +453,123 @@ def mentor_detail(request, pk: int):
             "schools": mentor.schools.all(),
             "pairs": pairs,
             "load": selectors.mentor_load([mentor.pk]).get(mentor.pk, 0),
+            "history": history,
         },
+    )
+
+
+# --- requests to link a mentor to a second school ------------------------------------------------
+
+DECIDED_SHOWN = 50
+
+
+def _request_view(user, link_request, *, decides: bool) -> dict:
+    """One request as the user may see it. The asking school reads only what it typed, the
+    state and the decision's comment; those who decide see the mentor and who asks."""
+    department = roles.is_department(user)
+    own = selectors.school_of(user)
+    asked_by_us = own is not None and link_request.school_id == own.pk
+    approved = link_request.state == MentorLinkRequest.State.APPROVED
+    shows_mentor = not asked_by_us or approved
+    return {
+        "request": link_request,
+        "url": reverse("registry:link_request", args=[link_request.pk]),
+        "mentor_url": (
+            reverse("registry:mentor", args=[link_request.mentor_id]) if shows_mentor else ""
+        ),
+        "mentor_name": (
+            link_request.mentor.full_name if shows_mentor else link_request.requested_as
+        ),
+        "requested_as": link_request.requested_as,
+        "requested_by": link_request.requested_by.get_full_name()
+        or link_request.requested_by.username
+        if department
+        else "",
+        "decided_by": (link_request.decided_by.get_full_name() or link_request.decided_by.username)
+        if department and link_request.decided_by
+        else "",
+        "decides": decides and link_request.is_pending,
+    }
+
+
+@require_safe
+@registry_user
+def link_request_list(request):
+    """Pending requests for those who decide them (with a count in the menu), the school's
+    own requests for a curator, and the latest decisions."""
+    user = request.user
+    own = selectors.school_of(user)
+    visible = selectors.link_requests_for(user)
+    incoming = visible.exclude(school=own) if own else visible
+    decides = roles.role_of(user) in services.DEPARTMENT_EDITORS or own is not None
+    page = _page(
+        request,
+        incoming.filter(state=MentorLinkRequest.State.PENDING).order_by("requested_at", "id"),
+    )
+    decided = incoming.exclude(state=MentorLinkRequest.State.PENDING).order_by(
+        "-decided_at", "-id"
+    )[:DECIDED_SHOWN]
+    ours = (
+        visible.filter(school=own).order_by("-requested_at", "-id")[:DECIDED_SHOWN] if own else []
+    )
+    return render(
+        request,
+        "registry/link_requests.html",
+        {
+            "page": page,
+            "pending": [_request_view(user, r, decides=decides) for r in page.object_list],
+            "decided": [_request_view(user, r, decides=False) for r in decided],
+            "ours": [_request_view(user, r, decides=False) for r in ours],
+            "is_curator": own is not None,
+            "decided_shown": DECIDED_SHOWN,
+        },
+    )
+
+
+@registry_user
+def link_request_detail(request, pk: int):
+    """A request; those who may decide approve or reject it here."""
+    link_request = selectors.link_request_for(request.user, pk)
+    may_decide = services.may_decide_link_request(request.user, link_request)
+    form = LinkDecisionForm(request.POST or None)
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied(
+                "Запрос рассматривает департамент образования или ОО, где наставник уже числится."
+            )
+        if form.is_valid():
+            approve = form.cleaned_data["decision"] == "approve"
+            done = saved(
+                request,
+                form,
+                lambda: services.decide_link_request(
+                    user=request.user,
+                    link_request=link_request,
+                    approve=approve,
+                    comment=form.cleaned_data["comment"],
+                ),
+                said=lambda decided: (
+                    f"Запрос № {decided.pk} {decided.get_state_display()}"
+                    + (": наставник связан с ОО-заявителем." if approve else ".")
+                ),
+                then=reverse("registry:link_requests"),
+            )
+            if done:
+                return done
+        # a request decided meanwhile is a conflict; a missing reason, the form's error
+        refused_outright = bool(form.non_field_errors()) and set(form.errors) == {"__all__"}
+        status = 409 if refused_outright else 422
+        link_request.refresh_from_db()
+    else:
+        status = 200
+    return render(
+        request,
+        "registry/link_request.html",
+        {
+            "item": _request_view(request.user, link_request, decides=may_decide),
+            "form": form,
+        },
+        status=status,
     )
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from registry.filters import MenteeFilter, MentorFilter, PairFilter, ProgrammeFi
 from registry.forms import ImportForm
 from registry.models import AuditEvent, ImportBatch
 from registry.xlsx_io import ImportFileError, rows_xlsx, template_xlsx
+from roadmap.web import refused
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORTABLE = set(imports.SPECS)
@@ -143,18 +145,36 @@ def import_confirm(request, entity: str, pk: int):
             "form": ImportForm(),
         }
         return render(request, "registry/import.html", context, status=409)
-    with transaction.atomic():
-        created, updated = imports.apply(plan)
-        batch.status = ImportBatch.Status.DONE
-        batch.created, batch.updated = created, updated
-        batch.save()
-        services.audit(
-            request,
-            AuditEvent.Action.IMPORT,
-            entity,
-            school=selectors.school_of(request.user),
-            detail=f"{batch.original_name}: создано {created}, обновлено {updated}",
+    try:
+        with transaction.atomic():
+            created, updated = _apply_and_record(request, entity, batch, plan)
+    except ValidationError as error:  # the registry changed between the check and the write
+        return refused(
+            request, error.messages, back=reverse("registry:import", args=[entity]), status=409
         )
     batch.file.delete(save=False)
-    messages.success(request, f"Загружено: новых записей {created}, обновлено {updated}.")
+    said = f"Загружено: новых записей {created}, обновлено {updated}."
+    if plan.requested:
+        said += (
+            f" Отправлено запросов на связь с наставниками других ОО: {plan.requested}; "
+            "наставники появятся в списке вашей ОО после подтверждения."
+        )
+    messages.success(request, said)
     return redirect(f"registry:{entity}")
+
+
+def _apply_and_record(request, entity: str, batch: ImportBatch, plan) -> tuple[int, int]:
+    """Write the plan, mark the batch done and record the import in the audit log."""
+    created, updated = imports.apply(plan)
+    batch.status = ImportBatch.Status.DONE
+    batch.created, batch.updated = created, updated
+    batch.save()
+    services.audit(
+        request,
+        AuditEvent.Action.IMPORT,
+        entity,
+        school=selectors.school_of(request.user),
+        detail=f"{batch.original_name}: создано {created}, обновлено {updated}"
+        + (f", запросов на связь {plan.requested}" if plan.requested else ""),
+    )
+    return created, updated

@@ -8,7 +8,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from registry.models import AuditEvent, Consent, Mentee, Mentor, Pair, Programme
+from registry.models import (
+    AuditEvent,
+    Consent,
+    Mentee,
+    Mentor,
+    MentorLinkRequest,
+    Pair,
+    Programme,
+)
 from roadmap import services as roadmap_services
 from roadmap.models import Evidence, Execution, Measure, Report, Section
 from tests.factories import make_user
@@ -78,6 +86,7 @@ TARGETS = {
     "registry:consent_scan": "consent",
     "registry:mentor": "mentor",
     "registry:mentor_edit": "mentor",
+    "registry:link_request": "link_request",
     "registry:programme": "programme",
     "registry:pair": "pair",
     "registry:agreement_create": "partner",
@@ -147,6 +156,7 @@ def foreign(roadmap, registry_data, school_b, curator_b, staff, other_roadmap, s
     )
     monitoring = monitoring_objects(roadmap.municipality, school_b, curator_b, forms_of(b))
     return {
+        "link_request": link_request_of(school_b, curator_b).pk,
         **monitoring,
         "roadmap": roadmap.pk,
         "section": Section.objects.filter(roadmap=roadmap).first().pk,
@@ -163,6 +173,25 @@ def foreign(roadmap, registry_data, school_b, curator_b, staff, other_roadmap, s
         "school": school_b.pk,
         "batch": batch.pk,
     }
+
+
+def link_request_of(school_b, curator_b):
+    """school_b's pending request for a mentor who works at no school of curator_a."""
+    from registry.models import MentorLinkRequest
+
+    elsewhere = Mentor.objects.create(
+        municipality=school_b.municipality,
+        last_name="Совместитель",
+        first_name="Рустам",
+        birth_date=datetime.date(1980, 3, 3),
+        kind="teacher",
+    )
+    return MentorLinkRequest.objects.create(
+        mentor=elsewhere,
+        school=school_b,
+        requested_as="Совместитель Рустам, 03.03.1980 г. р.",
+        requested_by=curator_b,
+    )
 
 
 def forms_of(b):
@@ -222,6 +251,7 @@ def fingerprint():
         Mentee.objects.order_by("pk").values_list("pk", "last_name", "school_id")[::1],
         Mentor.objects.count(),
         Mentor.schools.through.objects.count(),
+        list(MentorLinkRequest.objects.order_by("pk").values_list("state", "decided_at")),
         Programme.objects.count(),
         list(Pair.objects.order_by("pk").values_list("status", flat=True)),
         list(Consent.objects.order_by("pk").values_list("withdrawn_on", flat=True)),
@@ -361,7 +391,13 @@ def test_the_region_changes_nothing_through_any_url(client, foreign):
         response = client.post(url, {"decision": "accept", "title": "Захват", "text": "x"})
         assert response.status_code in {403, 404, 405}, (name, response.status_code)
         assert fingerprint() == before, name
-    personal = ("registry:mentee", "registry:mentor", "registry:consent_scan", "registry:pair")
+    personal = (
+        "registry:mentee",
+        "registry:mentor",
+        "registry:consent_scan",
+        "registry:pair",
+        "registry:link_request",
+    )
     for name in personal:
         response = client.get(url_for(name, ["pk"], foreign[TARGETS[name]]))
         assert response.status_code == 403, name

@@ -188,7 +188,10 @@ def test_same_person_is_offered_not_duplicated(curator_a, curator_b, registry_da
             email="",
         )
     assert caught.value.existing == registry_data["a"]["minor"]
-    assert "уже есть в реестре" in caught.value.messages[0]
+    said = caught.value.messages[0]
+    assert "уже есть в муниципальном реестре" in said
+    assert "Перевод в вашу ОО оформляет департамент" in said
+    assert registry_data["a"]["school"].short_name not in said
     assert Mentee.objects.filter(last_name__iexact="учениКA").count() == 1
 
 
@@ -207,7 +210,13 @@ def test_a_mentor_at_two_schools_is_linked_not_copied(curator_a, curator_b, regi
             kind="teacher",
             position="",
         )
-    services.link_mentor_to_school(user=curator_b, mentor=caught.value.existing, school=b["school"])
+    outcome = services.request_mentor_links(
+        user=curator_b,
+        school=b["school"],
+        wanted=[(caught.value.existing, "НаставникA Иван, 01.01.1985 г. р.")],
+    )
+    assert set(a["mentor"].schools.all()) == {a["school"]}  # asked, not taken
+    services.decide_link_request(user=curator_a, link_request=outcome.created[0], approve=True)
     assert set(a["mentor"].schools.all()) == {a["school"], b["school"]}
     assert Mentor.objects.filter(last_name="НаставникA").count() == 1
 

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registry.models import AuditEvent, Consent, Mentee, Pair
+from registry.models import AuditEvent, Consent, Mentee, MentorLinkRequest, Pair
 from tests.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,9 @@ def test_curator_creates_a_mentee_for_their_school_whatever_is_posted(
     assert created.school == school_a
 
 
-def test_duplicate_is_offered_on_the_form(client, curator_b, registry_data):
+def test_duplicate_is_offered_on_the_form(client, curator_a, curator_b, registry_data):
+    """A curator of another school is told the mentor is in the municipal registry and may
+    ask to link them; linking happens once the mentor's school approves."""
     client.force_login(curator_b)
     response = client.post(
         reverse("registry:mentor_create"),
@@ -103,10 +105,11 @@ def test_duplicate_is_offered_on_the_form(client, curator_b, registry_data):
     )
     assert response.status_code == 422
     html = response.content.decode()
-    assert "уже есть в реестре" in html
-    assert "Связать этого наставника с моей ОО" in html
+    assert "уже есть в муниципальном реестре" in html
+    assert "Отправить запрос на связь с моей ОО" in html
+    assert registry_data["a"]["school"].short_name not in html
     mentor = registry_data["a"]["mentor"]
-    client.post(
+    sent = client.post(
         reverse("registry:mentor_link"),
         {
             "last_name": "НаставникA",
@@ -114,7 +117,14 @@ def test_duplicate_is_offered_on_the_form(client, curator_b, registry_data):
             "birth_date": "01.01.1985",
         },
     )
+    assert sent.status_code == 302
+    assert mentor.schools.count() == 1
+    assert client.get(reverse("registry:mentor", args=[mentor.pk])).status_code == 404
+    link_request = MentorLinkRequest.objects.get(mentor=mentor)
+    client.force_login(curator_a)
+    client.post(reverse("registry:link_request", args=[link_request.pk]), {"decision": "approve"})
     assert mentor.schools.count() == 2
+    client.force_login(curator_b)
     assert client.get(reverse("registry:mentor", args=[mentor.pk])).status_code == 200
 
 
@@ -419,3 +429,52 @@ def test_partner_and_agreements_through_the_pages(
     )
     agreement = Agreement.objects.get()
     assert agreement.school == school_a and agreement.partner == partner
+
+
+def _link_requests(curator, school, n, start=0):
+    """n mentors of the municipality (at no school) that the curator's school asks for;
+    every other one decided by the department."""
+    from registry import services
+    from registry.models import Mentor
+
+    mentors = Mentor.objects.bulk_create(
+        Mentor(
+            municipality=school.municipality,
+            last_name=f"Запрошенный{i}",
+            first_name="Р",
+            birth_date=datetime.date(1980, 1, 1) + datetime.timedelta(days=i),
+            kind="teacher",
+            search_name=f"ЗАПРОШЕННЫЙ{i} Р",
+        )
+        for i in range(start, start + n)
+    )
+    return services.request_mentor_links(
+        user=curator, school=school, wanted=[(m, m.full_name) for m in mentors]
+    ).created
+
+
+@pytest.mark.parametrize("who", ["staff", "curator_a"])
+def test_link_request_pages_queries_do_not_grow(
+    client, staff, curator_a, curator_b, registry_data, who
+):
+    from registry import services
+
+    def decide_half(requests):
+        for link_request in requests[::2]:
+            services.decide_link_request(
+                user=staff, link_request=link_request, approve=False, comment="Нет"
+            )
+
+    decide_half(_link_requests(curator_a, registry_data["a"]["school"], 2))
+    decide_half(_link_requests(curator_b, registry_data["b"]["school"], 2, start=10))
+    client.force_login({"staff": staff, "curator_a": curator_a}[who])
+    url = reverse("registry:link_requests")
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    decide_half(_link_requests(curator_a, registry_data["a"]["school"], 40, start=100))
+    decide_half(_link_requests(curator_b, registry_data["b"]["school"], 40, start=200))
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert len(large) == len(small)
+    assert "Запрошенный101" in response.content.decode()
