@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -18,7 +19,17 @@ from registry.models import (
     Programme,
     School,
 )
-from registry.roles import ROLE_ADMIN, ROLE_CURATOR, ROLE_REGION, role_of
+from registry.roles import (
+    CURATOR,
+    HEAD,
+    REGION,
+    ROLE_ADMIN,
+    ROLE_CURATOR,
+    ROLE_REGION,
+    ROLE_STAFF,
+    STAFF,
+    role_of,
+)
 
 
 def profile_of(user) -> Profile | None:
@@ -162,3 +173,30 @@ def mentor_in_municipality(user, pk: int) -> Mentor:
     return get_object_or_404(
         Mentor.objects.filter(municipality__in=municipalities_for(user)), pk=pk
     )
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+
+def accounts_for(user) -> QuerySet:
+    """The accounts the user manages (registry.accounts): an administrator — everyone; staff —
+    the curators of their municipality's schools, never an account with more rights
+    (department roles, the region, Django admin access); anyone else — none."""
+    User = get_user_model()
+    queryset = User.objects.select_related("profile__school", "account_state")
+    role = role_of(user)
+    if role == ROLE_ADMIN:
+        return queryset
+    profile = profile_of(user)
+    if role != ROLE_STAFF or profile is None or profile.municipality_id is None:
+        return queryset.none()
+    return queryset.filter(
+        groups__name=CURATOR,
+        profile__school__municipality_id=profile.municipality_id,
+        is_superuser=False,
+        is_staff=False,
+    ).exclude(groups__name__in=[STAFF, HEAD, REGION])
+
+
+def account_for(user, pk: int):
+    return get_object_or_404(accounts_for(user), pk=pk)
