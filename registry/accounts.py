@@ -33,12 +33,16 @@ NOT_A_MANAGER = "Учётными записями кураторов управ
 class AccountTokenGenerator(PasswordResetTokenGenerator):
     """Django's password-reset token: void after PASSWORD_RESET_TIMEOUT (a day), once the
     password changes (so it works once) or the user logs in, and — added here — once access
-    is switched off."""
+    is switched off, even if it is switched back on later."""
 
     key_salt = "registry.accounts.AccountTokenGenerator"
 
     def _make_hash_value(self, user, timestamp):
-        return f"{super()._make_hash_value(user, timestamp)}{int(user.is_active)}"
+        state = state_of(user)
+        switched_off = state.deactivated_at if state and state.deactivated_at else ""
+        if switched_off:
+            switched_off = switched_off.replace(microsecond=0, tzinfo=None)
+        return f"{super()._make_hash_value(user, timestamp)}{int(user.is_active)}{switched_off}"
 
 
 token_generator = AccountTokenGenerator()
@@ -175,13 +179,13 @@ def deactivate_account(*, user, account, request=None):
 @transaction.atomic
 def reactivate_account(*, user, account, request=None):
     """Access back for a person who returns; the password is the one they had (a link can be
-    issued afterwards if it is forgotten)."""
+    issued afterwards if it is forgotten). Links issued before access was switched off stay
+    void: the time it was switched off is kept, and the links depend on it."""
     _check_manager(user, account)
     if account.is_active:
         raise ValidationError("Доступ к этой учётной записи не отключён.")
     account.is_active = True
     account.save(update_fields=["is_active"])
-    AccountState.objects.update_or_create(user=account, defaults={"deactivated_at": None})
     _forget_state(account)
     audit(
         request or user,
