@@ -1,8 +1,17 @@
+from registry.accounts import must_change_password
 from registry.roles import ROLE_LABELS, role_of
 
 
 def role(request):
-    """The user's role for navigation; no query for anonymous users."""
+    """The user's role for navigation, and whether only the password change is open to them;
+    no query for anonymous users (the account state comes with the user)."""
     # Error pages (400 for a bad Host) render before the authentication middleware runs.
-    current = role_of(getattr(request, "user", None))
-    return {"user_role": current, "user_role_label": ROLE_LABELS[current]}
+    user = getattr(request, "user", None)
+    current = role_of(user)
+    return {
+        "user_role": current,
+        "user_role_label": ROLE_LABELS[current],
+        "password_change_required": bool(
+            getattr(user, "is_authenticated", False) and must_change_password(user)
+        ),
+    }

@@ -190,7 +190,11 @@ def test_a_curator_appointed_by_staff_must_change_the_password_at_first_login(
         assert response["Location"].startswith(reverse("accounts:password_change")), url
     page = client.get(reverse("accounts:password_change"))
     assert page.status_code == 200
-    assert 'id="password-change-required"' in page.content.decode()
+    html = page.content.decode()
+    assert 'id="password-change-required"' in html
+    # The menu offers nothing that would only lead back here; logging out stays.
+    assert f'href="{reverse("registry:mentees")}"' not in html
+    assert f'action="{reverse("logout")}"' in html
 
     # The initial password cannot be kept; a new one opens everything.
     refused = change(client, "Начальный-пароль-42", "Начальный-пароль-42")
