@@ -859,3 +859,52 @@ def test_cached_db_sessions_of_a_deactivated_user_end(cached_db_sessions, staff,
 )
 def test_the_idle_limit_reads_in_russian(seconds, text):
     assert idle_limit_text(seconds) == text
+
+
+def test_sessions_in_redis_end_when_switched_off_or_idle(settings, staff, curator_a, roadmap):
+    """The production profile with REDIS_URL: cached_db sessions in a real Redis."""
+    import secrets
+
+    from tests.test_production import REDIS_URL, redis_reachable
+
+    if not redis_reachable():
+        pytest.skip("Redis on 127.0.0.1:6379 is down")
+    import redis
+
+    prefix = f"cmn-test-{secrets.token_hex(4)}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    raw = redis.Redis.from_url(REDIS_URL)
+    try:
+        curator = log_in("curator_a")
+        idle = log_in("staff")
+        assert curator.get(reverse("roadmap:my")).status_code == 200
+        assert any(raw.scan_iter(f"{prefix}:*"))
+        # Switched off: the session still in Redis opens nothing.
+        accounts.deactivate_account(user=staff, account=curator_a)
+        assert curator.get(reverse("roadmap:my"))["Location"].startswith(reverse("login"))
+        # Idle past the limit: the session ends though Redis still holds it.
+        session = idle.session
+        session[LAST_SEEN_KEY] = int(time.time()) - 8 * 3600 - 5
+        session.save()
+        assert idle.get(reverse("roadmap:list"))["Location"].startswith(reverse("login"))
+        # Redis keeps a session no longer than the idle limit.
+        fresh = log_in("staff")
+        fresh.get(reverse("roadmap:list"))
+        key = next(
+            k
+            for k in raw.scan_iter(f"{prefix}:*")
+            if fresh.cookies["sessionid"].value in k.decode()
+        )
+        assert 8 * 3600 - 60 <= raw.ttl(key) <= 8 * 3600
+    finally:
+        keys = list(raw.scan_iter(f"{prefix}:*"))
+        if keys:
+            raw.delete(*keys)
+        raw.close()
