@@ -72,6 +72,12 @@ class IdleSessionMiddleware:
         return self.get_response(request)
 
 
+def session_started(sender, request, user, **kwargs):
+    """The idle time counts from the login (saved with the login's own session write)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN_KEY] = int(time.time())
+
+
 def idle_limit_text(seconds: int) -> str:
     """«8 часов», «30 минут», «1 часа 30 минут» reads badly: hours when whole, else minutes."""
     minutes = seconds // 60

@@ -772,9 +772,10 @@ def _session(client) -> Session:
 
 def test_each_request_moves_the_expiry_forward_at_most_once_a_minute(staff, roadmap):
     client = log_in("staff")
-    client.get(reverse("roadmap:list"))
+    assert LAST_SEEN_KEY in client.session  # the idle time counts from the login
     first = _session(client).expire_date
-    assert client.get(reverse("roadmap:list")).status_code == 200
+    for _ in range(3):
+        assert client.get(reverse("roadmap:list")).status_code == 200
     assert _session(client).expire_date == first  # within the minute: no write
     # A minute and a half later (the last renewal moved back), the request renews it.
     session = client.session
