@@ -258,7 +258,12 @@ class _NotTheSamePassword:
 
 
 class OwnPasswordChangeForm(_NotTheSamePassword, PasswordChangeForm):
-    """The owner's change: the current password, then the new one twice."""
+    """The owner's change: the current password (for a new curator, the initial one), then
+    the new one twice."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Текущий пароль"
 
 
 class NewPasswordForm(_NotTheSamePassword, SetPasswordForm):
