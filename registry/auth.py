@@ -79,21 +79,13 @@ def session_started(sender, request, user, **kwargs):
 
 
 def idle_limit_text(seconds: int) -> str:
-    """«8 часов», «30 минут», «1 часа 30 минут» reads badly: hours when whole, else minutes."""
+    """The limit after «дольше»: «8 часов», «1 часа», «30 минут», «21 минуты»."""
     minutes = seconds // 60
     if minutes % 60 == 0:
-        hours = minutes // 60
-        return f"{hours} {_plural(hours, 'часа', 'часов', 'часов')}"
-    return f"{minutes} {_plural(minutes, 'минуты', 'минут', 'минут')}"
-
-
-def _plural(number: int, one: str, few: str, many: str) -> str:
-    # «дольше 1 часа, 2 часов, 5 часов»: the genitive after «дольше».
-    if number % 10 == 1 and number % 100 != 11:
-        return one
-    if 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
-        return few
-    return many
+        number, one, many = minutes // 60, "часа", "часов"
+    else:
+        number, one, many = minutes, "минуты", "минут"
+    return f"{number} {one if number % 10 == 1 and number % 100 != 11 else many}"
 
 
 class PasswordChangeRequiredMiddleware:
@@ -115,10 +107,10 @@ class PasswordChangeRequiredMiddleware:
         if match is not None and match.view_name in OPEN_BEFORE_CHANGE:
             return None
         target = reverse("accounts:password_change")
-        if request.method == "GET" and not request.headers.get("HX-Request"):
-            target += "?" + urlencode({"next": request.get_full_path()})
         if request.headers.get("HX-Request") == "true":
-            response = HttpResponse(status=204)
+            response = HttpResponse(status=204)  # htmx loads the whole page there
             response["HX-Redirect"] = target
             return response
+        if request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
         return redirect(target)
