@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from argun_mentoring.health import healthz
+from registry import views_accounts
 from roadmap import views as roadmap_views
 
 admin.site.site_header = "Дорожная карта ЦМН: администрирование"
@@ -11,11 +13,17 @@ admin.site.index_title = "Справочники и данные"
 
 urlpatterns = [
     path("", roadmap_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", views_accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("registry.urls_accounts")),
     path("roadmaps/", include("roadmap.urls")),
     path("registry/", include("registry.urls")),
     path("monitoring/", include("monitoring.urls")),
+    # One password change for everyone: the admin's own page leads to the product's.
+    path(
+        "admin/password_change/",
+        RedirectView.as_view(pattern_name="accounts:password_change", permanent=False),
+    ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.db import models
 
+from registry.accounts import must_change_password, require_password_change
 from registry.models import (
     Agreement,
     AuditEvent,
@@ -73,9 +74,42 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class UserWithProfileAdmin(UserAdmin):
+    """Users with where they work. A user the administrator creates, or whose password the
+    administrator sets, must choose their own password at the next login."""
+
     inlines = [ProfileInline]
-    list_display = ("username", "last_name", "first_name", "email", "is_active", "is_superuser")
-    list_filter = ("groups", "is_active", "is_superuser", "profile__municipality")
+    list_display = (
+        "username",
+        "last_name",
+        "first_name",
+        "email",
+        "is_active",
+        "is_superuser",
+        "must_change_password",
+    )
+    list_filter = (
+        "groups",
+        "is_active",
+        "is_superuser",
+        "profile__municipality",
+        "account_state__must_change_password",
+    )
+    list_select_related = ("account_state",)
+
+    @admin.display(boolean=True, description="сменить пароль при входе")
+    def must_change_password(self, obj):
+        return must_change_password(obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change and form.instance.pk != request.user.pk:
+            require_password_change(form.instance)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302 and str(request.user.pk) != id:
+            require_password_change(User.objects.get(pk=id))
+        return response
 
 
 @admin.register(MentoringForm)

@@ -1,10 +1,12 @@
+from registry.accounts import must_change_password
 from registry.roles import ROLE_ADMIN, ROLE_CURATOR, ROLE_LABELS, ROLE_STAFF, role_of
 
 DECIDERS = {ROLE_ADMIN, ROLE_CURATOR, ROLE_STAFF}
 
 
 def role(request):
-    """The user's role for navigation; no query for anonymous users."""
+    """The user's role for navigation, and whether only the password change is open to them;
+    no query for anonymous users (the account state comes with the user)."""
     # Error pages (400 for a bad Host) render before the authentication middleware runs.
     user = getattr(request, "user", None)
     current = role_of(user)
@@ -21,4 +23,7 @@ def role(request):
         "user_role": current,
         "user_role_label": ROLE_LABELS[current],
         "link_requests_waiting": link_requests_waiting,
+        "password_change_required": bool(
+            getattr(user, "is_authenticated", False) and must_change_password(user)
+        ),
     }

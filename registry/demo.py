@@ -15,6 +15,7 @@ from django.db import transaction
 
 from registry import roles
 from registry.models import (
+    AccountState,
     Consent,
     Mentee,
     Mentor,
@@ -101,6 +102,14 @@ def load_demo(municipality: Municipality, roadmap: Roadmap | None) -> list[tuple
             user.set_password(password)
             user.save()
             passwords[demo.username] = password
+        # Demo users are for trying the product: never asked to change the printed password,
+        # and access switched off while trying the accounts pages comes back.
+        AccountState.objects.filter(user=user).update(
+            must_change_password=False, deactivated_at=None
+        )
+        if not user.is_active:
+            user.is_active = True
+            user.save(update_fields=["is_active"])
         if demo.group:
             user.groups.add(Group.objects.get_or_create(name=demo.group)[0])
         school = schools[demo.school_index] if demo.school_index is not None else None

@@ -142,6 +142,34 @@ class Profile(models.Model):
         return str(self.user)
 
 
+class AccountState(models.Model):
+    """What the product keeps about an account beside Django's user: whether its password was
+    set by someone else (and must be changed at the next login), when the owner last set it,
+    and since when access is switched off. No row: nothing to demand."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="account_state",
+        verbose_name=_("пользователь"),
+    )
+    must_change_password = models.BooleanField(
+        _("сменить пароль при входе"),
+        default=False,
+        help_text=_("Пароль задал не владелец: до смены открыта только страница смены пароля."),
+    )
+    password_changed_at = models.DateTimeField(_("пароль задан владельцем"), null=True, blank=True)
+    deactivated_at = models.DateTimeField(_("доступ отключён"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("состояние учётной записи")
+        verbose_name_plural = _("состояния учётных записей")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
 # --- the registry proper -----------------------------------------------------------------------
 
 
@@ -632,6 +660,10 @@ class AuditEvent(models.Model):
         LINK = "link", _("связь с ОО")
         LINK_REQUEST = "link_request", _("запрос на связь с ОО")
         LINK_DECISION = "link_decision", _("решение по запросу на связь")
+        RESET_LINK = "reset_link", _("выдача ссылки для смены пароля")
+        PASSWORD = "password", _("смена пароля")
+        DEACTIVATE = "deactivate", _("отключение доступа")
+        REACTIVATE = "reactivate", _("восстановление доступа")
 
     at = models.DateTimeField(_("когда"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -19,7 +20,18 @@ from registry.models import (
     Programme,
     School,
 )
-from registry.roles import ROLE_ADMIN, ROLE_CURATOR, ROLE_HEAD, ROLE_REGION, ROLE_STAFF, role_of
+from registry.roles import (
+    CURATOR,
+    HEAD,
+    REGION,
+    ROLE_ADMIN,
+    ROLE_CURATOR,
+    ROLE_HEAD,
+    ROLE_REGION,
+    ROLE_STAFF,
+    STAFF,
+    role_of,
+)
 
 
 def profile_of(user) -> Profile | None:
@@ -203,3 +215,30 @@ def link_requests_to_decide(user) -> QuerySet[MentorLinkRequest]:
     if role in {ROLE_STAFF, ROLE_ADMIN}:
         return pending
     return pending.none()
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+
+def accounts_for(user) -> QuerySet:
+    """The accounts the user manages (registry.accounts): an administrator — everyone; staff —
+    the curators of their municipality's schools, never an account with more rights
+    (department roles, the region, Django admin access); anyone else — none."""
+    User = get_user_model()
+    queryset = User.objects.select_related("profile__school", "account_state")
+    role = role_of(user)
+    if role == ROLE_ADMIN:
+        return queryset
+    profile = profile_of(user)
+    if role != ROLE_STAFF or profile is None or profile.municipality_id is None:
+        return queryset.none()
+    return queryset.filter(
+        groups__name=CURATOR,
+        profile__school__municipality_id=profile.municipality_id,
+        is_superuser=False,
+        is_staff=False,
+    ).exclude(groups__name__in=[STAFF, HEAD, REGION])
+
+
+def account_for(user, pk: int):
+    return get_object_or_404(accounts_for(user), pk=pk)

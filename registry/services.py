@@ -39,10 +39,21 @@ ADULT_AGE = 18
 # --- audit -----------------------------------------------------------------------------------
 
 
-def audit(request_or_user, action: str, object_type: str, object_id="", *, school=None, detail=""):
-    """Record who saw, exported or was refused what (152-ФЗ): never edited afterwards."""
+def audit(
+    request_or_user,
+    action: str,
+    object_type: str,
+    object_id="",
+    *,
+    school=None,
+    detail="",
+    actor=None,
+):
+    """Record who saw, exported or was refused what (152-ФЗ): never edited afterwards.
+    ``actor``: who acted when it is not the request's user (someone setting a password by a
+    link is not logged in)."""
     request = request_or_user if hasattr(request_or_user, "user") else None
-    user = request.user if request else request_or_user
+    user = actor or (request.user if request else request_or_user)
     ip = None
     if request is not None:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
@@ -808,7 +819,10 @@ def appoint_curator(
     phone: str = "",
     password: str,
 ):
-    """Staff appoint a school's curator: an account in the curators' group, tied to the school."""
+    """Staff appoint a school's curator: an account in the curators' group, tied to the school.
+    The password is the staff member's choice, so the curator must replace it at first login."""
+    from registry.accounts import require_password_change
+
     if roles.role_of(user) not in {roles.ROLE_STAFF, roles.ROLE_ADMIN}:
         raise PermissionDenied("Кураторов назначают сотрудники департамента.")
     User = get_user_model()
@@ -829,6 +843,7 @@ def appoint_curator(
         position=position,
         phone=phone,
     )
+    require_password_change(curator)
     return curator
 
 

@@ -878,7 +878,8 @@ def curator_create(request):
             lambda: services.appoint_curator(user=request.user, **form.cleaned_data),
             said=lambda curator: (
                 f"{curator.get_full_name()} назначен(а) куратором; имя для входа: "
-                f"{curator.username}."
+                f"{curator.username}. При первом входе куратор заменит начальный пароль "
+                "собственным."
             ),
             then=reverse("registry:schools"),
         )

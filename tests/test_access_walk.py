@@ -109,6 +109,10 @@ TARGETS = {
     "monitoring:answers_import": "school_report",
     "monitoring:swot": "school_report",
     "monitoring:answer_set_delete": "answer_set",
+    "accounts:detail": "account",
+    "accounts:reset_link": "account",
+    "accounts:deactivate": "account",
+    "accounts:reactivate": "account",
 }
 # Objects that belong to the municipality as a whole: a curator of it may see them.
 MUNICIPAL = {"roadmap", "section", "measure", "partner", "period"}
@@ -172,6 +176,7 @@ def foreign(roadmap, registry_data, school_b, curator_b, staff, other_roadmap, s
         "partner": partner.pk,
         "school": school_b.pk,
         "batch": batch.pk,
+        "account": curator_b.pk,
     }
 
 
@@ -260,6 +265,20 @@ def fingerprint():
         Measure.objects.count(),
         Section.objects.count(),
         monitoring_fingerprint(),
+        accounts_fingerprint(),
+    )
+
+
+def accounts_fingerprint():
+    """Who has access, with which password, who must change it; the account events."""
+    from django.contrib.auth import get_user_model
+
+    from registry.models import AccountState
+
+    return (
+        list(get_user_model().objects.order_by("pk").values_list("is_active", "password")),
+        list(AccountState.objects.order_by("pk").values_list("must_change_password", flat=True)),
+        AuditEvent.objects.filter(object_type="user").count(),
     )
 
 

@@ -68,6 +68,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: an idle session ends; a password set by someone
+    # else is changed before anything else opens.
+    "registry.auth.IdleSessionMiddleware",
+    "registry.auth.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -121,11 +125,22 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# Sessions end after SESSION_IDLE_TIMEOUT_MINUTES without a request and when the browser
+# closes (school computers are shared). The session's expiry moves forward with each request,
+# written at most once every SESSION_REFRESH_SECONDS (registry.auth.IdleSessionMiddleware)
+# rather than on every request.
+SESSION_IDLE_TIMEOUT_MINUTES = max(1, env_int("SESSION_IDLE_TIMEOUT_MINUTES", 8 * 60))
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_REFRESH_SECONDS = min(60, SESSION_COOKIE_AGE // 10)
+
 # Login: django-axes counts failures by user name and client address together;
 # AXES_FAILURE_LIMIT of them lock that pair out for AXES_COOLOFF_MINUTES.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend (inactive users are refused, their sessions end at the next
+    # request), loading the account's state with the user in one query.
+    "registry.auth.AccountBackend",
 ]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -175,6 +190,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
+# A link to set a new password (issued by the department or an administrator, or sent by
+# e-mail) works for a day and once: setting the password, logging in or losing access voids it.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -251,6 +269,11 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+# «Забыли пароль?» sends a link by e-mail only where SMTP is configured; on a closed network
+# the login page sends people to the department, which issues the link.
+PASSWORD_RESET_BY_EMAIL = env_bool(
+    "PASSWORD_RESET_BY_EMAIL", bool(os.environ.get("EMAIL_HOST", "").strip())
+)
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
