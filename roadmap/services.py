@@ -35,6 +35,7 @@ from roadmap.models import (
     ResponsibleParty,
     Roadmap,
     Section,
+    roadmap_quarters,
 )
 from roadmap.selectors import MEASURE_TRACKED, responsible_display
 
@@ -83,11 +84,29 @@ def apply_deadline(measure: Measure, roadmap: Roadmap, today: date | None = None
         roadmap.school_year_start,
         period=(roadmap.period_start, roadmap.period_end),
         today=today,
+        calendar=roadmap_quarters(roadmap),
     )
     measure.deadline_kind = deadline.kind
     measure.starts_on = deadline.starts_on
     measure.due_on = deadline.due_on
     measure.recurrence = deadline.recurrence or ""
+
+
+@transaction.atomic
+def apply_school_calendar(municipality) -> int:
+    """Date again the measures whose deadline names a school quarter («III четверть»), after the
+    municipality's school calendar changed; archived roadmaps keep their dates."""
+    measures = list(
+        Measure.objects.filter(
+            section__roadmap__municipality=municipality, deadline_text__icontains="четверт"
+        )
+        .exclude(section__roadmap__status=Roadmap.Status.ARCHIVED)
+        .select_related("section__roadmap")
+    )
+    for measure in measures:
+        apply_deadline(measure, measure.section.roadmap)
+    Measure.objects.bulk_update(measures, ["deadline_kind", "starts_on", "due_on", "recurrence"])
+    return len(measures)
 
 
 def set_responsible(measure: Measure, parties: Iterable[ResponsibleParty]) -> None:
