@@ -588,7 +588,9 @@ def create_measure(
     deadline_text: str = "",
     result: str = "",
     parties: Sequence[ResponsibleParty] = (),
+    responsible_text: str | None = None,
 ) -> Measure:
+    """``responsible_text`` keeps a document's own wording («Директор школы») of the parties."""
     ensure_can_edit(user)
     roadmap = section.roadmap
     reason = ensure_wording_editable(roadmap)
@@ -601,12 +603,15 @@ def create_measure(
         deadline_text=deadline_text.strip(),
         result=result.strip(),
         position=position,
-        responsible_text=responsible_display([p.name for p in parties]),
+        responsible_text=(responsible_text or "").strip()
+        or responsible_display([p.name for p in parties]),
     )
     apply_deadline(measure, roadmap)
     _stamp(measure, user, reason)
     measure.save()
+    wording = measure.responsible_text
     set_responsible(measure, parties)
+    measure.responsible_text = wording
     sync_executions(roadmap, user)
     return measure
 
@@ -652,9 +657,11 @@ def update_measure(
     measure.result = result.strip()
     apply_deadline(measure, roadmap)
     parties = list(dict.fromkeys(parties))
-    new_responsible = responsible_display([p.name for p in parties])
-    parties_changed = new_responsible != measure.responsible_text
-    measure.responsible_text = new_responsible
+    # The wording a document gave the parties («Директор школы») stays until they change.
+    before = list(measure.responsibilities.order_by("position").values_list("party", flat=True))
+    parties_changed = [p.pk for p in parties] != before
+    if parties_changed:
+        measure.responsible_text = responsible_display([p.name for p in parties])
     measure.version += 1
     _stamp(measure, user, reason)
     measure.save()

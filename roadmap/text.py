@@ -23,8 +23,11 @@ _BROKEN_WORD_RE = re.compile(r"([^\W\d_]+)-[ \n]+([^\W\d_]+)")
 @lru_cache(maxsize=1)
 def morph():
     """The Russian dictionary (pymorphy3), loaded once on first use (about 0.1 s)."""
+    import logging
+
     import pymorphy3
 
+    logging.getLogger("pymorphy3").setLevel(logging.WARNING)  # no line per process start
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
