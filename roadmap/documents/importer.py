@@ -563,8 +563,10 @@ def _xlsx_title(rows: list[_Row]) -> str:
     mark = ("приложение", "к приказу", "от ", "утвержд", "согласован")
     texts = [_one_line(next(c for c in r.cells if c)) for r in rows if any(r.cells)]
     texts = [t for t in texts if not t.casefold().startswith(mark)]
-    planned = [t for t in texts if t.casefold().startswith(TITLE_STARTS)]
-    return (planned or sorted(texts, key=len, reverse=True) or [""])[0]
+    for index, text in enumerate(texts):
+        if text.casefold().startswith(TITLE_STARTS):
+            return " ".join(texts[index:])  # the title's lines down to the header
+    return (sorted(texts, key=len, reverse=True) or [""])[0]
 
 
 # --- which tables are the appendix
@@ -747,10 +749,10 @@ class _Collector:
             self.imported.problems.append(
                 Problem(
                     None,
-                    f"Абзац {number} ({where}) похож на мероприятие («{_short(_one_line(text))}»), "
-                    "но не прочитан: мероприятия читаются только из таблицы приложения.",
+                    f"похоже на мероприятие («{_short(_one_line(text))}»), но не прочитано: "
+                    "мероприятия читаются только из таблицы приложения.",
                     False,
-                    f"Абзац {number}",
+                    f"Абзац {number} ({where})",
                     10_000 + number,
                 )
             )
