@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -224,4 +225,4 @@ def school_measures() -> list[tuple[str, str, str]]:
 def split(rows: list[Row], *at: int) -> list[list[Row]]:
     """The rows cut where page breaks fell."""
     bounds = [0, *at, len(rows)]
-    return [rows[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [rows[a:b] for a, b in pairwise(bounds)]
