@@ -14,6 +14,7 @@ from roadmap.models import (
     Report,
     ResponsibleParty,
     Roadmap,
+    SchoolCalendar,
     Section,
 )
 
@@ -24,6 +25,25 @@ class ResponsiblePartyAdmin(admin.ModelAdmin):
     list_filter = ("kind", "is_active")
     search_fields = ("name",)
     list_editable = ("position", "is_active")
+
+
+@admin.register(SchoolCalendar)
+class SchoolCalendarAdmin(admin.ModelAdmin):
+    list_display = ("municipality", *SchoolCalendar.FIELDS)
+    list_select_related = ("municipality",)
+    fieldsets = [
+        (None, {"fields": ["municipality"]}),
+        (
+            "Четверти (ДД.ММ)",
+            {"fields": [SchoolCalendar.FIELDS[i : i + 2] for i in range(0, 8, 2)]},
+        ),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        from roadmap.services import apply_school_calendar
+
+        super().save_model(request, obj, form, change)
+        apply_school_calendar(obj.municipality)
 
 
 class ParticipationInline(admin.TabularInline):

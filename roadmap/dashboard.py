@@ -23,7 +23,14 @@ from django.utils import timezone
 
 from registry.models import School
 from roadmap.deadlines import parse_deadline
-from roadmap.models import Execution, Measure, MeasureResponsibility, ResponsibleParty, Roadmap
+from roadmap.models import (
+    Execution,
+    Measure,
+    MeasureResponsibility,
+    ResponsibleParty,
+    Roadmap,
+    roadmap_quarters,
+)
 from roadmap.selectors import DONE, IN_PROGRESS, MEASURE_STATUS_LABELS, NOT_STARTED, measure_status
 
 UNDATED_KINDS = {"schedule", "unknown", "none"}
@@ -237,6 +244,7 @@ def _evaluate(
             roadmap.school_year_start,
             period=(roadmap.period_start, roadmap.period_end),
             today=as_of,
+            calendar=roadmap_quarters(roadmap),
         ).due_on
     executions = state.executions
     accepted = sum(1 for e in executions if e.status == ACCEPTED)

@@ -13,14 +13,17 @@ from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 __all__ = [
+    "DEFAULT_CALENDAR",
     "KINDS",
     "MAX_YEAR",
     "MIN_YEAR",
     "RECURRENCES",
     "Deadline",
+    "SchoolCalendar",
     "format_deadline",
     "parse_deadline",
     "school_year_bounds",
+    "school_year_of",
 ]
 
 KINDS = (
@@ -34,7 +37,7 @@ KINDS = (
     "none",
     "unknown",
 )
-RECURRENCES = ("week", "month", "quarter", "halfyear", "year")
+RECURRENCES = ("week", "month", "quarter", "term", "halfyear", "year")
 
 MIN_YEAR = 1990
 MAX_YEAR = 2100
@@ -56,25 +59,76 @@ def school_year_bounds(school_year_start: int) -> tuple[date, date]:
     return date(school_year_start, 9, 1), date(school_year_start + 1, 5, 31)
 
 
+def school_year_of(day: date) -> int:
+    """The school year a day belongs to; a summer day belongs to the one just ended."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+MonthDay = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class SchoolCalendar:
+    """The four school quarters (четверти) of every school year, as (month, day) pairs.
+
+    A month from September to December falls in the school year's first calendar year,
+    January to August in the second. A municipality keeps its own (roadmap.models.SchoolCalendar).
+    """
+
+    quarters: tuple[tuple[MonthDay, MonthDay], ...] = (
+        ((9, 1), (10, 27)),
+        ((11, 6), (12, 29)),
+        ((1, 9), (3, 22)),
+        ((4, 1), (5, 31)),
+    )
+
+    def quarter(self, school_year_start: int, number: int) -> tuple[date, date]:
+        """First and last day of quarter ``number`` (1-4) of a school year."""
+        first, last = self.quarters[number - 1]
+        return _school_day(school_year_start, *first), _school_day(school_year_start, *last)
+
+
+DEFAULT_CALENDAR = SchoolCalendar()
+
+
+def _school_day(school_year_start: int, month: int, day: int) -> date:
+    year = school_year_start if month >= 9 else school_year_start + 1
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
 def parse_deadline(
     text: str,
     school_year_start: int,
     *,
     period: tuple[date, date] | None = None,
     today: date | None = None,
+    calendar: SchoolCalendar | None = None,
 ) -> Deadline:
-    """Never raises on text: whatever cannot be read comes back as kind "unknown"."""
+    """Never raises on text: whatever cannot be read comes back as kind "unknown".
+
+    Everything is dated from the roadmap's school year and period, never from the clock. A
+    recurring deadline spans the whole period; given ``today`` (a dashboard's "as of" day), it
+    is the occurrence that contains that day, moved into the period and cut to it.
+    """
+    context = _Context(school_year_start, calendar or DEFAULT_CALENDAR)
     try:
-        kind, starts_on, due_on, recurrence = _read(_tokens(text), school_year_start, period, today)
-    except (_Unreadable, ValueError, OverflowError):
+        kind, starts_on, due_on, recurrence = _read(_tokens(text), context, period, today)
+    except (_Unreadable, ValueError, OverflowError, IndexError):
         kind, starts_on, due_on, recurrence = "unknown", None, None, None
     return Deadline(kind, starts_on, due_on, text, recurrence)
+
+
+@dataclass(frozen=True)
+class _Context:
+    start: int
+    calendar: SchoolCalendar
 
 
 _RECURRENCE_WORDS = {
     "week": "еженедельно",
     "month": "ежемесячно",
     "quarter": "ежеквартально",
+    "term": "раз в четверть",
     "halfyear": "раз в полугодие",
     "year": "ежегодно",
 }
@@ -88,7 +142,9 @@ def format_deadline(d: Deadline) -> str:
         return "по графику"
     if d.kind == "recurring":
         word = _RECURRENCE_WORDS.get(d.recurrence or "", "периодически")
-        return f"{word}, текущий срок: {_fmt(d.due_on)}" if d.due_on else word
+        if d.starts_on and d.due_on:
+            return f"{word} с {_fmt(d.starts_on)} по {_fmt(d.due_on)}"
+        return f"{word}, срок: {_fmt(d.due_on)}" if d.due_on else word
     if d.kind == "unknown" or d.due_on is None:
         return "не распознано"
     if d.kind == "date" or d.starts_on is None:
@@ -151,7 +207,7 @@ def _tokens(text: str) -> list[str]:
     s = _ORDINAL_RE.sub(r"\1", s)
     s = _LETTER_DIGIT_RE.sub(" ", s)
     s = _STRAY_DOT_RE.sub(" ", s)
-    toks = _SEPARATOR_RE.sub(r" \1 ", s).split()
+    toks = [_SPELLING.get(t, t) for t in _SEPARATOR_RE.sub(r" \1 ", s).split()]
     while toks and toks[-1] == ",":
         toks.pop()
     while toks and toks[0] == ",":
@@ -185,6 +241,7 @@ _YEAR_WORDS_PLURAL = frozenset({"гг", "годы", "годов", "годах", 
 _YEAR_WORDS = _YEAR_WORDS_SINGULAR | _YEAR_WORDS_PLURAL
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _ORDINAL_STEMS = (("перв", 1), ("втор", 2), ("трет", 3), ("четверт", 4))
+_SPELLING = {"течении": "течение"}  # «в течении года»: a frequent misspelling
 _END_WORDS = frozenset({"конца", "концу", "окончания", "окончанию"})
 _DATE_RE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})(?:\.([0-9]{4}|[0-9]{2}))?")
 
@@ -234,7 +291,16 @@ _THROUGHOUT_RE = re.compile(
     r"|(?:в течение|на протяжении|в ходе|в период) (?:всего )?реализации(?: .+)?"
     r"|постоянно|ежедневно|систематически"
 )
-_WHOLE_YEAR_RE = re.compile(r"(?:в течение|на протяжении) (?:всего )?года")
+_WHOLE_YEAR_RE = re.compile(r"(?:в течение|на протяжении) (?:всего )?(?:учебного )?года")
+_YEAR_END_RE = re.compile(
+    r"по (?:итогам|окончании|завершении) (?:учебного )?года|(?:в конце|к концу) учебного года"
+)
+_RESULTS_PREFIXES = (
+    ("по", "итогам"),
+    ("по", "окончании"),
+    ("по", "завершении"),
+    ("в", "конце"),
+)
 _RECURRING_PHRASES = {
     "еженедельно": "week",
     "ежемесячно": "month",
@@ -246,15 +312,23 @@ _RECURRING_PHRASES = {
     "каждый квартал": "quarter",
     "каждое полугодие": "halfyear",
     "каждый год": "year",
+    "ежечетвертно": "term",
+    "каждую четверть": "term",
+    "в каждой четверти": "term",
+    "по итогам четверти": "term",
+    "по итогам каждой четверти": "term",
+    "в конце каждой четверти": "term",
+    "по окончании каждой четверти": "term",
 }
 _TIMES_RE = re.compile(
     r"(?:не (?:реже|менее) )?(?:(один|одного|[0-9]{1,2}|два|три|четыре) )?"
-    r"раза? в (неделю|месяц|квартал|полугодие|полгода|год)"
+    r"раза? в (неделю|месяц|квартал|четверть|полугодие|полгода|год)"
 )
 _TIMES_UNITS = {
     "неделю": "week",
     "месяц": "month",
     "квартал": "quarter",
+    "четверть": "term",
     "полугодие": "halfyear",
     "полгода": "halfyear",
     "год": "year",
@@ -274,29 +348,31 @@ _Result = tuple[str, date | None, date | None, str | None]
 
 
 def _read(
-    toks: list[str], start: int, period: tuple[date, date] | None, today: date | None
+    toks: list[str], ctx: _Context, period: tuple[date, date] | None, today: date | None
 ) -> _Result:
     if all(t in ("-", "нет") for t in toks):
         return "none", None, None, None
     s = " ".join(toks)
     if _SCHEDULE_RE.fullmatch(s):
         return "schedule", None, None, None
+    bounds = (min(period), max(period)) if period else school_year_bounds(ctx.start)
     recurrence = _recurrence_of(s)
     if recurrence is not None:
         if today is None:
-            today = date.today()
-        elif isinstance(today, datetime):
+            return "recurring", bounds[0], bounds[1], recurrence
+        if isinstance(today, datetime):
             today = today.date()
-        return ("recurring", *_occurrence(recurrence, today), recurrence)
+        return ("recurring", *_occurrence(recurrence, today, bounds, ctx.calendar), recurrence)
     if _THROUGHOUT_RE.fullmatch(s):
-        bounds = (min(period), max(period)) if period else school_year_bounds(start)
         return "throughout", bounds[0], bounds[1], None
     if _WHOLE_YEAR_RE.fullmatch(s):
-        return ("range", *school_year_bounds(start), None)
+        return ("range", *school_year_bounds(ctx.start), None)
+    if _YEAR_END_RE.fullmatch(s):
+        return "date", None, school_year_bounds(ctx.start)[1], None
     if len(toks) > 1 and toks[-1] == "включительно":
         toks = toks[:-1]
-    for reader in (_read_date, _read_months, _read_range, _read_span):
-        found = reader(toks, start)
+    for reader in (_read_date, _read_results, _read_months, _read_range, _read_span):
+        found = reader(toks, ctx)
         if found is not None:
             return (*found, None)
     return "unknown", None, None, None
@@ -314,38 +390,69 @@ def _recurrence_of(s: str) -> str | None:
     return unit
 
 
-def _occurrence(recurrence: str, today: date) -> tuple[date, date]:
-    """The occurrence containing today; a summer day belongs to the school year just ended."""
+def _occurrence(
+    recurrence: str, today: date, bounds: tuple[date, date], school: SchoolCalendar
+) -> tuple[date, date]:
+    """The occurrence containing the day moved into the period, cut to the period."""
+    day = min(max(today, bounds[0]), bounds[1])
     if recurrence == "week":
-        monday = today - timedelta(days=today.weekday())
-        return monday, monday + timedelta(days=6)
-    if recurrence == "month":
-        return today.replace(day=1), _month_end(today.year, today.month)
-    if recurrence == "quarter":
-        first = 3 * ((today.month - 1) // 3) + 1
-        return date(today.year, first, 1), _month_end(today.year, first + 2)
-    if recurrence == "halfyear":
-        first = 1 if today.month <= 6 else 7
-        return date(today.year, first, 1), _month_end(today.year, first + 5)
-    return school_year_bounds(today.year if today.month >= 9 else today.year - 1)
+        monday = day - timedelta(days=day.weekday())
+        first, last = monday, monday + timedelta(days=6)
+    elif recurrence == "month":
+        first, last = day.replace(day=1), _month_end(day.year, day.month)
+    elif recurrence == "quarter":
+        month = 3 * ((day.month - 1) // 3) + 1
+        first, last = date(day.year, month, 1), _month_end(day.year, month + 2)
+    elif recurrence == "halfyear":
+        month = 1 if day.month <= 6 else 7
+        first, last = date(day.year, month, 1), _month_end(day.year, month + 5)
+    elif recurrence == "term":
+        first, last = _term_of(day, bounds, school)
+    else:
+        first, last = school_year_bounds(school_year_of(day))
+    first, last = max(first, bounds[0]), min(last, bounds[1])
+    return (first, last) if first <= last else (day, day)
 
 
-def _read_date(toks: list[str], start: int) -> tuple[str, date | None, date] | None:
+def _term_of(day: date, bounds: tuple[date, date], school: SchoolCalendar) -> tuple[date, date]:
+    """The school quarter still running or next to come on the day, among those in the period."""
+    year = school_year_of(day)
+    terms = [school.quarter(y, n) for y in (year - 1, year, year + 1) for n in range(1, 5)]
+    inside = [t for t in terms if t[0] <= bounds[1] and t[1] >= bounds[0]]
+    for term in inside:
+        if term[1] >= day:
+            return term
+    return inside[-1] if inside else (day, day)
+
+
+def _read_date(toks: list[str], ctx: _Context) -> tuple[str, date | None, date] | None:
     i = _skip_prefix(toks, _DUE_PREFIXES)
     if _at(toks, i) in _END_WORDS:
         if i == 0:
             return None
-        span = _span_at(toks, i + 1, start, bare_year=True)
+        span = _span_at(toks, i + 1, ctx, bare_year=True)
         if span is None or span[1] != len(toks):
             return None
         return "date", None, span[0][1]
     found = _point_at(toks, i)
     if found is None or found[1] != len(toks) or found[0].day is None:
         return None
-    return "date", None, _resolve([found[0]], start)[1]
+    return "date", None, _resolve([found[0]], ctx.start)[1]
 
 
-def _read_months(toks: list[str], start: int) -> tuple[str, date, date] | None:
+def _read_results(toks: list[str], ctx: _Context) -> tuple[str, None, date] | None:
+    """«По итогам III четверти», «в конце I полугодия»: due when that span ends."""
+    i = _skip_prefix(toks, _RESULTS_PREFIXES)
+    if i == 0:
+        return None
+    span = _span_at(toks, i, ctx)
+    if span is None or span[1] != len(toks):
+        return None
+    return "date", None, span[0][1]
+
+
+def _read_months(toks: list[str], ctx: _Context) -> tuple[str, date, date] | None:
+    start = ctx.start
     i = _skip_prefix(toks, _IN_PREFIXES)
     points = []
     while True:
@@ -367,7 +474,8 @@ def _read_months(toks: list[str], start: int) -> tuple[str, date, date] | None:
     return (kind, *_resolve(points, start))
 
 
-def _read_range(toks: list[str], start: int) -> tuple[str, date, date] | None:
+def _read_range(toks: list[str], ctx: _Context) -> tuple[str, date, date] | None:
+    start = ctx.start
     i = _skip_prefix(toks, _RANGE_PREFIXES)
     opened = i > 0 and toks[i - 1] in ("с", "со")
     first = _point_at(toks, i)
@@ -382,8 +490,8 @@ def _read_range(toks: list[str], start: int) -> tuple[str, date, date] | None:
     return ("range", *_resolve([first[0], second[0]], start))
 
 
-def _read_span(toks: list[str], start: int) -> tuple[str, date, date] | None:
-    span = _span_at(toks, _skip_prefix(toks, _IN_PREFIXES), start)
+def _read_span(toks: list[str], ctx: _Context) -> tuple[str, date, date] | None:
+    span = _span_at(toks, _skip_prefix(toks, _IN_PREFIXES), ctx)
     if span is None or span[1] != len(toks):
         return None
     return ("range", *span[0])
@@ -523,12 +631,15 @@ def _year_spec_at(toks: list[str], i: int) -> tuple[_YearSpec, int] | None:
 
 
 def _span_at(
-    toks: list[str], i: int, start: int, *, bare_year: bool = False
+    toks: list[str], i: int, ctx: _Context, *, bare_year: bool = False
 ) -> tuple[tuple[date, date], int] | None:
-    """Quarters, half-years, years and months: everything "до конца" can also point at."""
+    """Quarters, school quarters, half-years, years and months: what "до конца" can point at."""
+    start = ctx.start
     numbers = _numbers_at(toks, i, 4)
     if numbers is not None:
         nums, j = numbers
+        if _at(toks, j).startswith("четверт"):
+            return _terms(nums, toks, j + 1, ctx)
         if _at(toks, j) == "кв" or _at(toks, j).startswith("квартал"):
             year = _year_at(toks, j + 1)
             j = j + 1 if year is None else _skip_year_word(toks, j + 2)
@@ -548,6 +659,25 @@ def _span_at(
     if found is None or found[0].day is not None:
         return None
     return _resolve([found[0]], start), found[1]
+
+
+def _terms(
+    nums: list[int], toks: list[str], i: int, ctx: _Context
+) -> tuple[tuple[date, date], int] | None:
+    """School quarters by the municipality's calendar: «III четверть», «I-II четверти»."""
+    if nums != sorted(nums):
+        return None
+    spec = _year_spec_at(toks, i)
+    year, j = ctx.start, i
+    if spec is not None:
+        (kind, first, last), j = spec
+        if kind == "school":
+            year = ctx.start if first is None else first
+        elif first == last:
+            year = first if nums[0] <= 2 else first - 1  # III and IV fall after New Year
+        else:
+            return None
+    return (ctx.calendar.quarter(year, nums[0])[0], ctx.calendar.quarter(year, nums[-1])[1]), j
 
 
 def _halves(

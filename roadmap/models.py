@@ -1,10 +1,12 @@
 """Roadmaps, their orders, sections, measures, responsible parties and executions."""
 
 import uuid
+from itertools import pairwise
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -12,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.models import Municipality, School
-from roadmap.deadlines import KINDS
+from roadmap.deadlines import DEFAULT_CALENDAR, KINDS
+from roadmap.deadlines import SchoolCalendar as Quarters
 from roadmap.numbering import number_key
 
 
@@ -36,6 +39,101 @@ class ResponsibleParty(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def _day_month(value: tuple[int, int]) -> str:
+    month, day = value
+    return f"{day:02d}.{month:02d}"
+
+
+def _parse_day_month(text: str) -> tuple[int, int] | None:
+    """«01.09» -> (9, 1); 29.02 is refused, since it is not in every year."""
+    day, dot, month = (text or "").strip().partition(".")
+    if not (dot and day.isdigit() and month.isdigit() and len(day) <= 2 and len(month) <= 2):
+        return None
+    month_number, day_number = int(month), int(day)
+    days = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+    if not 1 <= month_number <= 12 or not 1 <= day_number <= days[month_number - 1]:
+        return None
+    return month_number, day_number
+
+
+class SchoolCalendar(models.Model):
+    """A municipality's school quarters (четверти), as day and month, the same every year.
+
+    «III четверть» or «1 раз в четверть» in a roadmap are dated by it; without one the usual
+    Russian calendar is used (roadmap.deadlines.DEFAULT_CALENDAR).
+    """
+
+    FIELDS = tuple(f"quarter_{n}_{end}" for n in range(1, 5) for end in ("start", "end"))
+    ORDER = (9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8)  # months of a school year, in order
+
+    municipality = models.OneToOneField(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="school_calendar",
+        verbose_name=_("муниципальное образование"),
+    )
+    quarter_1_start = models.CharField(_("I четверть: начало"), max_length=5, default="01.09")
+    quarter_1_end = models.CharField(_("I четверть: окончание"), max_length=5, default="27.10")
+    quarter_2_start = models.CharField(_("II четверть: начало"), max_length=5, default="06.11")
+    quarter_2_end = models.CharField(_("II четверть: окончание"), max_length=5, default="29.12")
+    quarter_3_start = models.CharField(_("III четверть: начало"), max_length=5, default="09.01")
+    quarter_3_end = models.CharField(_("III четверть: окончание"), max_length=5, default="22.03")
+    quarter_4_start = models.CharField(_("IV четверть: начало"), max_length=5, default="01.04")
+    quarter_4_end = models.CharField(_("IV четверть: окончание"), max_length=5, default="31.05")
+
+    class Meta:
+        verbose_name = _("школьный календарь (четверти)")
+        verbose_name_plural = _("школьные календари (четверти)")
+
+    def __str__(self) -> str:
+        return f"Четверти: {self.municipality}"
+
+    def clean(self):
+        errors = {}
+        days = []
+        for name in self.FIELDS:
+            value = _parse_day_month(getattr(self, name))
+            if value is None:
+                errors[name] = _("Укажите день и месяц в виде ДД.ММ, например 01.09.")
+            else:
+                setattr(self, name, _day_month(value))
+                days.append((name, (self.ORDER.index(value[0]), value[1])))
+        if not errors:
+            for (_name, before), (name, after) in pairwise(days):
+                if after < before:
+                    errors[name] = _(
+                        "Четверти идут по порядку учебного года (с сентября): эта дата "
+                        "раньше предыдущей."
+                    )
+                    break
+        if errors:
+            raise ValidationError(errors)
+
+    def as_quarters(self) -> Quarters:
+        """The calendar for roadmap.deadlines; a value that does not read keeps the default."""
+        values = []
+        for index, name in enumerate(self.FIELDS):
+            default = DEFAULT_CALENDAR.quarters[index // 2][index % 2]
+            values.append(_parse_day_month(getattr(self, name)) or default)
+        return Quarters(quarters=tuple((values[i], values[i + 1]) for i in range(0, 8, 2)))
+
+
+def quarters_for(municipality_id: int | None) -> Quarters:
+    """The municipality's school quarters, or the default calendar when it keeps none."""
+    if municipality_id is None:
+        return DEFAULT_CALENDAR
+    own = SchoolCalendar.objects.filter(municipality_id=municipality_id).first()
+    return own.as_quarters() if own else DEFAULT_CALENDAR
+
+
+def roadmap_quarters(roadmap) -> Quarters:
+    """``quarters_for`` the roadmap's municipality, kept on the instance for repeated use."""
+    cached = getattr(roadmap, "_quarters", None)
+    if cached is None:
+        cached = roadmap._quarters = quarters_for(roadmap.municipality_id)
+    return cached
 
 
 class Roadmap(models.Model):

@@ -1,4 +1,8 @@
-"""Load an order with its roadmap from a seed file in ``fixtures/`` (see the JSON's keys)."""
+"""Load an order with its roadmap from a seed file in ``fixtures/`` (see the JSON's keys).
+
+Texts go through the same cleaning as an imported file (roadmap.text): runs of spaces, «00»
+for «ОО» and words broken at a line end are mended, nothing else is changed.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from registry.models import Department, Municipality
 from roadmap.models import Measure, Order, OrderPoint, ResponsibleParty, Roadmap, Section
 from roadmap.selectors import responsible_display
 from roadmap.services import apply_deadline, set_responsible, sync_executions
+from roadmap.text import clean_line, clean_text
 
 SEED_FILE = Path(settings.BASE_DIR) / "fixtures" / "order-172-1-roadmap.json"
 
@@ -75,7 +80,7 @@ def load_seed(path: Path = SEED_FILE) -> SeedResult:
     status = rm.get("status", Roadmap.Status.DRAFT)
     roadmap = Roadmap(
         municipality=municipality,
-        title=rm["title"],
+        title=clean_line(rm["title"]),
         school_year_start=rm["school_year_start"],
         period_start=date.fromisoformat(rm["period_start"]),
         period_end=date.fromisoformat(rm["period_end"]),
@@ -105,16 +110,16 @@ def load_seed(path: Path = SEED_FILE) -> SeedResult:
         section = Section.objects.create(
             roadmap=roadmap,
             number=section_data["number"],
-            title=section_data["title"],
+            title=clean_line(section_data["title"]),
             position=section_position,
         )
         for position, item in enumerate(section_data["measures"], start=1):
             measure = Measure(
                 section=section,
                 number=item["number"],
-                title=item["title"],
-                deadline_text=item["deadline_text"],
-                result=item["result"],
+                title=clean_text(item["title"]),
+                deadline_text=clean_line(item["deadline_text"]),
+                result=clean_text(item["result"]),
                 position=position,
             )
             apply_deadline(measure, roadmap)

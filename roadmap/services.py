@@ -35,6 +35,7 @@ from roadmap.models import (
     ResponsibleParty,
     Roadmap,
     Section,
+    roadmap_quarters,
 )
 from roadmap.selectors import MEASURE_TRACKED, responsible_display
 
@@ -83,11 +84,29 @@ def apply_deadline(measure: Measure, roadmap: Roadmap, today: date | None = None
         roadmap.school_year_start,
         period=(roadmap.period_start, roadmap.period_end),
         today=today,
+        calendar=roadmap_quarters(roadmap),
     )
     measure.deadline_kind = deadline.kind
     measure.starts_on = deadline.starts_on
     measure.due_on = deadline.due_on
     measure.recurrence = deadline.recurrence or ""
+
+
+@transaction.atomic
+def apply_school_calendar(municipality) -> int:
+    """Date again the measures whose deadline names a school quarter («III четверть»), after the
+    municipality's school calendar changed; archived roadmaps keep their dates."""
+    measures = list(
+        Measure.objects.filter(
+            section__roadmap__municipality=municipality, deadline_text__icontains="четверт"
+        )
+        .exclude(section__roadmap__status=Roadmap.Status.ARCHIVED)
+        .select_related("section__roadmap")
+    )
+    for measure in measures:
+        apply_deadline(measure, measure.section.roadmap)
+    Measure.objects.bulk_update(measures, ["deadline_kind", "starts_on", "due_on", "recurrence"])
+    return len(measures)
 
 
 def set_responsible(measure: Measure, parties: Iterable[ResponsibleParty]) -> None:
@@ -569,7 +588,9 @@ def create_measure(
     deadline_text: str = "",
     result: str = "",
     parties: Sequence[ResponsibleParty] = (),
+    responsible_text: str | None = None,
 ) -> Measure:
+    """``responsible_text`` keeps a document's own wording («Директор школы») of the parties."""
     ensure_can_edit(user)
     roadmap = section.roadmap
     reason = ensure_wording_editable(roadmap)
@@ -582,12 +603,15 @@ def create_measure(
         deadline_text=deadline_text.strip(),
         result=result.strip(),
         position=position,
-        responsible_text=responsible_display([p.name for p in parties]),
+        responsible_text=(responsible_text or "").strip()
+        or responsible_display([p.name for p in parties]),
     )
     apply_deadline(measure, roadmap)
     _stamp(measure, user, reason)
     measure.save()
+    wording = measure.responsible_text
     set_responsible(measure, parties)
+    measure.responsible_text = wording
     sync_executions(roadmap, user)
     return measure
 
@@ -633,9 +657,11 @@ def update_measure(
     measure.result = result.strip()
     apply_deadline(measure, roadmap)
     parties = list(dict.fromkeys(parties))
-    new_responsible = responsible_display([p.name for p in parties])
-    parties_changed = new_responsible != measure.responsible_text
-    measure.responsible_text = new_responsible
+    # The wording a document gave the parties («Директор школы») stays until they change.
+    before = list(measure.responsibilities.order_by("position").values_list("party", flat=True))
+    parties_changed = [p.pk for p in parties] != before
+    if parties_changed:
+        measure.responsible_text = responsible_display([p.name for p in parties])
     measure.version += 1
     _stamp(measure, user, reason)
     measure.save()

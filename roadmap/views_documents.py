@@ -18,10 +18,12 @@ from registry.decorators import department_required, editor_required
 from registry.models import ImportBatch
 from registry.selectors import municipalities_for
 from roadmap import selectors
+from roadmap.deadlines import school_year_bounds, school_year_of
 from roadmap.documents import importer
 from roadmap.documents.pdf import report_pdf
 from roadmap.exports import EXPORTERS, file_name
 from roadmap.forms import DATE_WIDGET, check_years
+from roadmap.models import quarters_for
 from roadmap.web import errors_to_form
 
 
@@ -77,6 +79,25 @@ class DraftForm(forms.Form):
     )
     period_start = forms.DateField(label="Начало периода", widget=DATE_WIDGET)
     period_end = forms.DateField(label="Окончание периода", widget=DATE_WIDGET)
+    accept_outside = forms.BooleanField(
+        label="Создать, даже если сроки мероприятий выходят за период",
+        required=False,
+        help_text="Отметьте, если так и задумано: иначе исправьте год или период.",
+    )
+
+    def __init__(self, *args, imported=None, calendar=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.imported, self.calendar = imported, calendar
+
+    @classmethod
+    def prefilled(cls, imported: importer.ImportedRoadmap, calendar) -> DraftForm:
+        """The year and period as the document gives them; the current year only if it names
+        none (the preview says so)."""
+        year = imported.school_year_start or school_year_of(timezone.localdate())
+        start, end = imported.period or school_year_bounds(year)
+        initial = {"title": imported.title, "school_year_start": year}
+        initial |= {"period_start": start, "period_end": end}
+        return cls(initial=initial, imported=imported, calendar=calendar)
 
     def clean(self):
         data = super().clean()
@@ -84,13 +105,34 @@ class DraftForm(forms.Form):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and start > end:
             self.add_error("period_end", "Окончание периода раньше его начала.")
+        year = data.get("school_year_start")
+        if self.imported is not None and year and start and end and not self.errors:
+            outside = importer.outside_period(self.imported, year, (start, end), self.calendar)
+            if outside and not data.get("accept_outside"):
+                shown = outside[:10] + (
+                    [f"…и ещё {len(outside) - 10}."] if len(outside) > 10 else []
+                )
+                self.add_error(
+                    None,
+                    [
+                        f"Сроки {len(outside)} мероприятий выходят за период "
+                        f"{start:%d.%m.%Y} – {end:%d.%m.%Y} при {year}–{year + 1} учебном годе: "
+                        "проверьте год и период или отметьте, что так и задумано.",
+                        *shown,
+                    ],
+                )
         return data
 
 
-def _read(batch: ImportBatch) -> importer.ImportedRoadmap:
+def _read(batch: ImportBatch, calendar) -> importer.ImportedRoadmap:
     with batch.file.open("rb") as handle:
         upload = SimpleUploadedFile(batch.original_name, handle.read())
-    return importer.read_roadmap_file(upload)
+    return importer.read_roadmap_file(upload, calendar=calendar)
+
+
+def _calendar_of(user):
+    municipality = municipalities_for(user).first()
+    return quarters_for(municipality.pk if municipality else None)
 
 
 @editor_required
@@ -100,8 +142,9 @@ def import_roadmap(request):
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        calendar = _calendar_of(request.user)
         try:
-            imported = importer.read_roadmap_file(upload)
+            imported = importer.read_roadmap_file(upload, calendar=calendar)
         except importer.ImportFileError as error:
             form.add_error("file", str(error))
         else:
@@ -117,14 +160,7 @@ def import_roadmap(request):
                 batch.file.save("roadmap.bin", ContentFile(upload.read()), save=False)
                 batch.save()
                 context["batch"] = batch
-                today = timezone.localdate()
-                year = today.year if today.month >= 9 else today.year - 1
-                context["draft_form"] = DraftForm(
-                    initial={
-                        "title": imported.title,
-                        "school_year_start": year,
-                    }
-                )
+                context["draft_form"] = DraftForm.prefilled(imported, calendar)
     status = 422 if form.errors or ("imported" in context and not context["imported"].ok) else 200
     return render(request, "roadmap/import_roadmap.html", context, status=status)
 
@@ -139,15 +175,16 @@ def import_roadmap_confirm(request, batch_id: int):
         entity="roadmap",
         status=ImportBatch.Status.PREVIEW,
     )
-    imported = _read(batch)
-    form = DraftForm(request.POST)
+    calendar = _calendar_of(request.user)
+    imported = _read(batch, calendar)
+    form = DraftForm(request.POST, imported=imported, calendar=calendar)
     if form.is_valid() and imported.ok:
         try:
             roadmap = importer.create_draft(
                 user=request.user,
                 municipality=municipalities_for(request.user).first(),
                 imported=imported,
-                **form.cleaned_data,
+                **{k: v for k, v in form.cleaned_data.items() if k != "accept_outside"},
             )
         except forms.ValidationError as error:
             errors_to_form(form, error)

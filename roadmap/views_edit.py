@@ -14,7 +14,7 @@ from registry.selectors import municipalities_for
 from roadmap import selectors, services
 from roadmap.deadlines import format_deadline, parse_deadline
 from roadmap.forms import AddSchoolForm, AmendmentForm, MeasureForm, RoadmapForm, SectionForm
-from roadmap.models import Measure
+from roadmap.models import Measure, roadmap_quarters
 from roadmap.web import errors_to_form, is_htmx, perform, saved
 
 
@@ -81,7 +81,10 @@ def deadline_preview(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
     text = request.GET.get("deadline_text", "")[:255]
     deadline = parse_deadline(
-        text, roadmap.school_year_start, period=(roadmap.period_start, roadmap.period_end)
+        text,
+        roadmap.school_year_start,
+        period=(roadmap.period_start, roadmap.period_end),
+        calendar=roadmap_quarters(roadmap),
     )
     return render(
         request,
@@ -203,7 +206,10 @@ def _render_measure_form(request, measure, form, *, section=None, conflict=None,
     roadmap = section.roadmap
     text = form["deadline_text"].value() or ""
     deadline = parse_deadline(
-        text, roadmap.school_year_start, period=(roadmap.period_start, roadmap.period_end)
+        text,
+        roadmap.school_year_start,
+        period=(roadmap.period_start, roadmap.period_end),
+        calendar=roadmap_quarters(roadmap),
     )
     context = {
         "form": form,

@@ -8,9 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roadmap.deadlines import (
+    DEFAULT_CALENDAR,
     KINDS,
     RECURRENCES,
     Deadline,
+    SchoolCalendar,
     format_deadline,
     parse_deadline,
     school_year_bounds,
@@ -200,14 +202,16 @@ def test_throughout_uses_period_when_given(text):
     ],
 )
 def test_recurring(text, today, recurrence, starts_on, due_on):
-    result = parse_deadline(text, S, today=today)
+    result = parse_deadline(text, S, today=today, period=(D(2020, 1, 1), D(2025, 12, 31)))
     assert result == Deadline("recurring", starts_on, due_on, text, recurrence)
     assert result.recurrence in RECURRENCES
 
 
-def test_recurring_defaults_to_today():
-    result = parse_deadline("ежемесячно", S)
-    assert result.starts_on <= date.today() <= result.due_on
+def test_recurring_without_a_day_spans_the_period_whatever_the_clock():
+    result = parse_deadline("ежемесячно", 2021, period=(D(2021, 10, 1), D(2022, 5, 31)))
+    assert (result.starts_on, result.due_on) == (D(2021, 10, 1), D(2022, 5, 31))
+    result = parse_deadline("ежеквартально", 2021)
+    assert (result.starts_on, result.due_on) == school_year_bounds(2021)
 
 
 @pytest.mark.parametrize(
@@ -217,7 +221,7 @@ def test_recurring_defaults_to_today():
         (Deadline("date", None, D(2020, 11, 15), ""), "до 15.11.2020"),
         (
             Deadline("recurring", D(2020, 11, 1), D(2020, 11, 30), "", "month"),
-            "ежемесячно, текущий срок: 30.11.2020",
+            "ежемесячно с 01.11.2020 по 30.11.2020",
         ),
         (Deadline("schedule", None, None, ""), "по графику"),
         (Deadline("none", None, None, ""), "срок не указан"),
@@ -427,3 +431,151 @@ def test_week_occurrence_always_contains_today():
         result = parse_deadline("еженедельно", S, today=today)
         assert result.starts_on.weekday() == 0
         assert result.starts_on <= today <= result.due_on
+
+
+# --- school wordings: quarters of the school calendar, «в течении года», «по итогам года» --------
+
+S21 = 2021
+PERIOD_21 = (D(2021, 9, 1), D(2022, 5, 31))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "starts_on", "due_on"),
+    [
+        ("III четверть", "range", D(2022, 1, 9), D(2022, 3, 22)),
+        ("в III четверти", "range", D(2022, 1, 9), D(2022, 3, 22)),
+        ("в течение III четверти", "range", D(2022, 1, 9), D(2022, 3, 22)),
+        ("3 четверть", "range", D(2022, 1, 9), D(2022, 3, 22)),
+        ("третья четверть", "range", D(2022, 1, 9), D(2022, 3, 22)),
+        ("I-II четверть", "range", D(2021, 9, 1), D(2021, 12, 29)),
+        ("IV четверть 2022 года", "range", D(2022, 4, 1), D(2022, 5, 31)),
+        ("I четверть 2021-2022 учебного года", "range", D(2021, 9, 1), D(2021, 10, 27)),
+        ("до конца III четверти", "date", None, D(2022, 3, 22)),
+        ("по итогам III четверти", "date", None, D(2022, 3, 22)),
+        ("по итогам I полугодия", "date", None, D(2021, 12, 31)),
+        ("в течении года", "range", D(2021, 9, 1), D(2022, 5, 31)),
+        ("В течении учебного года", "range", D(2021, 9, 1), D(2022, 5, 31)),
+        ("по итогам года", "date", None, D(2022, 5, 31)),
+        ("По итогам учебного года", "date", None, D(2022, 5, 31)),
+        ("1 раз в четверть", "recurring", *PERIOD_21),
+        ("по итогам каждой четверти", "recurring", *PERIOD_21),
+        ("ежечетвертно", "recurring", *PERIOD_21),
+    ],
+)
+def test_school_wordings(text, kind, starts_on, due_on):
+    result = parse_deadline(text, S21, period=PERIOD_21)
+    assert (result.kind, result.starts_on, result.due_on) == (kind, starts_on, due_on)
+    assert format_deadline(result) != "не распознано"
+
+
+def test_quarters_follow_the_municipalitys_calendar():
+    own = SchoolCalendar(
+        quarters=(((9, 2), (10, 31)), ((11, 8), (12, 30)), ((1, 10), (3, 20)), ((3, 30), (5, 25)))
+    )
+    result = parse_deadline("III четверть", S21, calendar=own)
+    assert (result.starts_on, result.due_on) == (D(2022, 1, 10), D(2022, 3, 20))
+    result = parse_deadline("по итогам IV четверти", S21, calendar=own)
+    assert result.due_on == D(2022, 5, 25)
+    term = parse_deadline(
+        "1 раз в четверть", S21, period=PERIOD_21, today=D(2021, 11, 3), calendar=own
+    )
+    assert (term.recurrence, term.starts_on, term.due_on) == (
+        "term",
+        D(2021, 11, 8),
+        D(2021, 12, 30),
+    )
+
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+ORDINALS = {1: "первая", 2: "вторая", 3: "третья", 4: "четвертая"}
+QUARTER_FORMS = ["четверть", "четверти", "Четверть", "ЧЕТВЕРТИ"]
+
+
+def month_days():
+    return st.tuples(st.integers(1, 12), st.integers(1, 28))
+
+
+@st.composite
+def school_calendars(draw):
+    """Four quarters in school-year order (September to August), each starting before it ends."""
+    order = [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8]
+    picks = sorted(
+        draw(st.lists(st.integers(0, 11 * 28 + 27), min_size=8, max_size=8, unique=True))
+    )
+    days = [(order[p // 28], p % 28 + 1) for p in picks]
+    return SchoolCalendar(quarters=tuple((days[i], days[i + 1]) for i in range(0, 8, 2)))
+
+
+@given(
+    start=st.integers(1990, 2099),
+    number=st.integers(1, 4),
+    spelling=st.sampled_from(["roman", "arabic", "ordinal"]),
+    form=st.sampled_from(QUARTER_FORMS),
+    prefix=st.sampled_from(["", "в ", "В течение ", "в течении "]),
+    school=school_calendars(),
+)
+def test_any_quarter_in_any_calendar(start, number, spelling, form, prefix, school):
+    word = {"roman": ROMAN[number], "arabic": str(number), "ordinal": ORDINALS[number]}[spelling]
+    text = f"{prefix}{word} {form}"
+    result = parse_deadline(text, start, calendar=school)
+    check_invariants(result, text)
+    assert (result.kind, result.starts_on, result.due_on) == (
+        "range",
+        *school.quarter(start, number),
+    )
+    ended = parse_deadline(f"по итогам {word} {form}", start, calendar=school)
+    assert (ended.kind, ended.due_on) == ("date", school.quarter(start, number)[1])
+
+
+@given(start=st.integers(1990, 2099), suffix=st.sampled_from(["года", "учебного года"]))
+def test_misspelt_throughout_the_year_reads_as_the_spelling(start, suffix):
+    wrong = parse_deadline(f"в течении {suffix}", start)
+    right = parse_deadline(f"в течение {suffix}", start)
+    assert (wrong.kind, wrong.starts_on, wrong.due_on) == ("range", *school_year_bounds(start))
+    assert (wrong.starts_on, wrong.due_on) == (right.starts_on, right.due_on)
+    assert parse_deadline(f"по итогам {suffix}", start).due_on == school_year_bounds(start)[1]
+
+
+RECURRING_TEXTS = [
+    "ежемесячно",
+    "ежеквартально",
+    "еженедельно",
+    "раз в полугодие",
+    "ежегодно",
+    "1 раз в четверть",
+    "по итогам каждой четверти",
+]
+
+
+@settings(max_examples=300)
+@given(
+    text=st.sampled_from(RECURRING_TEXTS),
+    start=st.integers(1991, 2098),
+    first=st.dates(D(1991, 1, 1), D(2099, 12, 31)),
+    length=st.integers(0, 800),
+    today=st.one_of(st.none(), st.dates(D(1990, 1, 1), D(2100, 12, 31))),
+    school=st.one_of(st.just(DEFAULT_CALENDAR), school_calendars()),
+)
+def test_recurring_is_always_dated_inside_the_period(text, start, first, length, today, school):
+    period = (first, min(first + timedelta(days=length), D(2099, 12, 31)))
+    result = parse_deadline(text, start, period=period, today=today, calendar=school)
+    check_invariants(result, text)
+    assert result.kind == "recurring"
+    assert period[0] <= result.starts_on <= result.due_on <= period[1]
+    if today is None:
+        assert (result.starts_on, result.due_on) == period
+    elif period[0] <= today <= period[1] and result.recurrence in ("week", "month", "quarter"):
+        assert result.starts_on <= today <= result.due_on
+
+
+def test_term_occurrence_is_the_running_or_next_quarter():
+    cases = [
+        (D(2021, 10, 1), (D(2021, 9, 1), D(2021, 10, 27))),
+        (D(2021, 11, 1), (D(2021, 11, 6), D(2021, 12, 29))),  # the autumn holidays
+        (D(2022, 3, 25), (D(2022, 4, 1), D(2022, 5, 31))),
+        (D(2026, 11, 3), (D(2022, 4, 1), D(2022, 5, 31))),  # long after the period: its last one
+        (D(2019, 1, 1), (D(2021, 9, 1), D(2021, 10, 27))),  # before the period: its first one
+    ]
+    for today, expected in cases:
+        result = parse_deadline("1 раз в четверть", S21, period=PERIOD_21, today=today)
+        assert (result.starts_on, result.due_on) == expected, today

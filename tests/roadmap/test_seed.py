@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from roadmap.models import Execution, Measure, Order, ResponsibleParty, Roadmap, Section
-from roadmap.seed import load_seed
+from roadmap.seed import load_seed, read_seed
 
 EXPECTED_NUMBERS = (
     [f"1.{n}" for n in range(1, 15)]
@@ -157,3 +157,17 @@ def test_seed_does_not_overwrite_edits():
     Measure.objects.filter(section__roadmap=roadmap, number="1.1").update(title="Изменено")
     load_seed()
     assert Measure.objects.get(section__roadmap=roadmap, number="1.1").title == "Изменено"
+
+
+def test_seed_texts_are_what_the_shared_cleaning_leaves():
+    """The seed and an imported file are cleaned alike: the seed's text is already clean."""
+    from roadmap.text import clean_text
+
+    data = read_seed()
+    texts = [data["roadmap"]["title"]]
+    for section in data["sections"]:
+        texts.append(section["title"])
+        for measure in section["measures"]:
+            texts += [measure["title"], measure["deadline_text"], measure["result"]]
+    assert all(clean_text(text) == text for text in texts)
+    assert clean_text("сайтах 00  и  наставни- чества") == "сайтах ОО и наставничества"

@@ -95,14 +95,18 @@ def test_import_a_roadmap_in_the_browser(client, staff, roadmap):
         },
     )
     assert bad.status_code == 422 and "Окончание периода раньше его начала" in bad.content.decode()
+    data = {
+        "title": "План на 2021-2022 учебный год",
+        "school_year_start": "2021",
+        "period_start": "01.09.2021",
+        "period_end": "31.05.2022",
+    }
+    # The file's deadlines are written for 2020-2021: another year is warned about first.
+    warned = client.post(reverse("roadmap:import_confirm", args=[batch.pk]), data)
+    assert warned.status_code == 422
+    assert "выходят за период 01.09.2021 – 31.05.2022" in warned.content.decode()
     done = client.post(
-        reverse("roadmap:import_confirm", args=[batch.pk]),
-        {
-            "title": "План на 2021-2022 учебный год",
-            "school_year_start": "2021",
-            "period_start": "01.09.2021",
-            "period_end": "31.05.2022",
-        },
+        reverse("roadmap:import_confirm", args=[batch.pk]), data | {"accept_outside": "on"}
     )
     draft = Roadmap.objects.get(title="План на 2021-2022 учебный год")
     assert done["Location"] == reverse("roadmap:editor", args=[draft.pk])
