@@ -5,12 +5,15 @@ region made by `generate_region` (2 municipalities × 2 schools) together with t
 `make run`, after schools and the department wrote people's names into every free text they
 have: report texts, evidence file names, return and review comments, SWOT texts, a programme's
 expert, consent scans. The crawl starts at the home page and follows every link and hx-get
-(menus included), then requests every URL that takes an id with the id of every object of its
-kind. Every response — pages, refusals and the documents the coordinator may download (PDF,
-DOCX, XLSX, JSON, read back as text with their metadata) — is searched for the full name of
-every person in the database: users, mentors, mentees, consents' representatives, schools'
-directors, partners' contact persons, departments' heads. Found: none. No evidence file,
-consent scan or registry export answers 200.
+(menus included; a list in another order — `sort=` — is read once), then requests every named
+URL without arguments, every registry export and template, the records behind every figure,
+and every URL that takes an id with the id of every object of its kind. Every response —
+pages, refusals and the documents the coordinator may download (PDF, DOCX, XLSX, JSON, read
+back as text with their metadata) — is searched for the full name of every person in the
+database, as words in either order, case kept (names are written with capitals): users,
+mentors, mentees, consents' representatives, schools' directors, partners' contact persons,
+departments' heads, programmes' experts. Found: none. No evidence file, consent scan, registry
+export or template answers 200; evidence files answer 403.
 
 Two things are not searched for, on purpose:
   * the coordinator's own name: the menu bar shows whoever is signed in who they are;
@@ -19,12 +22,15 @@ Two things are not searched for, on purpose:
     in the department's card is the same text). The head's account — the person's full name —
     is searched like anyone else's.
 
-test_personal_responses_are_never_stored — every response to a signed-in user (pages, exports,
-evidence files, consent scans, the records behind a figure, report pages: each role's crawl
-plus the URLs named below) carries `Cache-Control: private, no-store`; static files keep their
-own caching.
+test_the_department_reads_what_the_region_does_not — the other side: on the same pages the
+department reads the texts, the names and the files.
 
-Run with -s to see the figures (pages, documents, names searched, names found).
+test_personal_responses_are_never_stored — every response to a signed-in user (staff, head,
+curator: each one's crawl, with every export, template, list and figure's records; staff every
+id URL too) carries `Cache-Control: private, no-store`: pages, exports, evidence files, consent
+scans, redirects, refusals. Static files keep their own caching.
+
+Run with -s to see the figures (URLs, documents, names searched, names found, responses).
 """
 
 from __future__ import annotations
@@ -338,6 +344,7 @@ def names_in_database(viewer) -> Names:
         (School, "director_name"),
         (PartnerOrganization, "contact_person"),
         (Department, "head_name"),
+        (Programme, "reviewer"),  # the expert: a person or a body, searched either way
     ]
     for model, name in fields:
         for pk, value in model.objects.exclude(**{name: ""}).values_list("pk", name):
@@ -579,10 +586,10 @@ def test_the_region_reaches_no_name_and_no_file(world, caplog):
     client = Client()
     client.force_login(region)
     crawl = Crawl(client, names)
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     crawl.follow_links("/")
     crawl.every_id_url()
-    seconds = time.monotonic() - started
+    seconds, cpu = time.monotonic() - started, time.process_time() - cpu
 
     figures = (
         f"region crawl: {len(crawl.statuses)} URLs requested ({crawl.by_link} by following "
@@ -592,7 +599,7 @@ def test_the_region_reaches_no_name_and_no_file(world, caplog):
         f"{len(names.forms)} name forms searched; names found: {len(crawl.found)}; "
         f"personal files requested: {sum(crawl.personal_files.values())} "
         f"({dict(crawl.personal_files)}), served: {len(crawl.personal_files_served)}; "
-        f"{seconds:.1f} s"
+        f"{seconds:.1f} s ({cpu:.1f} s of this process's CPU)"
     )
     print("\n" + figures)
     assert crawl.found == [], figures + "\n" + "\n".join(f"{u}: {n}" for u, n in crawl.found)
