@@ -327,6 +327,12 @@ def _stage1(summary: Summary) -> Part:
     )
 
 
+SWOT_WITHHELD = (
+    "Тексты SWOT-анализа пишут ОО, в них могут быть имена людей: они входят в сводку "
+    "департамента и не показываются региональному координатору."
+)
+
+
 def _swot(summary: Summary) -> Part:
     head = [
         [
@@ -360,6 +366,7 @@ def _swot(summary: Summary) -> Part:
         head=head,
         widths=(5, 24, 24, 34, 34, 34, 34),
         rows=rows,
+        notes=[SWOT_WITHHELD] if summary.swots_withheld else [],
     )
 
 

@@ -81,8 +81,11 @@ def _memberships_on(day: dt.date, schools, form_id: int | None) -> QuerySet[Pair
     return memberships
 
 
-def records(code: str, *, schools, day: dt.date, form_id: int | None = None) -> QuerySet:
-    """The records counted in a figure's numerator (and, for shares, the ones due)."""
+def records(
+    code: str, *, schools, day: dt.date, form_id: int | None = None, personal: bool = True
+) -> QuerySet:
+    """The records counted in a figure's numerator (and, for shares, the ones due). Without
+    ``personal`` a programme's expert and conclusion are not read."""
     if code == IndicatorCode.PAIRS:
         pairs = Pair.objects.filter(_pairs_on(day), programme__school__in=schools)
         if form_id:
@@ -116,7 +119,7 @@ def records(code: str, *, schools, day: dt.date, form_id: int | None = None) -> 
             )
         return mentees.order_by("school__short_name", "last_name", "first_name", "id")
     if code == IndicatorCode.APPROVED_PROGRAMME:
-        return (
+        programmes = (
             Programme.objects.filter(
                 Q(reviewed_on__isnull=True) | Q(reviewed_on__lte=day),
                 school__in=schools,
@@ -125,6 +128,7 @@ def records(code: str, *, schools, day: dt.date, form_id: int | None = None) -> 
             .select_related("school", "form")
             .order_by("school__short_name", "title")
         )
+        return programmes if personal else programmes.defer("reviewer", "review_conclusion")
     if code == IndicatorCode.MEASURES_ON_TIME:
         schools = list(schools)
         roadmaps = indicators.roadmaps_in_force({s.municipality_id for s in schools}, day)

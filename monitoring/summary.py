@@ -91,6 +91,9 @@ class Summary:
     stage2: list[QuestionnaireBlock]
     swots: list[Swot]
     without_counts: list[School]
+    # The SWOT texts are the schools' own words and may name people: left out for those who
+    # see no personal data (the regional coordinator).
+    swots_withheld: bool = False
 
     @property
     def accepted(self) -> list[SchoolRow]:
@@ -215,8 +218,9 @@ def _question_row(questionnaire, question, forms: list[str], collected: dict) ->
     )
 
 
-def build_summary(period: Period) -> Summary:
-    """The summary of the period: a fixed number of queries, whatever the number of schools."""
+def build_summary(period: Period, *, personal: bool = True) -> Summary:
+    """The summary of the period: a fixed number of queries, whatever the number of schools.
+    Without ``personal`` the schools' SWOT texts are not read (``swots_withheld``)."""
     schools = list(
         School.objects.filter(municipality_id=period.municipality_id, is_active=True).order_by(
             "short_name"
@@ -261,10 +265,14 @@ def build_summary(period: Period) -> Summary:
         )
     )
     stage1, stage2 = _blocks(accepted_reports, questionnaires)
-    swots = list(
-        Swot.objects.filter(report__in=accepted_reports)
-        .select_related("programme", "report__school")
-        .order_by("report__school__short_name", "programme__title")
+    swots = (
+        list(
+            Swot.objects.filter(report__in=accepted_reports)
+            .select_related("programme", "report__school")
+            .order_by("report__school__short_name", "programme__title")
+        )
+        if personal
+        else []
     )
     return Summary(
         period=period,
@@ -276,6 +284,7 @@ def build_summary(period: Period) -> Summary:
         stage2=stage2,
         swots=swots,
         without_counts=[accepted_rows[i].school for i in without],
+        swots_withheld=not personal,
     )
 
 

@@ -24,7 +24,8 @@ from roadmap.views_documents import attachment
 from roadmap.web import form_page, perform, saved
 
 PAGE_SIZE = 50
-# Lists without personal data, open to the regional coordinator too.
+# Lists without people, open to the regional coordinator too (who reads them without the
+# programmes' experts: see records.html).
 REGION_RECORDS = {IndicatorCode.APPROVED_PROGRAMME, IndicatorCode.MEASURES_ON_TIME}
 
 
@@ -93,7 +94,7 @@ def dashboard(request):
         day=day,
         school=school,
         compare=compare,
-        personal=not roles.is_region(request.user),
+        personal=roles.can_see_personal_data(request.user),
     )
     return render(
         request,
@@ -103,7 +104,6 @@ def dashboard(request):
             "form": form,
             "codes": IndicatorCode.choices,
             "is_curator": roles.role_of(request.user) == roles.ROLE_CURATOR,
-            "is_region": roles.is_region(request.user),
             "region_records": sorted(REGION_RECORDS),
             "records_query": urlencode(
                 {
@@ -137,7 +137,7 @@ def records(request, code: str):
     """The records behind a figure: who is counted, as of the day, in the user's schools."""
     if code not in IndicatorCode.values:
         raise Http404("Нет такого показателя.")
-    if roles.is_region(request.user) and code not in REGION_RECORDS:
+    if not roles.can_see_personal_data(request.user) and code not in REGION_RECORDS:
         raise PermissionDenied(
             "Списки людей за показателями видят департамент и кураторы своей ОО; региональному "
             "координатору доступны сами показатели."
@@ -153,7 +153,14 @@ def records(request, code: str):
     figures = dashboard_module.cached_figures(scope, day)  # the dashboard just counted them
     figure = figures.totals[code]
     page = Paginator(
-        selectors.records(code, schools=scope, day=day, form_id=form_id), PAGE_SIZE
+        selectors.records(
+            code,
+            schools=scope,
+            day=day,
+            form_id=form_id,
+            personal=roles.can_see_personal_data(request.user),
+        ),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     without = [s for s in scope if s.pk in set(figures.without_counts)]
     return render(

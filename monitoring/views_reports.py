@@ -100,7 +100,7 @@ def period_detail(request, pk: int):
         if report:
             return redirect("monitoring:report", pk=report.pk)
         return render(request, "monitoring/period_start.html", {"period": period})
-    built = summary.build_summary(period)
+    built = summary.build_summary(period, personal=roles.can_see_personal_data(request.user))
     return render(
         request,
         "monitoring/period.html",
@@ -128,11 +128,16 @@ def report_start(request, pk: int):
 @department_required
 def period_summary(request, pk: int):
     period = selectors.period_for(request.user, pk)
-    built = summary.build_summary(period)
+    built = summary.build_summary(period, personal=roles.can_see_personal_data(request.user))
     return render(
         request,
         "monitoring/summary.html",
-        {"period": period, "summary": built, "denominators": indicators.DENOMINATOR_LABELS},
+        {
+            "period": period,
+            "summary": built,
+            "denominators": indicators.DENOMINATOR_LABELS,
+            "swot_withheld": exports.SWOT_WITHHELD,
+        },
     )
 
 
@@ -140,7 +145,7 @@ def period_summary(request, pk: int):
 @department_required
 def period_summary_file(request, pk: int, fmt: str):
     period = selectors.period_for(request.user, pk)
-    built = summary.build_summary(period)
+    built = summary.build_summary(period, personal=roles.can_see_personal_data(request.user))
     name = exports.summary_filename(built, fmt)
     if fmt == "xlsx":
         return attachment(exports.summary_xlsx(built), name, XLSX_TYPE)
@@ -177,8 +182,16 @@ def report_detail(request, pk: int):
             "answers__question"
         )
     )
-    swots = {s.programme_id: s for s in report.swots.all()}
+    personal = roles.can_see_personal_data(request.user)
+    # The SWOT texts, the department's comments and who did what are read only by those who
+    # may see personal data; the regional coordinator reads the figures and the statuses.
+    swots = {s.programme_id: s for s in report.swots.all()} if personal else {}
     programmes = list(programmes_for(request.user).filter(school=report.school))
+    events = (
+        report.events.select_related("user")
+        if personal
+        else report.events.only("id", "report_id", "at", "action")
+    )
     return render(
         request,
         "monitoring/report.html",
@@ -196,7 +209,7 @@ def report_detail(request, pk: int):
             and report.status == SchoolReport.Status.SUBMITTED,
             "review_form": ReviewForm(initial={"version": report.version}),
             "upload_form": UploadForm(),
-            "events": report.events.select_related("user"),
+            "events": events,
             "status_css": STATUS_CSS,
         },
     )

@@ -53,6 +53,23 @@ head_required = role_required(
 )
 
 
+def personal_data_required(view):
+    """Files and texts about people: a 403 for whoever may not see personal data (the regional
+    coordinator), before anything is read."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not roles.can_see_personal_data(request.user):
+            raise PermissionDenied(
+                "Файлы отчётов содержат персональные данные: их видят департамент и кураторы "
+                "своей ОО. Региональному координатору доступны показатели и статусы исполнения."
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def registry_user(view):
     """Curators, staff, the head and administrators use the registry; the head only reads."""
 

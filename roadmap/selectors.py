@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from registry.roles import ROLE_CURATOR, role_of
+from registry.roles import ROLE_CURATOR, can_see_personal_data, role_of
 from registry.selectors import municipalities_for, school_of
 from roadmap.models import (
     Evidence,
@@ -243,11 +244,38 @@ def report_for(user, pk: int) -> Report:
 
 
 def evidence_for(user, pk: int) -> Evidence:
+    """An evidence file the user may download; none at all without access to personal data."""
+    if not can_see_personal_data(user):
+        raise Http404("Файл не найден.")
     return get_object_or_404(Evidence.objects.filter(report__in=reports_for(user)), pk=pk)
 
 
-def execution_reports(execution: Execution) -> list[Report]:
-    """The execution's reports, oldest first, with their files and people (three queries)."""
+@dataclass(frozen=True)
+class ReportStep:
+    """A report as those who see no personal data read it: when, the decision, how many
+    files — no text, no comment, no file names, no people."""
+
+    pk: int
+    submitted_at: object
+    completed_on: date | None
+    decision: str
+    reviewed_at: object
+    files: int
+
+    def get_decision_display(self) -> str:
+        return Report.Decision(self.decision).label
+
+
+def execution_reports(execution: Execution, user) -> list:
+    """The execution's reports, oldest first: with their files and people (three queries), or,
+    for whoever sees no personal data, only their dates, decisions and file counts (one)."""
+    if not can_see_personal_data(user):
+        rows = (
+            execution.reports.annotate(files=Count("evidence"))
+            .order_by("submitted_at", "id")
+            .values_list("pk", "submitted_at", "completed_on", "decision", "reviewed_at", "files")
+        )
+        return [ReportStep(*row) for row in rows]
     return list(
         execution.reports.select_related("submitted_by", "reviewed_by")
         .prefetch_related("evidence")
@@ -285,14 +313,18 @@ def my_executions(user, today: date | None = None) -> list[Execution]:
 
 
 def review_queue(user) -> QuerySet[Report]:
-    """Reports waiting for the department, oldest first."""
-    return (
+    """Reports waiting for the department, oldest first; their authors and texts only for
+    those who may see personal data."""
+    queryset = (
         reports_for(user)
         .filter(decision=Report.Decision.PENDING)
-        .select_related("execution__measure__section__roadmap", "execution__school", "submitted_by")
+        .select_related("execution__measure__section__roadmap", "execution__school")
         .annotate(files=Count("evidence"))
         .order_by("submitted_at", "id")
     )
+    if can_see_personal_data(user):
+        return queryset.select_related("submitted_by")
+    return queryset.defer("text", "review_comment", "submitted_by", "reviewed_by")
 
 
 @dataclass
@@ -307,28 +339,35 @@ class HistoryEntry:
 HISTORY_ACTIONS = {"+": "создано", "~": "изменено", "-": "удалено"}
 
 
-def _history(records, changes_between) -> list[HistoryEntry]:
+def _history(records, changes_between, *, personal: bool, reasons: bool) -> list[HistoryEntry]:
     """History rows as entries, newest first; ``changes_between(previous, record)`` says what
-    changed (previous is None for the first row)."""
+    changed (previous is None for the first row). Without ``personal`` nobody's name is read
+    (``who`` stays empty); without ``reasons`` the reasons are left out."""
+    if personal:
+        records = records.select_related("history_user")
     entries = []
     previous = None
     for record in records:
-        user = record.history_user
+        who = ""
+        if personal:
+            user = record.history_user
+            who = (user.get_full_name() or user.username) if user else "система"
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=(user.get_full_name() or user.username) if user else "система",
+                who=who,
                 what=HISTORY_ACTIONS[record.history_type],
                 changes=changes_between(previous, record),
-                reason=record.history_change_reason or "",
+                reason=(record.history_change_reason or "") if reasons else "",
             )
         )
         previous = record
     return list(reversed(entries))
 
 
-def measure_history(measure: Measure) -> list[HistoryEntry]:
-    """Who changed what and when in the measure's wording, newest first."""
+def measure_history(measure: Measure, user) -> list[HistoryEntry]:
+    """Who changed what and when in the measure's wording, newest first. The reasons are the
+    roadmap's amendments (its own text); who, only for those who may see personal data."""
 
     def changes(previous, record):
         if previous is None:
@@ -340,12 +379,17 @@ def measure_history(measure: Measure) -> list[HistoryEntry]:
         ]
 
     return _history(
-        measure.history.select_related("history_user").order_by("history_date", "pk"), changes
+        measure.history.order_by("history_date", "pk"),
+        changes,
+        personal=can_see_personal_data(user),
+        reasons=True,
     )
 
 
-def execution_history(execution: Execution) -> list[HistoryEntry]:
-    """The execution's status steps, newest first."""
+def execution_history(execution: Execution, user) -> list[HistoryEntry]:
+    """The execution's status steps, newest first. A step's reason may be the department's
+    comment on a school's report: it is shown, like who made the step, only to those who may
+    see personal data."""
 
     def changes(previous, record):
         if previous is not None and previous.status == record.status:
@@ -353,8 +397,12 @@ def execution_history(execution: Execution) -> list[HistoryEntry]:
         before = Execution.Status(previous.status).label if previous else ""
         return [("Статус", before, Execution.Status(record.status).label)]
 
+    personal = can_see_personal_data(user)
     return _history(
-        execution.history.select_related("history_user").order_by("history_date", "pk"), changes
+        execution.history.order_by("history_date", "pk"),
+        changes,
+        personal=personal,
+        reasons=personal,
     )
 
 

@@ -50,6 +50,6 @@ def measure_detail(request, pk: int):
             "measure": measure,
             "roadmap": measure.section.roadmap,
             "executions": executions,
-            "history": selectors.measure_history(measure),
+            "history": selectors.measure_history(measure, request.user),
         },
     )

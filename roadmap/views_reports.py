@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from registry import roles
-from registry.decorators import department_required
+from registry.decorators import department_required, personal_data_required
 from roadmap import reminders, selectors, services
 from roadmap.forms import ReportForm, ReviewForm
 from roadmap.models import Execution, Report
@@ -48,7 +48,7 @@ def _execution_context(request, execution: Execution, **extra) -> dict:
     own_part = (role == roles.ROLE_CURATOR and execution.school_id is not None) or (
         role in {roles.ROLE_STAFF, roles.ROLE_ADMIN} and execution.school_id is None
     )
-    reports = selectors.execution_reports(execution)
+    reports = selectors.execution_reports(execution, user)
     pending = next((r for r in reports if r.decision == Report.Decision.PENDING), None)
     context = {
         "execution": execution,
@@ -61,7 +61,7 @@ def _execution_context(request, execution: Execution, **extra) -> dict:
         "can_review": role in {roles.ROLE_STAFF, roles.ROLE_ADMIN} and pending is not None,
         "report_form": ReportForm(),
         "review_form": ReviewForm(),
-        "history": selectors.execution_history(execution),
+        "history": selectors.execution_history(execution, user),
     }
     context.update(extra)
     return context
@@ -149,7 +149,7 @@ def report_review(request, pk: int):
 
 
 @require_GET
-@login_required
+@personal_data_required
 def evidence_download(request, pk: int):
     evidence = selectors.evidence_for(request.user, pk)
     try:
