@@ -15,6 +15,8 @@ def _iso(value) -> str | None:
 
 
 def roadmap_as_dict(roadmap: Roadmap) -> dict:
+    """``printed_number``, the last key of a section and of a measure, is the number an
+    imported document printed («III», «3») when it differed from ``number``, else ""."""
     try:
         order = roadmap.order
     except Order.DoesNotExist:
@@ -38,9 +40,11 @@ def roadmap_as_dict(roadmap: Roadmap) -> dict:
                         "responsible": row.responsible,
                         "result": row.measure.result,
                         "status": row.status,
+                        "printed_number": row.measure.printed_number,
                     }
                     for row in block.rows
                 ],
+                "printed_number": block.section.printed_number,
             }
             for block in roadmap_table(roadmap)
         ],

@@ -276,6 +276,12 @@ class OrderPoint(models.Model):
         return f"{self.number}. {self.text[:60]}"
 
 
+def printed_if_different(printed: str, number: str) -> str:
+    """A printed number worth showing: blank when there is none or it is the number itself."""
+    printed = (printed or "").strip()
+    return "" if printed == (number or "").strip() else printed
+
+
 class Section(models.Model):
     roadmap = models.ForeignKey(
         Roadmap, on_delete=models.CASCADE, related_name="sections", verbose_name=_("дорожная карта")
@@ -283,6 +289,15 @@ class Section(models.Model):
     number = models.CharField(_("номер"), max_length=20)
     number_key = ArrayField(models.IntegerField(), editable=False, default=list)
     title = models.TextField(_("наименование"))
+    printed_number = models.CharField(
+        _("номер в документе"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "Как номер напечатан в загруженном документе (например, III), если он отличается "
+            "от номера раздела."
+        ),
+    )
     position = models.PositiveIntegerField(_("порядок"), default=0)
     history = HistoricalRecords()
 
@@ -301,6 +316,11 @@ class Section(models.Model):
         self.number_key = number_key(self.number)
         super().save(*args, **kwargs)
 
+    @property
+    def printed_as(self) -> str:
+        """The number the document printed, while it differs from the section's own."""
+        return printed_if_different(self.printed_number, self.number)
+
 
 class Measure(models.Model):
     DEADLINE_KINDS = [(kind, kind) for kind in KINDS]
@@ -310,6 +330,15 @@ class Measure(models.Model):
     )
     number = models.CharField(_("номер"), max_length=20)
     number_key = ArrayField(models.IntegerField(), editable=False, default=list)
+    printed_number = models.CharField(
+        _("номер в документе"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "Как номер напечатан в загруженном документе (например, 3 при нумерации заново в "
+            "каждом разделе), если он отличается от номера мероприятия."
+        ),
+    )
     title = models.TextField(_("наименование мероприятия"))
     deadline_text = models.CharField(
         _("срок реализации (как в документе)"), max_length=255, blank=True
@@ -356,6 +385,11 @@ class Measure(models.Model):
     def save(self, *args, **kwargs):
         self.number_key = number_key(self.number)
         super().save(*args, **kwargs)
+
+    @property
+    def printed_as(self) -> str:
+        """The number the document printed, while it differs from the measure's own."""
+        return printed_if_different(self.printed_number, self.number)
 
 
 class MeasureResponsibility(models.Model):

@@ -35,6 +35,7 @@ from roadmap.models import (
     ResponsibleParty,
     Roadmap,
     Section,
+    printed_if_different,
     roadmap_quarters,
 )
 from roadmap.selectors import MEASURE_TRACKED, responsible_display
@@ -365,7 +366,11 @@ def copy_roadmap(*, user, roadmap: Roadmap) -> Roadmap:
         parties_by_measure.setdefault(link.measure_id, []).append(link.party)
     for section in source.sections.all():
         new_section = Section(
-            roadmap=copy, number=section.number, title=section.title, position=section.position
+            roadmap=copy,
+            number=section.number,
+            title=section.title,
+            printed_number=section.printed_number,
+            position=section.position,
         )
         _stamp(new_section, user)
         new_section.save()
@@ -373,6 +378,7 @@ def copy_roadmap(*, user, roadmap: Roadmap) -> Roadmap:
             new_measure = Measure(
                 section=new_section,
                 number=measure.number,
+                printed_number=measure.printed_number,
                 title=measure.title,
                 deadline_text=shift_years(measure.deadline_text),
                 result=measure.result,
@@ -398,12 +404,19 @@ def copy_roadmap(*, user, roadmap: Roadmap) -> Roadmap:
 
 
 @transaction.atomic
-def create_section(*, user, roadmap: Roadmap, number: str, title: str) -> Section:
+def create_section(
+    *, user, roadmap: Roadmap, number: str, title: str, printed_number: str = ""
+) -> Section:
+    """``printed_number`` keeps the number a document printed («III»), when it differs."""
     ensure_can_edit(user)
     reason = ensure_wording_editable(roadmap)
     position = (roadmap.sections.aggregate(m=Max("position"))["m"] or 0) + 1
     section = Section(
-        roadmap=roadmap, number=number.strip(), title=title.strip(), position=position
+        roadmap=roadmap,
+        number=number.strip(),
+        title=title.strip(),
+        printed_number=printed_if_different(printed_number, number),
+        position=position,
     )
     section.full_clean()
     _stamp(section, user, reason)
@@ -589,8 +602,10 @@ def create_measure(
     result: str = "",
     parties: Sequence[ResponsibleParty] = (),
     responsible_text: str | None = None,
+    printed_number: str = "",
 ) -> Measure:
-    """``responsible_text`` keeps a document's own wording («Директор школы») of the parties."""
+    """``responsible_text`` keeps a document's own wording («Директор школы») of the parties,
+    ``printed_number`` the number it printed («3» in a section numbered 1, 2, 3…)."""
     ensure_can_edit(user)
     roadmap = section.roadmap
     reason = ensure_wording_editable(roadmap)
@@ -599,6 +614,7 @@ def create_measure(
     measure = Measure(
         section=section,
         number=number.strip(),
+        printed_number=printed_if_different(printed_number, number),
         title=title.strip(),
         deadline_text=deadline_text.strip(),
         result=result.strip(),

@@ -660,7 +660,8 @@ class _Collector:
             self.problem(
                 None,
                 "Мероприятия пронумерованы внутри разделов (1, 2, 3…): им даны номера вида "
-                "«раздел.номер» (1.1, 1.2…); номер из документа показан в скобках.",
+                "«раздел.номер» (1.1, 1.2…); номер из документа показан в скобках и "
+                "сохранится в проекте («в документе: 3»).",
                 blocking=False,
             )
         self.report_unread(unread)
@@ -1149,7 +1150,11 @@ def create_draft(
     parties = _parties_for(m for s in imported.sections for m in s.measures)
     for section_data in imported.sections:
         section: Section = create_section(
-            user=user, roadmap=roadmap, number=section_data.number, title=section_data.title
+            user=user,
+            roadmap=roadmap,
+            number=section_data.number,
+            title=section_data.title,
+            printed_number=section_data.printed_number,
         )
         for measure in section_data.measures:
             create_measure(
@@ -1161,8 +1166,15 @@ def create_draft(
                 result=measure.result,
                 parties=[parties[name.casefold()] for name in measure.responsible],
                 responsible_text=measure.responsible_text or None,
+                printed_number=_printed_number(measure.printed_number),
             )
     return roadmap
+
+
+def _printed_number(printed: str) -> str:
+    """The number a document printed, kept without the dot or bracket after it («3.» -> «3»),
+    as section numbers are."""
+    return printed.strip().rstrip(".)")
 
 
 def _parties_for(measures: Iterable[ImportedMeasure]) -> dict[str, ResponsibleParty]:

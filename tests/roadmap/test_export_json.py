@@ -22,6 +22,8 @@ def test_json_has_the_stable_keys(roadmap):
     assert data["school_year"] == "2020–2021"
     assert data["order"] == {"number": "172/1", "date": "2020-10-28"}
     assert [s["number"] for s in data["sections"]] == ["1", "2", "3", "4"]
+    assert list(data["sections"][0]) == ["number", "title", "measures", "printed_number"]
+    assert {s["printed_number"] for s in data["sections"]} == {""}  # typed, not imported
     measure = data["sections"][1]["measures"][6]
     assert list(measure) == [
         "number",
@@ -33,12 +35,14 @@ def test_json_has_the_stable_keys(roadmap):
         "responsible",
         "result",
         "status",
+        "printed_number",
     ]
     assert measure["number"] == "2.7"
     assert (measure["starts_on"], measure["due_on"]) == ("2020-11-01", "2021-04-30")
     assert measure["deadline_kind"] == "range"
     assert measure["responsible"] == ["Департамент образования"]
     assert measure["status"] == "not_started"
+    assert measure["printed_number"] == ""
     schedule = data["sections"][1]["measures"][9]
     assert (schedule["number"], schedule["due_on"]) == ("2.10", None)
     assert sum(len(s["measures"]) for s in data["sections"]) == 34

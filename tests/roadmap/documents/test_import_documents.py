@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 import html
+import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -144,17 +146,97 @@ def test_1_vertical_merges_in_word_and_excel(staff_client, seed_roadmap):
 # --- 2. numbering that restarts in every section ------------------------------------------------
 
 
+def restarting_rows(dot: str) -> list:
+    """The school's roadmap numbered 1, 2, 3… in every section, «1» or «1.» as typed."""
+    return [
+        row if isinstance(row, str) else (row[0] + dot, *row[1:])
+        for row in school_rows(numbering="restart")
+    ]
+
+
+def printed_numbers_of(draft: Roadmap) -> list[tuple[str, str]]:
+    rows = Measure.objects.filter(section__roadmap=draft).order_by("number_key")
+    return [(m.number, m.printed_number) for m in rows]
+
+
+def measure_page(client, draft: Roadmap, number: str) -> str:
+    measure = Measure.objects.get(section__roadmap=draft, number=number)
+    response = client.get(reverse("roadmap:measure", args=[measure.pk]))
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
+
+
+def text_of(markup: str) -> str:
+    """What the user reads: tags dropped, spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", markup).split())
+
+
+def editor_page(client, draft: Roadmap) -> str:
+    response = client.get(reverse("roadmap:editor", args=[draft.pk]))
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
+
+
+def editor_row(page: str, number: str) -> str:
+    """The text of the editor's row of one measure."""
+    start = page.index(f'data-number="{number}"')
+    return text_of(page[page.rindex("<tr", 0, start) : page.index("</tr>", start)])
+
+
+@pytest.mark.parametrize("kind, dot", [("docx", ""), ("xlsx", ".")])
 def test_2_numbers_restarting_in_each_section_become_section_dot_position(
-    staff_client, seed_roadmap
+    staff_client, seed_roadmap, kind, dot
 ):
-    content = docx_document(Table(school_rows(numbering="restart")))
-    response, page = preview(staff_client, content, "план.docx")
+    build = docx_document if kind == "docx" else xlsx_workbook
+    content = build(Table(restarting_rows(dot)))
+    response, page = preview(staff_client, content, f"план.{kind}")
     assert "Строка не распознана" not in page
     assert_all_measures_shown(page)
-    assert '<td>2.3 <span class="text-muted">(3)</span></td>' in page
-    assert "номер из документа показан в скобках" in page
+    assert f'<td>2.3 <span class="text-muted">(3{dot})</span></td>' in page
+    assert "номер из документа показан в скобках и сохранится в проекте" in page
     draft = draft_of(create(staff_client, response))
     assert measures_of(draft) == school_measures()
+    # The draft keeps what the document printed: «3», without the dot typed after it.
+    assert printed_numbers_of(draft) == [
+        (number, number.split(".")[1]) for number, _, _ in school_measures()
+    ]
+    assert list(draft.sections.values_list("number", "printed_number")) == [
+        ("1", "I"),
+        ("2", "II"),
+        ("3", "III"),
+    ]
+    page = measure_page(staff_client, draft, "2.3")
+    assert "раздел 2 (в документе: II)" in page
+    assert "мероприятие 2.3 (в документе: 3)" in page
+    editor = editor_page(staff_client, draft)
+    assert editor_row(editor, "2.3").startswith("2.3. в документе: 3 Формирование базы наставников")
+    assert editor_row(editor, "3.7").startswith("3.7. в документе: 7 Внесение изменений")
+    assert "2. Формирование баз наставников и наставляемых (в документе: II)" in text_of(editor)
+
+
+def test_2_printed_numbers_survive_the_copy_and_the_json_export(staff_client, seed_roadmap):
+    response, _ = preview(staff_client, docx_document(Table(restarting_rows(""))), "план.docx")
+    draft = draft_of(create(staff_client, response))
+    exported = json.loads(
+        staff_client.get(reverse("roadmap:document", args=[draft.pk, "json"])).content
+    )
+    assert [s["printed_number"] for s in exported["sections"]] == ["I", "II", "III"]
+    assert [
+        (m["number"], m["printed_number"]) for s in exported["sections"] for m in s["measures"]
+    ] == printed_numbers_of(draft)
+    assert list(exported["sections"][0]["measures"][0])[-1] == "printed_number"
+
+    copied = staff_client.post(reverse("roadmap:copy", args=[draft.pk]))
+    copy = Roadmap.objects.get(copied_from=draft)
+    assert copied["Location"] == reverse("roadmap:editor", args=[copy.pk])
+    assert copy.school_year == "2022–2023"
+    assert printed_numbers_of(copy) == printed_numbers_of(draft)
+    assert list(copy.sections.values_list("number", "printed_number")) == [
+        ("1", "I"),
+        ("2", "II"),
+        ("3", "III"),
+    ]
+    assert "мероприятие 3.5 (в документе: 5)" in measure_page(staff_client, copy, "3.5")
 
 
 # --- 3. other header words --------------------------------------------------------------------
@@ -487,6 +569,23 @@ def test_10_roman_section_numbers(staff_client, seed_roadmap, kind):
         ("3", "Мониторинг и оценка результатов"),
     ]
     assert measures_of(draft) == school_measures()
+    # «III» is kept with the section; «1.1.» printed the measure's own number: nothing to keep.
+    assert list(draft.sections.values_list("printed_number", flat=True)) == ["I", "II", "III"]
+    assert {printed for _, printed in printed_numbers_of(draft)} == {""}
+    page = measure_page(staff_client, draft, "3.2")
+    assert "раздел 3 (в документе: III)" in page
+    assert "мероприятие 3.2 (в документе" not in page
+    editor = editor_page(staff_client, draft)
+    assert "3. Мониторинг и оценка результатов (в документе: III)" in text_of(editor)
+    assert editor_row(editor, "3.2").startswith("3.2. Анализ результатов")
+
+
+def test_10_arabic_section_numbers_keep_nothing_printed(staff_client, seed_roadmap):
+    response, page = preview(staff_client, docx_document(Table(school_rows(roman=False))), "a.docx")
+    assert "(в документе:" not in page
+    draft = draft_of(create(staff_client, response))
+    assert set(draft.sections.values_list("printed_number", flat=True)) == {""}
+    assert "(в документе:" not in measure_page(staff_client, draft, "1.1")
 
 
 def test_preview_query_count_does_not_grow_with_the_file(
