@@ -144,9 +144,12 @@ def test_a_restored_backup_keeps_the_entries_and_the_trigger(
         stdout=io.StringIO(),
     )
     restored = table_fingerprints(scratch_database)["public.registry_auditevent"]
-    assert restored == table_fingerprints(Database.from_settings(connection.settings_dict))[
-        "public.registry_auditevent"
-    ]
+    assert (
+        restored
+        == table_fingerprints(Database.from_settings(connection.settings_dict))[
+            "public.registry_auditevent"
+        ]
+    )
     assert restored[0] == len(entries)
     conn = scratch_database.connect()
     try:
@@ -165,4 +168,3 @@ def test_a_restored_backup_keeps_the_entries_and_the_trigger(
     finally:
         conn.close()
     assert table_fingerprints(scratch_database)["public.registry_auditevent"][0] == len(entries) + 1
-
