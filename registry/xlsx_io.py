@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
+from registry import dates
 from roadmap.files import XLSX, safe_filename, validate_upload
 from roadmap.xlsx import BORDER, set_cell
 
@@ -33,7 +34,6 @@ logger = logging.getLogger(__name__)
 KINDS = ("text", "date", "int", "choice", "bool")
 DATE_FORMAT = "DD.MM.YYYY"
 TEXT_FORMAT = "@"
-MIN_YEAR, MAX_YEAR = 1900, 2100
 TEMPLATE_ROWS = 10_000  # rows covered by drop-downs and formats in the template
 COUNT_FACTOR = 10  # an oversized file is counted up to this many times the limit, then cut
 INLINE_LIST_MAX = 255  # Excel's limit for a list typed into a data validation
@@ -222,13 +222,14 @@ def _clean_text(column: Column, value):
 
 
 def _clean_date(column: Column, value):
+    """A date in the product's range (registry/dates.py): from 1900 for a birth date."""
+    low, high = dates.bounds(birth=column.key.endswith("birth_date"))
+    out_of_range = f"год должен быть от {low.year} до {high.year}"
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        if not MIN_YEAR <= value.year <= MAX_YEAR:
-            return None, (
-                f"{column.header}: «{_shown(value)}» — год должен быть от {MIN_YEAR} до {MAX_YEAR}"
-            )
+        if not low.year <= value.year <= high.year:
+            return None, f"{column.header}: «{_shown(value)}» — {out_of_range}"
         return value, None
     text = _as_text(value)
     match = _DATE_RU.fullmatch(text)
@@ -242,10 +243,8 @@ def _clean_date(column: Column, value):
                 "нужен формат ДД.ММ.ГГГГ, например 01.09.2010"
             )
         year, month, day = (int(part) for part in match.groups())
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        return None, (
-            f"{column.header}: «{_shown(text)}» — год должен быть от {MIN_YEAR} до {MAX_YEAR}"
-        )
+    if not low.year <= year <= high.year:
+        return None, f"{column.header}: «{_shown(text)}» — {out_of_range}"
     try:
         return date(year, month, day), None
     except ValueError:

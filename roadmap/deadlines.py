@@ -36,6 +36,8 @@ KINDS = (
 )
 RECURRENCES = ("week", "month", "quarter", "halfyear", "year")
 
+# The product's range of dates (registry/dates.py, kept equal by a test): this module stays
+# free of Django.
 MIN_YEAR = 1990
 MAX_YEAR = 2100
 

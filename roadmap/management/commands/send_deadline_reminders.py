@@ -1,8 +1,10 @@
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from registry import dates
 from roadmap.reminders import send_digests
 
 
@@ -42,7 +44,6 @@ class Command(BaseCommand):
 
 def _parse(text: str) -> date:
     try:
-        day, month, year = (int(part) for part in text.split("."))
-        return date(year, month, day)
-    except ValueError as exc:
-        raise CommandError(f"Дата «{text}» не распознана; нужен формат ДД.ММ.ГГГГ.") from exc
+        return dates.parse(text, label="--date (ДД.ММ.ГГГГ)")
+    except ValidationError as exc:
+        raise CommandError(" ".join(exc.messages)) from exc
