@@ -349,11 +349,13 @@ def mentor_link(request):
     if school is None:
         raise PermissionDenied("Связать наставника со своей ОО может куратор.")
     form = MentorIdentityForm(request.POST)
-    mentor = None
-    if form.is_valid():
-        mentor = services.find_same_person(
-            Mentor, municipality=school.municipality, **form.cleaned_data
+    if not form.is_valid():
+        return form_page(
+            request, form, title="Связать наставника с ОО", cancel=reverse("registry:mentors")
         )
+    mentor = services.find_same_person(
+        Mentor, municipality=school.municipality, **form.cleaned_data
+    )
     if mentor is None:
         raise Http404("Такого наставника в реестре муниципалитета нет.")
     return perform(
