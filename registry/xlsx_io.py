@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from registry import dates
 from roadmap.files import XLSX, safe_filename, validate_upload
+from roadmap.office_limits import OfficeLimits, check_office_file, xlsx_limits
 from roadmap.xlsx import BORDER, set_cell
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,12 @@ INLINE_LIST_MAX = 255  # Excel's limit for a list typed into a data validation
 LISTS_SHEET = "Списки"
 INSTRUCTION_SHEET = "Инструкция"
 EXAMPLE_SHOWN = 40  # characters of a cell value quoted in an error message
+# A user's own columns next to the template's (ignored on import, but in the file): how many
+# and how long, when the file's size limits are worked out from the sheet's spec.
+EXTRA_COLUMNS = 4
+EXTRA_COLUMN_CHARS = 100
+DATE_CHARS = 20  # «01.09.2010 г. 12:00»
+NUMBER_CHARS = 16
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E7EEF7")
@@ -445,6 +452,30 @@ def _parse(book, spec: SheetSpec, name: str, max_rows: int) -> ParseResult:
     return ParseResult(rows, errors, tuple(c.key for c in present))
 
 
+def column_chars(column: Column) -> int:
+    """The longest text a cell of the column may hold."""
+    if column.kind == "text":
+        return column.max_length
+    if column.kind == "choice":
+        return max(len(choice) for choice in column.choices)
+    if column.kind == "date":
+        return DATE_CHARS
+    if column.kind == "bool":
+        return 6
+    return NUMBER_CHARS
+
+
+def sheet_limits(spec: SheetSpec, max_rows: int) -> OfficeLimits:
+    """What a file of ``max_rows`` rows of the spec's columns (and a few of the user's own)
+    can need: rows × columns × the longest cells, with a margin."""
+    return xlsx_limits(
+        rows=max_rows,
+        columns=len(spec.columns) + EXTRA_COLUMNS,
+        chars_per_row=sum(column_chars(c) for c in spec.columns)
+        + EXTRA_COLUMNS * EXTRA_COLUMN_CHARS,
+    )
+
+
 def read_sheet(
     upload, spec: SheetSpec, *, max_rows: int = 10_000, max_bytes: int = 10 * 1024 * 1024
 ) -> ParseResult:
@@ -454,13 +485,24 @@ def read_sheet(
         validate_upload(upload, max_bytes=max_bytes, allowed=(XLSX,))
     except ValidationError as exc:
         raise ImportFileError(" ".join(exc.messages)) from exc
-    return read_book(upload, name, lambda book: _parse(book, spec, name, max_rows))
+    return read_book(
+        upload,
+        name,
+        lambda book: _parse(book, spec, name, max_rows),
+        limits=sheet_limits(spec, max_rows),
+    )
 
 
-def read_book(upload, name: str, read):
-    """Open the workbook with formulas as written (a formula is refused, never read as empty)
-    and return ``read(book)``. A malformed sheet fails while streaming, not while opening:
-    that too is an ImportFileError naming the file. The user's own errors pass through."""
+def read_book(upload, name: str, read, *, limits: OfficeLimits):
+    """Check what the archive unpacks to against ``limits`` (nothing is parsed before), open
+    the workbook in streaming (read-only) mode with formulas as written (a formula is refused,
+    never read as empty) and return ``read(book)``. A malformed sheet fails while streaming,
+    not while opening: that too is an ImportFileError naming the file. The user's own errors
+    pass through."""
+    try:
+        check_office_file(upload, name, limits)
+    except ValidationError as exc:
+        raise ImportFileError(" ".join(exc.messages)) from exc
     book = open_book(upload, name, data_only=False)
     try:
         return read(book)

@@ -22,16 +22,19 @@ from django.utils import timezone
 
 from roadmap.deadlines import parse_deadline
 from roadmap.files import DOCX, XLSX, safe_filename, validate_upload
+from roadmap.forms import TEXT_MAX
 from roadmap.models import Measure, ResponsibleParty, Roadmap, Section
+from roadmap.office_limits import check_office_file, docx_limits, xlsx_limits
 from roadmap.services import create_measure, create_roadmap, create_section
 
 logger = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
 HEADER_SCAN_ROWS = 30  # the header row is looked for this far down a sheet
-MAX_ROWS = 5000  # a roadmap has about a hundred rows; more means a wrong file
+MAX_ROWS = 1000  # a roadmap has about a hundred rows; more means a wrong file
 SCAN_ROWS = 4 * MAX_ROWS  # formatted but empty rows below are not read to the sheet's end
 MAX_COLUMNS = 50
+TABLE_COLUMNS = 6  # №, measure, deadline, responsible, result, and one more of the user's
 HEADER_WORDS = ("наименование", "срок", "ответствен")
 MEASURE_RE = re.compile(r"\d+(?:\.\d+)+\.?")
 SECTION_RE = re.compile(r"(?:раздел\s+)?(\d{1,3})(?:\.\s*|\s+)(\S.*)", re.IGNORECASE)
@@ -40,6 +43,16 @@ SCHOOL_YEAR_RE = re.compile(r"(?<!\d)(\d{4})\s*(?:-|–|—|/)\s*(\d{4})(?!\d)")
 NUMBER_MAX = Measure._meta.get_field("number").max_length
 DEADLINE_MAX = Measure._meta.get_field("deadline_text").max_length
 PARTY_NAME_MAX = ResponsibleParty._meta.get_field("name").max_length
+# The longest row the appendix can have: number, wording, deadline, several parties, result.
+ROW_CHARS = NUMBER_MAX + TEXT_MAX + DEADLINE_MAX + 4 * PARTY_NAME_MAX + TEXT_MAX + 255
+DOCX_LIMITS = docx_limits(rows=MAX_ROWS, columns=TABLE_COLUMNS, chars_per_row=ROW_CHARS)
+XLSX_LIMITS = xlsx_limits(
+    rows=MAX_ROWS,
+    columns=TABLE_COLUMNS,
+    chars_per_row=ROW_CHARS,
+    sheets=3,
+    formatted_rows=SCAN_ROWS - MAX_ROWS,
+)
 NO_TABLE = (
     "не найдена таблица приложения: нужна таблица со столбцами «№ п/п», «Наименование "
     "мероприятий», «Срок реализации», «Ответственный исполнитель», «Результат»"
@@ -134,6 +147,10 @@ def read_roadmap_file(upload, *, max_bytes: int = MAX_BYTES) -> ImportedRoadmap:
     name = safe_filename(getattr(upload, "name", "") or "файл")
     try:
         kind = validate_upload(upload, max_bytes=max_bytes, allowed=(DOCX, XLSX))
+    except ValidationError as exc:
+        raise ImportFileError(" ".join(exc.messages)) from exc
+    try:
+        check_office_file(upload, name, DOCX_LIMITS if kind == DOCX else XLSX_LIMITS)
     except ValidationError as exc:
         raise ImportFileError(" ".join(exc.messages)) from exc
     parties = {p.name.casefold(): p.name for p in ResponsibleParty.objects.only("name")}
