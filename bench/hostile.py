@@ -177,6 +177,8 @@ def cases():
          lambda: hf.entity_expansion()),
         ("registry", "sheet-as-workbook.xlsx", "лист, объявленный книгой",
          lambda: hf.sheet_read_as_workbook()),
+        ("registry", "strings-as-sheet.xlsx", "общие строки 100 МБ под именем листа",
+         lambda: hf.strings_named_as_a_sheet()),
         ("answers", "one-sheet-100-times.xlsx", "один лист 100 раз",
          lambda: hf.one_sheet_many_times()),
         ("registry", "entries.xlsx", "5 000 частей архива", lambda: hf.too_many_entries()),
@@ -199,9 +201,10 @@ def at_the_limits():
 
     spec = imports.mentee_spec(_any_curator())
     limits = xlsx_io.sheet_limits(spec, 10_000)
-    cells = int(limits.bulk_each.elements * 0.95) // 2  # <c><v> per cell
-    strings = int(limits.bulk_each.elements * 0.95) // 2  # <si><t> per string
-    docx = importer.DOCX_LIMITS.bulk_each.elements
+    sheet, strings_part = (part[1] for part in limits.bulk_parts)
+    cells = int(sheet.elements * 0.95) // 2  # <c><v> per cell
+    strings = int(strings_part.elements * 0.95) // 2  # <si><t> per string
+    docx = importer.DOCX_LIMITS.bulk_parts[0][1].elements
     return [
         ("registry", "limit-cells.xlsx", f"у предела: {cells:,} ячеек".replace(",", " "),
          lambda: hf.numbers_sheet(cells, HEADERS)),

@@ -48,6 +48,7 @@ def workbook(
     styles: bytes | Iterable[bytes] | None = None,
     sheet_targets: list[str] | None = None,
     workbook_part: str = "xl/workbook.xml",
+    strings_part: str = "xl/sharedStrings.xml",
     extra: dict[str, bytes] | None = None,
 ) -> bytes:
     """A minimal XLSX: one sheet «Лист1» (or ``sheets``), shared strings if given."""
@@ -62,7 +63,7 @@ def workbook(
     ]
     if strings is not None:
         overrides.append(
-            b'<Override PartName="/xl/sharedStrings.xml" ContentType="%s"/>' % STRINGS_CT
+            b'<Override PartName="/%s" ContentType="%s"/>' % (strings_part.encode(), STRINGS_CT)
         )
     content_types = (
         b'<?xml version="1.0" encoding="UTF-8"?>'
@@ -89,7 +90,8 @@ def workbook(
     ]
     if strings is not None:
         rels.append(
-            b'<Relationship Id="rIdS" Type="%s/sharedStrings" Target="sharedStrings.xml"/>' % REL
+            b'<Relationship Id="rIdS" Type="%s/sharedStrings" Target="%s"/>'
+            % (REL, strings_part.removeprefix(folder + "/").encode())
         )
     if styles is not None:
         rels.append(b'<Relationship Id="rIdT" Type="%s/styles" Target="styles.xml"/>' % REL)
@@ -114,7 +116,7 @@ def workbook(
         for name, content in sheets.items():
             _write(archive, name, content)
         if strings is not None:
-            _write(archive, "xl/sharedStrings.xml", strings)
+            _write(archive, strings_part, strings)
         if styles is not None:
             _write(archive, "xl/styles.xml", styles)
         for name, content in (extra or {}).items():
@@ -229,8 +231,23 @@ def sheet_read_as_workbook(sheets: int = 1_000_000) -> bytes:
     content = workbook(
         workbook_part="xl/worksheets/sheet2.xml",
         sheets={"xl/worksheets/sheet1.xml": sheet_of_rows([["Фамилия"]])},
+        extra={"xl/workbook.xml": b"<workbook " + MAIN + b"/>"},  # where a reader looks first
     )
     return replace_part(content, "xl/worksheets/sheet2.xml", body)
+
+
+def strings_named_as_a_sheet(megabytes: int = 100) -> bytes:
+    """Shared strings stored under a sheet's name, which is allowed a sheet's (bigger) size:
+    openpyxl finds them through the content types and holds them whole in memory."""
+    unit = b"A" * MB
+    return workbook(
+        strings=[
+            b"<sst " + MAIN + b"><si><t>",
+            *(unit for _ in range(megabytes)),
+            b"</t></si></sst>",
+        ],
+        strings_part="xl/worksheets/sheet9.xml",
+    )
 
 
 def one_sheet_many_times(times: int = 100, rows: int = 10_000) -> bytes:

@@ -8,8 +8,9 @@ most its own row limit can need — rows × columns × the longest cell, with a 
 
 1. too many entries, or entries that the ZIP's central directory declares bigger than the
    limits (nothing is unpacked for that; the ZIP reader never yields more than declared);
-2. XML parts that, streamed once through zlib, hold more elements than the limits (elements are
-   what parsing costs in time and memory), or a DOCTYPE (entities: XXE, «billion laughs»);
+2. XML parts that, streamed once through expat (nothing is built), hold more elements than
+   the limits (elements are what parsing costs in time and memory), are nested deeper than
+   MAX_DEPTH, are malformed, or declare a DOCTYPE (entities: XXE, «billion laughs»);
 3. in a workbook, a part of the size allowed to the table (a sheet, the shared strings)
    reached in another role: openpyxl finds parts through [Content_Types].xml and the
    relationships, so a big sheet could otherwise be read whole as the workbook or a drawing.
@@ -26,6 +27,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -33,14 +35,14 @@ from django.template.defaultfilters import filesizeformat
 MB = 1024 * 1024
 MARGIN = 1.25
 CHUNK = 1024 * 1024
-DOCTYPES = tuple(
-    "<!DOCTYPE".encode(encoding)
-    for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
-)
+MAX_DEPTH = 100  # Word nests tables, text boxes and drawings some 40 levels deep at most
 BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")
 
-# How the table's text is stored, per cell and per character (Cyrillic is 2 bytes in UTF-8).
-BYTES_PER_CHAR = 2
+# How the table's text is stored, per character: Cyrillic is 2 bytes in UTF-8 (3 for «—»), but
+# openpyxl (our own exports, edited and loaded back) writes it as «&#1046;», 7 bytes.
+XLSX_BYTES_PER_CHAR = 7
+STRINGS_BYTES_PER_CHAR = 2  # the shared strings, held whole in memory: Excel's UTF-8
+DOCX_BYTES_PER_CHAR = 3
 XLSX_ROW_XML = 60  # <row r="10000" spans="1:12" …>…</row>
 XLSX_CELL_XML = 60  # <c r="AB10000" s="12" t="s"><v>123456</v></c>
 XLSX_CELL_ELEMENTS = 3  # c + v, or c + is + t for a string written in the sheet
@@ -69,11 +71,14 @@ class OfficeLimits:
     """What one reader accepts; ``advice`` (Russian) tells the user what to do when refused."""
 
     label: str  # DOCX / XLSX
+    readable_as: str  # «не удаётся прочитать как …»
+    program: str  # where to open and save it again
     bulk: re.Pattern[str]  # the parts that carry the table
-    bulk_each: PartLimit
+    # each kind of bulk part: its names, its limit, and the relationship and content types it
+    # may be reached by (none listed: not checked)
+    bulk_parts: tuple[tuple[re.Pattern[str], PartLimit, tuple[str, ...]], ...]
     bulk_total: PartLimit
     advice: str
-    bulk_roles: tuple[str, ...] = ()  # relationship and content types a bulk part may have
     other_each: PartLimit = PartLimit(1 * MB, 20_000)
     other_total: PartLimit = PartLimit(4 * MB, 50_000)
     binary_each: int = 10 * MB
@@ -84,14 +89,30 @@ class OfficeLimits:
     def declared_most(self) -> int:
         return self.bulk_total.bytes + self.other_total.bytes + self.binary_total
 
+    def bulk_limit(self, entry: str) -> PartLimit | None:
+        for pattern, limit, _ in self.bulk_parts:
+            if pattern.fullmatch(entry):
+                return limit
+        return None
 
-XLSX_BULK = re.compile(r"xl/(?:worksheets/sheet\d{1,4}\.xml|sharedStrings\.xml)")
-XLSX_BULK_ROLES = (
-    "/relationships/worksheet",
-    "/relationships/sharedStrings",
-    "spreadsheetml.worksheet+xml",
-    "spreadsheetml.sharedStrings+xml",
-)
+    def bulk_roles(self, entry: str) -> tuple[str, ...] | None:
+        for pattern, _, roles in self.bulk_parts:
+            if pattern.fullmatch(entry):
+                return roles
+        return None
+
+    @property
+    def largest_part(self) -> int:
+        return max(
+            self.other_each.bytes, self.binary_each, *(part[1].bytes for part in self.bulk_parts)
+        )
+
+
+XLSX_SHEET = re.compile(r"xl/worksheets/sheet\d{1,4}\.xml")
+XLSX_STRINGS = re.compile(r"xl/sharedStrings\.xml")
+XLSX_BULK = re.compile(rf"{XLSX_SHEET.pattern}|{XLSX_STRINGS.pattern}")
+SHEET_ROLES = ("/relationships/worksheet", "spreadsheetml.worksheet+xml")
+STRINGS_ROLES = ("/relationships/sharedStrings", "spreadsheetml.sharedStrings+xml")
 DOCX_BULK = re.compile(r"word/document\.xml")
 
 
@@ -111,26 +132,29 @@ def xlsx_limits(
     ``chars_per_row`` characters in all, on ``sheets`` sheets read; ``formatted_rows`` more
     rows may carry formatted empty cells (borders drawn far below the table)."""
     cells = rows * columns
-    text = rows * chars_per_row * BYTES_PER_CHAR
+    text = rows * chars_per_row * XLSX_BYTES_PER_CHAR
     all_rows = rows + formatted_rows
     all_cells = all_rows * columns
     sheet = PartLimit(
         all_rows * XLSX_ROW_XML + all_cells * XLSX_CELL_XML + text,
         all_rows + all_cells * XLSX_CELL_ELEMENTS,
     ).scaled(MARGIN) + PartLimit(*SHEET_FIXED)
-    strings = PartLimit(cells * XLSX_STRING_XML + text, cells * XLSX_STRING_ELEMENTS).scaled(
-        MARGIN
-    ) + PartLimit(64 * 1024, 100)
-    each = PartLimit(max(sheet.bytes, strings.bytes), max(sheet.elements, strings.elements))
-    total = PartLimit(
-        sheet.bytes * sheets + strings.bytes, sheet.elements * sheets + strings.elements
+    strings_text = rows * chars_per_row * STRINGS_BYTES_PER_CHAR
+    strings = PartLimit(
+        cells * XLSX_STRING_XML + strings_text, cells * XLSX_STRING_ELEMENTS
+    ).scaled(MARGIN) + PartLimit(64 * 1024, 100)
+    others = PartLimit(*SHEET_FIXED).scaled(3)  # a few small sheets besides (instructions…)
+    total = (
+        PartLimit(sheet.bytes * sheets + strings.bytes, sheet.elements * sheets + strings.elements)
+        + others
     )
     return OfficeLimits(
         label="XLSX",
+        readable_as="таблицу Excel (.xlsx)",
+        program="Excel",
         bulk=XLSX_BULK,
-        bulk_each=each,
+        bulk_parts=((XLSX_SHEET, sheet, SHEET_ROLES), (XLSX_STRINGS, strings, STRINGS_ROLES)),
         bulk_total=total,
-        bulk_roles=XLSX_BULK_ROLES,
         advice=(
             f"В таблице может быть не более {_rows(rows)} строк. Если строк меньше, в книге "
             "много лишнего (оформление, пустые ячейки, форматированный текст): скопируйте "
@@ -145,13 +169,15 @@ def docx_limits(*, rows: int, columns: int, chars_per_row: int) -> OfficeLimits:
     ``chars_per_row`` characters in all (and a page or two of text around it)."""
     cells = rows * columns
     body = PartLimit(
-        cells * DOCX_CELL_XML + rows * chars_per_row * BYTES_PER_CHAR,
+        cells * DOCX_CELL_XML + rows * chars_per_row * DOCX_BYTES_PER_CHAR,
         cells * DOCX_CELL_ELEMENTS,
     ).scaled(MARGIN) + PartLimit(*DOCX_FIXED)
     return OfficeLimits(
         label="DOCX",
+        readable_as="документ DOCX",
+        program="Word",
         bulk=DOCX_BULK,
-        bulk_each=body,
+        bulk_parts=((DOCX_BULK, body, ()),),
         bulk_total=body,
         advice=(
             f"В таблице может быть не более {_rows(rows)} строк. Оставьте в документе только "
@@ -168,6 +194,14 @@ def _too_big(name: str, what: str, limits: OfficeLimits) -> ValidationError:
     return ValidationError(
         f"Файл «{name}»: архив распаковывается в слишком большой объём ({what}); такой "
         f"документ не принимается. {limits.advice}"
+    )
+
+
+def _broken(name: str, entry: str, limits: OfficeLimits) -> ValidationError:
+    return ValidationError(
+        f"Файл «{name}» не удаётся прочитать как {limits.readable_as}: часть «{entry[:60]}» "
+        f"повреждена. Откройте его в {limits.program}, сохраните заново в формате "
+        f".{limits.label.lower()} и загрузите снова."
     )
 
 
@@ -193,52 +227,79 @@ def _sniff_xml(head: bytes) -> bool:
     return b"<" in head.lstrip()[:4]
 
 
-def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, most: int) -> int | None:
-    """The entry's element count (stopping once over ``most``), or None if not XML.
-    A DOCTYPE anywhere raises."""
-    elements = 0
-    tail = b""
-    with archive.open(info) as stream:
-        chunk = stream.read(CHUNK)
-        if not _sniff_xml(chunk[:64]):
-            return None
-        while chunk:
-            # "</" split between chunks counts as one more element: never fewer.
-            elements += chunk.count(b"<") - chunk.count(b"</")
-            window = tail + chunk
-            if any(pattern in window for pattern in DOCTYPES):
-                raise _Doctype
-            tail = window[-48:]
-            if elements > most:
-                return elements
-            chunk = stream.read(CHUNK)
-    return elements
-
-
 class _Doctype(Exception):
     pass
 
 
+class _TooDeep(Exception):
+    pass
+
+
+class _TooMany(Exception):
+    pass
+
+
+def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, most: int) -> int | None:
+    """The entry's element count, streamed through expat without building anything (about
+    half a microsecond an element), or None if it is not XML. Raises at a DOCTYPE, at more
+    than ``most`` elements or MAX_DEPTH levels, and (ExpatError) at malformed XML."""
+    with archive.open(info) as stream:
+        chunk = stream.read(CHUNK)
+        if not _sniff_xml(chunk[:64]):
+            return None
+        parser = expat.ParserCreate()
+        parser.ordered_attributes = True
+        state = [0, 0]  # elements, depth
+
+        def start(name, attributes):
+            state[0] += 1
+            state[1] += 1
+            if state[1] > MAX_DEPTH:
+                raise _TooDeep
+            if state[0] > most:
+                raise _TooMany
+
+        def end(name):
+            state[1] -= 1
+
+        def doctype(*args):
+            raise _Doctype
+
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        parser.StartDoctypeDeclHandler = doctype
+        parser.EntityDeclHandler = doctype
+        while chunk:
+            parser.Parse(chunk, False)
+            chunk = stream.read(CHUNK)
+        parser.Parse(b"", True)
+    return state[0]
+
+
 def _roles_of_bulk(archive: zipfile.ZipFile, limits: OfficeLimits, name: str) -> None:
-    """Every way a parser can reach a bulk part names it as a sheet or the shared strings,
-    and no more than once."""
+    """Every way a parser can reach a bulk part names it in its own role (a sheet as a sheet,
+    the shared strings as the shared strings), and no more than once."""
     reached: dict[str, int] = {}
     refused = ValidationError(
         f"Файл «{name}» не принят: части книги ссылаются друг на друга необычным образом. "
-        "Откройте его в Excel, сохраните как «Книга Excel (*.xlsx)» и загрузите снова."
+        f"Откройте его в {limits.program}, сохраните заново и загрузите снова."
     )
 
-    def role_ok(role: str) -> bool:
-        return any(role.endswith(allowed) for allowed in limits.bulk_roles)
+    def check(path: str, role: str) -> bool:
+        """Whether ``path`` is a bulk part (and then its role must be its own)."""
+        roles = limits.bulk_roles(path)
+        if roles is None:
+            return False
+        if not any(role.endswith(own) for own in roles):
+            raise refused
+        return True
 
     for info in archive.infolist():
         entry = info.filename
         if entry == "[Content_Types].xml":
             root = ElementTree.fromstring(archive.read(info))
             for node in root:
-                part = (node.get("PartName") or "").lstrip("/")
-                if limits.bulk.fullmatch(part) and not role_ok(node.get("ContentType") or ""):
-                    raise refused
+                check((node.get("PartName") or "").lstrip("/"), node.get("ContentType") or "")
         elif entry.endswith(".rels"):
             folder = posixpath.dirname(posixpath.dirname(entry))  # x/_rels/y.rels → x
             root = ElementTree.fromstring(archive.read(info))
@@ -250,9 +311,7 @@ def _roles_of_bulk(archive: zipfile.ZipFile, limits: OfficeLimits, name: str) ->
                     path = posixpath.normpath(target.lstrip("/"))
                 else:
                     path = posixpath.normpath(posixpath.join(folder, target))
-                if limits.bulk.fullmatch(path):
-                    if not role_ok(node.get("Type") or ""):
-                        raise refused
+                if check(path, node.get("Type") or ""):
                     reached[path] = reached.get(path, 0) + 1
                     if reached[path] > 1:
                         raise refused
@@ -271,13 +330,12 @@ def check_office_file(upload, name: str, limits: OfficeLimits) -> None:
             if declared > limits.declared_most:
                 raise _too_big(name, f"всего {_size(declared)}", limits)
             for info in entries:
-                most = max(limits.bulk_each.bytes, limits.other_each.bytes, limits.binary_each)
-                if info.file_size > most:
+                if info.file_size > limits.largest_part:
                     raise _too_big(
                         name, f"{_part_label(info.filename)} — {_size(info.file_size)}", limits
                     )
             _check_parts(archive, entries, name, limits)
-            if limits.bulk_roles:
+            if any(roles for _, _, roles in limits.bulk_parts):
                 _roles_of_bulk(archive, limits, name)
     except zipfile.BadZipFile as exc:
         raise ValidationError(f"Файл «{name}» повреждён: не удаётся прочитать его.") from exc
@@ -286,10 +344,13 @@ def check_office_file(upload, name: str, limits: OfficeLimits) -> None:
             f"Файл «{name}» не принят: в нём есть объявление DOCTYPE, которого не бывает в "
             "документах Word и Excel."
         ) from exc
-    except ElementTree.ParseError as exc:
+    except _TooDeep as exc:
         raise ValidationError(
-            f"Файл «{name}» повреждён: служебные части архива не читаются."
+            f"Файл «{name}» не принят: в нём элементы вложены друг в друга глубже "
+            f"{MAX_DEPTH} уровней, чего не бывает в документах Word и Excel."
         ) from exc
+    except ElementTree.ParseError as exc:
+        raise _broken(name, "[Content_Types].xml", limits) from exc
     finally:
         upload.seek(0)
 
@@ -301,13 +362,21 @@ def _check_parts(archive, entries, name: str, limits: OfficeLimits) -> None:
     for info in entries:
         if info.is_dir():
             continue
-        is_bulk = bool(limits.bulk.fullmatch(info.filename))
-        each = limits.bulk_each if is_bulk else limits.other_each
+        bulk_limit = limits.bulk_limit(info.filename)
+        is_bulk = bulk_limit is not None
+        each = bulk_limit if is_bulk else limits.other_each
         total = limits.bulk_total if is_bulk else limits.other_total
         so_far = bulk if is_bulk else other
         label = _part_label(info.filename)
         most_elements = min(each.elements, total.elements - so_far.elements)
-        elements = _scan(archive, info, most_elements)
+        try:
+            elements = _scan(archive, info, most_elements)
+        except expat.ExpatError as exc:
+            raise _broken(name, info.filename, limits) from exc
+        except _TooMany:
+            raise _too_big(
+                name, f"{label} — более {_rows(most_elements)} элементов", limits
+            ) from None
         if elements is None:  # a picture or another binary part: only its size matters
             binary += info.file_size
             if info.file_size > limits.binary_each or binary > limits.binary_total:
@@ -316,8 +385,6 @@ def _check_parts(archive, entries, name: str, limits: OfficeLimits) -> None:
         part = PartLimit(info.file_size, elements)
         if part.bytes > each.bytes or so_far.bytes + part.bytes > total.bytes:
             raise _too_big(name, f"{label} — {_size(part.bytes)}", limits)
-        if elements > most_elements:
-            raise _too_big(name, f"{label} — более {_rows(most_elements)} элементов", limits)
         if is_bulk:
             bulk = bulk + part
         else:

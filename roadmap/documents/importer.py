@@ -50,7 +50,6 @@ XLSX_LIMITS = xlsx_limits(
     rows=MAX_ROWS,
     columns=TABLE_COLUMNS,
     chars_per_row=ROW_CHARS,
-    sheets=3,
     formatted_rows=SCAN_ROWS - MAX_ROWS,
 )
 NO_TABLE = (
@@ -242,12 +241,59 @@ def _read_docx(content) -> tuple[str, _Rows | None]:
     return _docx_title(blocks[:index]), _Rows(list(enumerate(_docx_rows(table), start=1)), False)
 
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_RUN_TEXT = {f"{W}t": None, f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n"}
+_LINE_BREAKS = {None, "textWrapping"}  # a page or column break is no line of text
+
+
 def _docx_rows(table) -> list[list[str]]:
-    """A merged cell comes back once per column it spans; its paragraphs become lines."""
-    return [
-        [_clean("\n".join(p.text for p in cell.paragraphs)) for cell in row.cells]
-        for row in table.rows
-    ]
+    """A merged cell comes back once per column it spans (a vertically merged one, in every
+    row it spans, with the text of its first); its paragraphs become lines.
+
+    Read straight from the XML in one pass, as python-docx's ``row.cells`` would give them: its
+    own walk goes up a vertical merge cell by cell (quadratic in the rows) and makes an object
+    per paragraph, which a hostile table of many rows or paragraphs turns into seconds."""
+    rows = []
+    above: dict[int, str] = {}  # grid column -> the text of the cell there in the row above
+    for tr in table._tbl.iterchildren(f"{W}tr"):
+        column = _int_val(tr.find(f"{W}trPr/{W}gridBefore"), 0)
+        cells = []
+        for tc in tr.iterchildren(f"{W}tc"):
+            span = max(1, _int_val(tc.find(f"{W}tcPr/{W}gridSpan"), 1))
+            merge = tc.find(f"{W}tcPr/{W}vMerge")
+            if merge is not None and merge.get(f"{W}val", "continue") == "continue":
+                text = above.get(column, "")
+            else:
+                text = _clean("\n".join(_paragraph_text(p) for p in tc.iterchildren(f"{W}p")))
+            for offset in range(span):
+                above[column + offset] = text
+                cells.append(text)
+            column += span
+        rows.append(cells)
+    return rows
+
+
+def _int_val(element, default: int) -> int:
+    try:
+        return int(element.get(f"{W}val")) if element is not None else default
+    except (TypeError, ValueError):
+        return default
+
+
+def _paragraph_text(p) -> str:
+    """The text of a paragraph's runs (and of runs inside its hyperlinks): tabs and breaks
+    as characters, as python-docx's ``Paragraph.text`` has them."""
+    parts = []
+    for run in p.iterchildren(f"{W}r", f"{W}hyperlink"):
+        runs = [run] if run.tag == f"{W}r" else run.iterchildren(f"{W}r")
+        for r in runs:
+            for child in r.iterchildren(*_RUN_TEXT):
+                fixed = _RUN_TEXT[child.tag]
+                if fixed is None:
+                    parts.append(child.text or "")
+                elif child.tag != f"{W}br" or child.get(f"{W}type") in _LINE_BREAKS:
+                    parts.append(fixed)
+    return "".join(parts)
 
 
 def _docx_title(blocks) -> str:
