@@ -236,7 +236,7 @@ def sheet_read_as_workbook(sheets: int = 1_000_000) -> bytes:
     return replace_part(content, "xl/worksheets/sheet2.xml", body)
 
 
-def strings_named_as_a_sheet(megabytes: int = 100) -> bytes:
+def strings_named_as_a_sheet(megabytes: int = 40) -> bytes:
     """Shared strings stored under a sheet's name, which is allowed a sheet's (bigger) size:
     openpyxl finds them through the content types and holds them whole in memory."""
     unit = b"A" * MB

@@ -43,7 +43,7 @@ INSTRUCTION_SHEET = "Инструкция"
 EXAMPLE_SHOWN = 40  # characters of a cell value quoted in an error message
 # A user's own columns next to the template's (ignored on import, but in the file): how many
 # and how long, when the file's size limits are worked out from the sheet's spec.
-EXTRA_COLUMNS = 4
+EXTRA_COLUMNS = 2
 EXTRA_COLUMN_CHARS = 100
 DATE_CHARS = 20  # «01.09.2010 г. 12:00»
 NUMBER_CHARS = 16

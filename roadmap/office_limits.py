@@ -33,7 +33,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
 MB = 1024 * 1024
-MARGIN = 1.25
+MARGIN = 1.1  # over the row limit: a file a little over it is still read, and told its rows
 CHUNK = 1024 * 1024
 MAX_DEPTH = 100  # Word nests tables, text boxes and drawings some 40 levels deep at most
 BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")
@@ -56,14 +56,29 @@ DOCX_FIXED = (2 * MB, 20_000)  # the order's text above the table, section prope
 
 @dataclass(frozen=True)
 class PartLimit:
+    """Uncompressed bytes and XML elements; ``items``: elements named ``item`` (a sheet's
+    cells ``c``, the shared strings' ``si``), what a reader spends most on."""
+
     bytes: int
     elements: int
+    items: int = 0
+    item: str = ""
 
     def scaled(self, factor: float) -> PartLimit:
-        return PartLimit(int(self.bytes * factor), int(self.elements * factor))
+        return PartLimit(
+            int(self.bytes * factor),
+            int(self.elements * factor),
+            int(self.items * factor),
+            self.item,
+        )
 
     def __add__(self, other: PartLimit) -> PartLimit:
-        return PartLimit(self.bytes + other.bytes, self.elements + other.elements)
+        return PartLimit(
+            self.bytes + other.bytes,
+            self.elements + other.elements,
+            self.items + other.items,
+            self.item or other.item,
+        )
 
 
 @dataclass(frozen=True)
@@ -138,10 +153,12 @@ def xlsx_limits(
     sheet = PartLimit(
         all_rows * XLSX_ROW_XML + all_cells * XLSX_CELL_XML + text,
         all_rows + all_cells * XLSX_CELL_ELEMENTS,
+        all_cells,
+        "c",
     ).scaled(MARGIN) + PartLimit(*SHEET_FIXED)
     strings_text = rows * chars_per_row * STRINGS_BYTES_PER_CHAR
     strings = PartLimit(
-        cells * XLSX_STRING_XML + strings_text, cells * XLSX_STRING_ELEMENTS
+        cells * XLSX_STRING_XML + strings_text, cells * XLSX_STRING_ELEMENTS, cells, "si"
     ).scaled(MARGIN) + PartLimit(64 * 1024, 100)
     others = PartLimit(*SHEET_FIXED).scaled(3)  # a few small sheets besides (instructions…)
     total = (
@@ -239,17 +256,28 @@ class _TooMany(Exception):
     pass
 
 
-def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, most: int) -> int | None:
-    """The entry's element count, streamed through expat without building anything (about
-    half a microsecond an element), or None if it is not XML. Raises at a DOCTYPE, at more
-    than ``most`` elements or MAX_DEPTH levels, and (ExpatError) at malformed XML."""
+class _TooManyItems(Exception):
+    pass
+
+
+ITEM_WORDS = {"c": "ячеек", "si": "строк текста"}
+
+
+def _scan(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, most: int, item: str = "", most_items=0
+) -> tuple[int, int] | None:
+    """The entry's elements and items (elements named ``item``, any prefix), streamed through
+    expat without building anything (about half a microsecond an element), or None if it is not
+    XML. Raises at a DOCTYPE, at more than ``most`` elements, ``most_items`` items or MAX_DEPTH
+    levels, and (ExpatError) at malformed XML."""
     with archive.open(info) as stream:
         chunk = stream.read(CHUNK)
         if not _sniff_xml(chunk[:64]):
             return None
         parser = expat.ParserCreate()
         parser.ordered_attributes = True
-        state = [0, 0]  # elements, depth
+        state = [0, 0, 0]  # elements, depth, items
+        prefixed = ":" + item
 
         def start(name, attributes):
             state[0] += 1
@@ -258,6 +286,10 @@ def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, most: int) -> int | N
                 raise _TooDeep
             if state[0] > most:
                 raise _TooMany
+            if item and (name == item or name.endswith(prefixed)):
+                state[2] += 1
+                if state[2] > most_items:
+                    raise _TooManyItems
 
         def end(name):
             state[1] -= 1
@@ -273,7 +305,7 @@ def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, most: int) -> int | N
             parser.Parse(chunk, False)
             chunk = stream.read(CHUNK)
         parser.Parse(b"", True)
-    return state[0]
+    return state[0], state[2]
 
 
 def _roles_of_bulk(archive: zipfile.ZipFile, limits: OfficeLimits, name: str) -> None:
@@ -370,18 +402,22 @@ def _check_parts(archive, entries, name: str, limits: OfficeLimits) -> None:
         label = _part_label(info.filename)
         most_elements = min(each.elements, total.elements - so_far.elements)
         try:
-            elements = _scan(archive, info, most_elements)
+            scanned = _scan(archive, info, most_elements, each.item, each.items)
         except expat.ExpatError as exc:
             raise _broken(name, info.filename, limits) from exc
         except _TooMany:
             raise _too_big(
                 name, f"{label} — более {_rows(most_elements)} элементов", limits
             ) from None
-        if elements is None:  # a picture or another binary part: only its size matters
+        except _TooManyItems:
+            what = ITEM_WORDS.get(each.item, "элементов")
+            raise _too_big(name, f"{label} — более {_rows(each.items)} {what}", limits) from None
+        if scanned is None:  # a picture or another binary part: only its size matters
             binary += info.file_size
             if info.file_size > limits.binary_each or binary > limits.binary_total:
                 raise _too_big(name, f"вложение «{info.filename[:60]}»", limits)
             continue
+        elements, _items = scanned
         part = PartLimit(info.file_size, elements)
         if part.bytes > each.bytes or so_far.bytes + part.bytes > total.bytes:
             raise _too_big(name, f"{label} — {_size(part.bytes)}", limits)
