@@ -236,7 +236,7 @@ def sheet_read_as_workbook(sheets: int = 1_000_000) -> bytes:
     return replace_part(content, "xl/worksheets/sheet2.xml", body)
 
 
-def strings_named_as_a_sheet(megabytes: int = 40) -> bytes:
+def strings_named_as_a_sheet(megabytes: int = 27) -> bytes:
     """Shared strings stored under a sheet's name, which is allowed a sheet's (bigger) size:
     openpyxl finds them through the content types and holds them whole in memory."""
     unit = b"A" * MB
@@ -268,6 +268,23 @@ def numbers_sheet(cells: int, headers: list[str], columns: int = 17) -> bytes:
         sheets={
             "xl/worksheets/sheet1.xml": _repeat(
                 head, b"<row>" + row + b"</row>", cells // columns, b"</sheetData></worksheet>"
+            )
+        }
+    )
+
+
+def long_texts(megabytes: int, headers: list[str], columns: int = 14) -> bytes:
+    """Rows of long Cyrillic texts written in the sheet as openpyxl writes them («&#1046;»,
+    7 bytes a letter): a sheet of ``megabytes`` MB that is all text."""
+    header = sheet_of_rows([headers])
+    head = header[: header.rindex(b"</sheetData>")]
+    text = b"&#1046;" * 100
+    cell = b'<c t="inlineStr"><is><t>' + text + b"</t></is></c>"
+    row = b"<row>" + cell * columns + b"</row>"
+    return workbook(
+        sheets={
+            "xl/worksheets/sheet1.xml": _repeat(
+                head, row, megabytes * MB // len(row), b"</sheetData></worksheet>", batch=100
             )
         }
     )

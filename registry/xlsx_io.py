@@ -45,6 +45,7 @@ EXAMPLE_SHOWN = 40  # characters of a cell value quoted in an error message
 # and how long, when the file's size limits are worked out from the sheet's spec.
 EXTRA_COLUMNS = 2
 EXTRA_COLUMN_CHARS = 100
+CELL_CHARS_BOUND = 100
 DATE_CHARS = 20  # «01.09.2010 г. 12:00»
 NUMBER_CHARS = 16
 
@@ -453,9 +454,11 @@ def _parse(book, spec: SheetSpec, name: str, max_rows: int) -> ParseResult:
 
 
 def column_chars(column: Column) -> int:
-    """The longest text a cell of the column may hold."""
+    """The text a cell of the column counts for in the file's size limit: its longest, but no
+    more than CELL_CHARS_BOUND. The limit is on the whole table, so a few cells may still be as
+    long as the column allows (a partner's full name); not every cell of 10 000 rows."""
     if column.kind == "text":
-        return column.max_length
+        return min(column.max_length, CELL_CHARS_BOUND)
     if column.kind == "choice":
         return max(len(choice) for choice in column.choices)
     if column.kind == "date":

@@ -38,10 +38,11 @@ CHUNK = 1024 * 1024
 MAX_DEPTH = 100  # Word nests tables, text boxes and drawings some 40 levels deep at most
 BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")
 
-# How the table's text is stored, per character: Cyrillic is 2 bytes in UTF-8 (3 for «—»), but
-# openpyxl (our own exports, edited and loaded back) writes it as «&#1046;», 7 bytes.
-XLSX_BYTES_PER_CHAR = 7
-STRINGS_BYTES_PER_CHAR = 2  # the shared strings, held whole in memory: Excel's UTF-8
+# How the table's text is stored, per character: Cyrillic is 2 bytes in UTF-8 (3 for «—»).
+# (openpyxl writes it as «&#1046;», 7 bytes, in a sheet: our exports, edited and loaded back,
+# hold short values and fit.)
+XLSX_BYTES_PER_CHAR = 2
+STRINGS_BYTES_PER_CHAR = 2  # the shared strings, held whole in memory
 DOCX_BYTES_PER_CHAR = 3
 XLSX_ROW_XML = 60  # <row r="10000" spans="1:12" …>…</row>
 XLSX_CELL_XML = 60  # <c r="AB10000" s="12" t="s"><v>123456</v></c>
@@ -88,7 +89,6 @@ class OfficeLimits:
     label: str  # DOCX / XLSX
     readable_as: str  # «не удаётся прочитать как …»
     program: str  # where to open and save it again
-    bulk: re.Pattern[str]  # the parts that carry the table
     # each kind of bulk part: its names, its limit, and the relationship and content types it
     # may be reached by (none listed: not checked)
     bulk_parts: tuple[tuple[re.Pattern[str], PartLimit, tuple[str, ...]], ...]
@@ -125,7 +125,6 @@ class OfficeLimits:
 
 XLSX_SHEET = re.compile(r"xl/worksheets/sheet\d{1,4}\.xml")
 XLSX_STRINGS = re.compile(r"xl/sharedStrings\.xml")
-XLSX_BULK = re.compile(rf"{XLSX_SHEET.pattern}|{XLSX_STRINGS.pattern}")
 SHEET_ROLES = ("/relationships/worksheet", "spreadsheetml.worksheet+xml")
 STRINGS_ROLES = ("/relationships/sharedStrings", "spreadsheetml.sharedStrings+xml")
 DOCX_BULK = re.compile(r"word/document\.xml")
@@ -169,7 +168,6 @@ def xlsx_limits(
         label="XLSX",
         readable_as="таблицу Excel (.xlsx)",
         program="Excel",
-        bulk=XLSX_BULK,
         bulk_parts=((XLSX_SHEET, sheet, SHEET_ROLES), (XLSX_STRINGS, strings, STRINGS_ROLES)),
         bulk_total=total,
         advice=(
@@ -193,7 +191,6 @@ def docx_limits(*, rows: int, columns: int, chars_per_row: int) -> OfficeLimits:
         label="DOCX",
         readable_as="документ DOCX",
         program="Word",
-        bulk=DOCX_BULK,
         bulk_parts=((DOCX_BULK, body, ()),),
         bulk_total=body,
         advice=(
