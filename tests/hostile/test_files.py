@@ -242,3 +242,23 @@ def test_the_products_own_files_pass_their_readers_limits(curator_a, forms, road
     # and the roadmap's own export reads back through the importer, limits and all
     imported = importer.read_roadmap_file(upload("Приложение.docx", docx))
     assert len(imported.sections) == roadmap.sections.count()
+
+
+def test_the_docx_table_is_read_as_python_docx_reads_it_merges_included():
+    """The one-pass reader gives what python-docx's `row.cells` gives: a horizontally merged
+    cell once per column, a vertically merged one in every row with its first row's text."""
+    from docx import Document
+
+    document = Document()
+    table = document.add_table(rows=3, cols=3)
+    for r in range(3):
+        for c in range(3):
+            table.cell(r, c).text = f"{r}{c}"
+    table.cell(0, 0).merge(table.cell(2, 0)).paragraphs[0].add_run("\tи ещё")
+    table.cell(1, 1).merge(table.cell(1, 2))
+    expected = [
+        [importer._clean("\n".join(p.text for p in cell.paragraphs)) for cell in row.cells]
+        for row in table.rows
+    ]
+    assert importer._docx_rows(table) == expected
+    assert expected[2][0] == expected[0][0] and expected[1][1] == expected[1][2]
