@@ -44,6 +44,7 @@ bench: install
 	$(PY) bench/documents.py
 	$(PY) bench/monitoring.py
 	$(PY) bench/region.py
+	$(PY) bench/hostile.py
 
 screenshots: install
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/e2e

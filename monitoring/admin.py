@@ -11,21 +11,22 @@ from monitoring.models import (
     Swot,
     Target,
 )
+from registry.dates import DateRangeAdmin
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("indicator", "year", "value", "municipality")
     list_filter = ("municipality", "indicator")
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("title", "starts_on", "ends_on", "report_due_on", "municipality")
     list_filter = ("municipality",)
 
 
-class ReportEventInline(admin.TabularInline):
+class ReportEventInline(DateRangeAdmin, admin.TabularInline):
     model = ReportEvent
     extra = 0
     readonly_fields = ("action", "user", "at", "comment")
@@ -33,7 +34,7 @@ class ReportEventInline(admin.TabularInline):
 
 
 @admin.register(SchoolReport)
-class SchoolReportAdmin(admin.ModelAdmin):
+class SchoolReportAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("school", "period", "status", "submitted_at", "reviewed_at")
     list_filter = ("status", "period")
     search_fields = ("school__short_name",)
@@ -41,30 +42,30 @@ class SchoolReportAdmin(admin.ModelAdmin):
     inlines = [ReportEventInline]
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(DateRangeAdmin, admin.TabularInline):
     model = Question
     extra = 0
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(admin.ModelAdmin):
+class QuestionnaireAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("title", "stage", "respondent", "scale_max", "is_active", "municipality")
     list_filter = ("municipality", "stage", "respondent")
     inlines = [QuestionInline]
 
 
-class AnswerInline(admin.TabularInline):
+class AnswerInline(DateRangeAdmin, admin.TabularInline):
     model = Answer
     extra = 0
 
 
 @admin.register(AnswerSet)
-class AnswerSetAdmin(admin.ModelAdmin):
+class AnswerSetAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("report", "questionnaire", "form", "moment", "respondents")
     list_filter = ("questionnaire__stage", "form")
     inlines = [AnswerInline]
 
 
 @admin.register(Swot)
-class SwotAdmin(admin.ModelAdmin):
+class SwotAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("report", "programme")

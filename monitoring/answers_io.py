@@ -35,11 +35,14 @@ from monitoring import services
 from monitoring.models import AnswerSet, Moment, Question, Questionnaire, SchoolReport, Stage
 from registry.models import MentoringForm
 from registry.xlsx_io import (
+    EXTRA_COLUMN_CHARS,
+    EXTRA_COLUMNS,
     HEADER_FILL,
     HEADER_FONT,
     INLINE_LIST_MAX,
     INSTRUCTION_SHEET,
     LISTS_SHEET,
+    NUMBER_CHARS,
     TEXT_FORMAT,
     WRAP_TOP,
     Column,
@@ -48,6 +51,7 @@ from registry.xlsx_io import (
     read_book,
 )
 from roadmap.files import XLSX, safe_filename, validate_upload
+from roadmap.office_limits import xlsx_limits
 from roadmap.xlsx import BORDER, set_cell
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -697,6 +701,23 @@ def _read_book(book, report: SchoolReport, name: str, errors: list[str]) -> list
 # ---------------------------------------------------------------- the import
 
 
+def _limits(report: SchoolReport):
+    """What the template of this report's questionnaires can need at MAX_ROWS rows a sheet."""
+    sheets = _sheets(report)
+    questions = max((len(s.questions) for s in sheets), default=0)
+    forms = _forms(report)
+    form_chars = max((len(name) for name in forms), default=0)
+    return xlsx_limits(
+        rows=MAX_ROWS,
+        columns=3 + questions + EXTRA_COLUMNS,
+        chars_per_row=form_chars
+        + 20  # the moment
+        + NUMBER_CHARS * (1 + questions)
+        + EXTRA_COLUMNS * EXTRA_COLUMN_CHARS,
+        sheets=len(sheets) + 2,  # and the instruction and the hidden lists
+    )
+
+
 def import_answers(report: SchoolReport, uploaded_file) -> int:
     """Check the whole file, then save every row through `services.save_answer_set` in one
     transaction. Returns the number of answer sets saved; raises ValidationError with every
@@ -707,7 +728,12 @@ def import_answers(report: SchoolReport, uploaded_file) -> int:
     validate_upload(uploaded_file, max_bytes=MAX_BYTES, allowed=(XLSX,))
     errors: list[str] = []
     try:
-        rows = read_book(uploaded_file, name, lambda book: _read_book(book, report, name, errors))
+        rows = read_book(
+            uploaded_file,
+            name,
+            lambda book: _read_book(book, report, name, errors),
+            limits=_limits(report),
+        )
     except ImportFileError as error:
         raise ValidationError(str(error)) from error
     if errors:

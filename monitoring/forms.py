@@ -9,16 +9,16 @@ from monitoring.models import (
     Stage,
     Swot,
 )
+from registry import dates
 from registry.models import MentoringForm
-from roadmap.forms import check_years
 
-DATE_INPUT = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "дд.мм.гггг"})
+DATE_INPUT = dates.WIDGET
 
 
 class DayForm(forms.Form):
     """The dashboard's «на дату», school and comparison choice; all optional, all in the URL."""
 
-    on = forms.DateField(label="На дату", required=False, widget=DATE_INPUT)
+    on = dates.DateField(label="На дату", required=False)
     school = forms.IntegerField(label="ОО", required=False, min_value=1)
     municipality = forms.IntegerField(label="Муниципалитет", required=False, min_value=1)
     compare = forms.ChoiceField(
@@ -44,6 +44,7 @@ class PeriodForm(forms.ModelForm):
     class Meta:
         model = Period
         fields = ("title", "starts_on", "ends_on", "report_due_on")
+        formfield_callback = dates.formfield_for
         widgets = {"starts_on": DATE_INPUT, "ends_on": DATE_INPUT, "report_due_on": DATE_INPUT}
         help_texts = {
             "title": "Например: I полугодие 2020/21",
@@ -52,7 +53,6 @@ class PeriodForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        check_years(self, "starts_on", "ends_on", "report_due_on")
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", "Окончание периода раньше его начала.")

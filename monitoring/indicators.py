@@ -67,7 +67,11 @@ def school_year_of(day: dt.date) -> int:
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
-    """The same day `years` years earlier; 29 February falls back to 28 February."""
+    """The same day `years` years earlier; 29 February falls back to 28 February. Before the
+    first year of the calendar, the first day of it (dates are range-checked on input; this
+    only keeps arithmetic on an odd stored date from failing)."""
+    if day.year - years < dt.MINYEAR:
+        return dt.date.min
     try:
         return day.replace(year=day.year - years)
     except ValueError:

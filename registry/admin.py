@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from django.db import models
 
 from registry.accounts import must_change_password, require_password_change
+from registry.dates import DateRangeAdmin
 from registry.models import (
     Agreement,
     AuditEvent,
@@ -25,27 +26,27 @@ from registry.models import (
 )
 
 
-class DepartmentInline(admin.StackedInline):
+class DepartmentInline(DateRangeAdmin, admin.StackedInline):
     model = Department
     extra = 0
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("name", "short_name")
     search_fields = ("name", "short_name")
     inlines = [DepartmentInline]
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("short_name", "municipality", "head_name")
     search_fields = ("full_name", "short_name", "head_name")
     list_filter = ("municipality",)
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(DateRangeAdmin, admin.ModelAdmin):
     # A site typed without a scheme is taken as https, as in the registry's own form.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("short_name", "full_name", "kind", "municipality", "is_active")
@@ -54,7 +55,7 @@ class SchoolAdmin(admin.ModelAdmin):
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("user", "municipality", "school", "position", "phone")
     search_fields = ("user__username", "user__last_name", "user__first_name", "position")
     list_filter = ("municipality", "school")
@@ -62,7 +63,7 @@ class ProfileAdmin(admin.ModelAdmin):
     list_select_related = ("user", "municipality", "school")
 
 
-class ProfileInline(admin.StackedInline):
+class ProfileInline(DateRangeAdmin, admin.StackedInline):
     model = Profile
     can_delete = False
     autocomplete_fields = ("school",)
@@ -73,7 +74,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserWithProfileAdmin(UserAdmin):
+class UserWithProfileAdmin(DateRangeAdmin, UserAdmin):
     """Users with where they work. A user the administrator creates, or whose password the
     administrator sets, must choose their own password at the next login."""
 
@@ -113,14 +114,14 @@ class UserWithProfileAdmin(UserAdmin):
 
 
 @admin.register(MentoringForm)
-class MentoringFormAdmin(admin.ModelAdmin):
+class MentoringFormAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("name", "mentor_kinds", "mentee_kinds", "position", "is_active")
     list_editable = ("position", "is_active")
     search_fields = ("name",)
 
 
 @admin.register(SchoolYearStats)
-class SchoolYearStatsAdmin(admin.ModelAdmin):
+class SchoolYearStatsAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = (
         "school",
         "school_year",
@@ -135,7 +136,7 @@ class SchoolYearStatsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mentor)
-class MentorAdmin(admin.ModelAdmin):
+class MentorAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("full_name", "birth_date", "kind", "partner", "municipality")
     list_filter = ("kind", "municipality")
     search_fields = ("search_name", "position")
@@ -143,7 +144,7 @@ class MentorAdmin(admin.ModelAdmin):
     list_select_related = ("partner", "municipality")
 
 
-class ConsentInline(admin.StackedInline):
+class ConsentInline(DateRangeAdmin, admin.StackedInline):
     model = Consent
     extra = 0
     fk_name = "mentee"
@@ -156,7 +157,7 @@ class ConsentInline(admin.StackedInline):
 
 
 @admin.register(Mentee)
-class MenteeAdmin(admin.ModelAdmin):
+class MenteeAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("full_name", "birth_date", "school", "kind", "class_name")
     list_filter = ("kind", "school__municipality", "school")
     search_fields = ("search_name", "class_name")
@@ -166,7 +167,7 @@ class MenteeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("mentee", "representative_name", "given_on", "valid_until", "withdrawn_on")
     list_filter = ("relation", "withdrawn_on")
     search_fields = ("mentee__search_name", "representative_name")
@@ -180,13 +181,13 @@ class ConsentAdmin(admin.ModelAdmin):
     )
 
 
-class AgreementInline(admin.TabularInline):
+class AgreementInline(DateRangeAdmin, admin.TabularInline):
     model = Agreement
     extra = 0
 
 
 @admin.register(PartnerOrganization)
-class PartnerOrganizationAdmin(admin.ModelAdmin):
+class PartnerOrganizationAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("name", "inn", "municipality", "contact_person")
     list_filter = ("municipality",)
     search_fields = ("name", "inn")
@@ -194,7 +195,7 @@ class PartnerOrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("__str__", "partner", "school", "valid_from", "valid_to")
     list_filter = ("school",)
     search_fields = ("number", "subject", "partner__name")
@@ -202,14 +203,14 @@ class AgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("title", "school", "form", "starts_on", "ends_on", "review_status")
     list_filter = ("review_status", "form", "school__municipality")
     search_fields = ("title", "school__short_name")
     list_select_related = ("school", "form")
 
 
-class PairMenteeInline(admin.TabularInline):
+class PairMenteeInline(DateRangeAdmin, admin.TabularInline):
     model = PairMentee
     extra = 0
     raw_id_fields = ("mentee",)
@@ -217,7 +218,7 @@ class PairMenteeInline(admin.TabularInline):
 
 
 @admin.register(Pair)
-class PairAdmin(admin.ModelAdmin):
+class PairAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("mentor", "programme", "starts_on", "status")
     list_filter = ("status", "programme__form")
     search_fields = ("mentor__search_name", "programme__title")
@@ -226,7 +227,7 @@ class PairAdmin(admin.ModelAdmin):
     inlines = [PairMenteeInline]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(DateRangeAdmin, admin.ModelAdmin):
     """A log that nobody edits, administrators included."""
 
     def has_add_permission(self, request):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 
+from registry import dates
 from registry.models import (
     Agreement,
     Consent,
@@ -16,7 +17,8 @@ from registry.models import (
     School,
     SchoolYearStats,
 )
-from roadmap.forms import DATE_WIDGET
+
+DATE_WIDGET = dates.WIDGET
 
 PERSON_FIELDS = ["last_name", "first_name", "patronymic", "birth_date", "phone", "email"]
 
@@ -32,6 +34,7 @@ class MenteeForm(forms.ModelForm):
     class Meta:
         model = Mentee
         fields = [*PERSON_FIELDS, "kind", "class_name", "position", "experience_years"]
+        formfield_callback = dates.formfield_for
         widgets = {"birth_date": DATE_WIDGET}
 
 
@@ -39,6 +42,7 @@ class MentorForm(forms.ModelForm):
     class Meta:
         model = Mentor
         fields = [*PERSON_FIELDS, "kind", "position", "partner"]
+        formfield_callback = dates.formfield_for
         widgets = {"birth_date": DATE_WIDGET}
 
     def __init__(self, *args, partners, **kwargs):
@@ -62,6 +66,7 @@ class ConsentForm(forms.ModelForm):
             "purposes",
             "data_scope",
         ]
+        formfield_callback = dates.formfield_for
         widgets = {
             "given_on": DATE_WIDGET,
             "valid_until": DATE_WIDGET,
@@ -78,13 +83,14 @@ class ConsentForm(forms.ModelForm):
 
 
 class WithdrawConsentForm(forms.Form):
-    withdrawn_on = forms.DateField(label="Дата отзыва", widget=DATE_WIDGET)
+    withdrawn_on = dates.DateField(label="Дата отзыва")
 
 
 class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields = ["title", "form", "starts_on", "ends_on"]
+        formfield_callback = dates.formfield_for
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
 
     def __init__(self, *args, **kwargs):
@@ -101,6 +107,7 @@ class ProgrammeReviewForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields = ["review_status", "reviewer", "review_conclusion", "reviewed_on"]
+        formfield_callback = dates.formfield_for
         widgets = {
             "reviewed_on": DATE_WIDGET,
             "review_conclusion": forms.Textarea(attrs={"rows": 3}),
@@ -116,8 +123,8 @@ class PairForm(forms.Form):
         queryset=Mentee.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    starts_on = forms.DateField(label="Начало", widget=DATE_WIDGET)
-    ends_on = forms.DateField(label="Окончание", widget=DATE_WIDGET, required=False)
+    starts_on = dates.DateField(label="Начало")
+    ends_on = dates.DateField(label="Окончание", required=False)
     goals = forms.CharField(label="Цели", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     activate = forms.BooleanField(label="Сразу сделать действующей", required=False)
 
@@ -160,6 +167,7 @@ class AgreementForm(forms.ModelForm):
     class Meta:
         model = Agreement
         fields = ["number", "date", "subject", "valid_from", "valid_to"]
+        formfield_callback = dates.formfield_for
         widgets = {
             "date": DATE_WIDGET,
             "valid_from": DATE_WIDGET,
@@ -241,7 +249,7 @@ class MentorIdentityForm(forms.Form):
     last_name = forms.CharField(label="Фамилия", max_length=100)
     first_name = forms.CharField(label="Имя", max_length=100)
     patronymic = forms.CharField(label="Отчество", max_length=100, required=False)
-    birth_date = forms.DateField(label="Дата рождения")
+    birth_date = dates.BirthDateField(label="Дата рождения")
 
     def __init__(self, *args, schools=None, **kwargs):
         super().__init__(*args, **kwargs)

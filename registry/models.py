@@ -2,6 +2,7 @@
 
 import uuid
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -647,7 +648,12 @@ class PairMentee(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Who saw or exported whose personal data, and refused attempts; never edited."""
+    """Who saw or exported whose personal data, and refused attempts.
+
+    Append-only in PostgreSQL itself: a trigger refuses every UPDATE and DELETE of its rows,
+    whoever sends them (the admin, a shell, raw SQL). A user or a school that has entries
+    cannot be deleted (PROTECT): people leave by deactivation, and the entry keeps who it was.
+    """
 
     class Action(models.TextChoices):
         VIEW = "view", _("просмотр")
@@ -668,7 +674,7 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(_("когда"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -678,7 +684,7 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("что"), max_length=50)
     object_id = models.CharField(_("идентификатор"), max_length=50, blank=True)
     school = models.ForeignKey(
-        School, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     detail = models.CharField(_("подробности"), max_length=500, blank=True)
     ip = models.GenericIPAddressField(_("IP-адрес"), null=True, blank=True)
@@ -687,6 +693,18 @@ class AuditEvent(models.Model):
         verbose_name = _("запись журнала доступа")
         verbose_name_plural = _("журнал доступа к персональным данным")
         ordering = ("-at", "-id")
+        triggers = [
+            pgtrigger.Trigger(
+                name="append_only",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                func=(
+                    "RAISE EXCEPTION 'Журнал доступа к персональным данным (%) только "
+                    "дополняется: % записей запрещено', TG_TABLE_NAME, "
+                    "CASE TG_OP WHEN 'DELETE' THEN 'удаление' ELSE 'изменение' END;"
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.get_action_display()} {self.object_type}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from registry.models import AuditEvent, Consent, Mentee, search_key
@@ -62,3 +62,24 @@ def destroy_due(today: dt.date | None = None) -> int:
         destroy(mentee)
         count += 1
     return count
+
+
+def planned(today: dt.date | None = None) -> list[str]:
+    """What `destroy_due` would do, one line per mentee, without the data it would destroy."""
+    lines = []
+    mentees = (
+        due_for_destruction(today or timezone.localdate())
+        .select_related("school")
+        .annotate(withdrawn=Max("consents__withdrawn_on"))
+        .prefetch_related("consents")
+        .order_by("school__short_name", "pk")
+    )
+    for mentee in mentees:
+        consents = list(mentee.consents.all())
+        scans = sum(1 for consent in consents if consent.scan)
+        lines.append(
+            f"наставляемый № {mentee.pk} ({mentee.school.short_name}): согласие отозвано "
+            f"{mentee.withdrawn:%d.%m.%Y}; будут заменены ФИО, телефон, e-mail, должность, "
+            f"день и месяц рождения; согласий — {len(consents)}, сканов к удалению — {scans}"
+        )
+    return lines

@@ -396,7 +396,9 @@ def mentor_link(request):
         raise PermissionDenied("Связать наставника с ОО может куратор ОО или департамент.")
     form = MentorIdentityForm(request.POST, schools=_school_choices(user) if department else None)
     if not form.is_valid():
-        raise Http404("Такого наставника в реестре муниципалитета нет.")
+        return form_page(
+            request, form, title="Связать наставника с ОО", cancel=reverse("registry:mentors")
+        )
     school = form.cleaned_data["school"] if department else school
     mentor = services.find_same_person(Mentor, municipality=school.municipality, **form.identity())
     if mentor is None:

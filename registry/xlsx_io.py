@@ -25,7 +25,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
+from registry import dates
 from roadmap.files import XLSX, safe_filename, validate_upload
+from roadmap.office_limits import OfficeLimits, check_office_file, xlsx_limits
 from roadmap.xlsx import BORDER, set_cell
 
 logger = logging.getLogger(__name__)
@@ -33,13 +35,19 @@ logger = logging.getLogger(__name__)
 KINDS = ("text", "date", "int", "choice", "bool")
 DATE_FORMAT = "DD.MM.YYYY"
 TEXT_FORMAT = "@"
-MIN_YEAR, MAX_YEAR = 1900, 2100
 TEMPLATE_ROWS = 10_000  # rows covered by drop-downs and formats in the template
 COUNT_FACTOR = 10  # an oversized file is counted up to this many times the limit, then cut
 INLINE_LIST_MAX = 255  # Excel's limit for a list typed into a data validation
 LISTS_SHEET = "Списки"
 INSTRUCTION_SHEET = "Инструкция"
 EXAMPLE_SHOWN = 40  # characters of a cell value quoted in an error message
+# A user's own columns next to the template's (ignored on import, but in the file): how many
+# and how long, when the file's size limits are worked out from the sheet's spec.
+EXTRA_COLUMNS = 2
+EXTRA_COLUMN_CHARS = 100
+CELL_CHARS_BOUND = 100
+DATE_CHARS = 20  # «01.09.2010 г. 12:00»
+NUMBER_CHARS = 16
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E7EEF7")
@@ -222,13 +230,14 @@ def _clean_text(column: Column, value):
 
 
 def _clean_date(column: Column, value):
+    """A date in the product's range (registry/dates.py): from 1900 for a birth date."""
+    low, high = dates.bounds(birth=column.key.endswith("birth_date"))
+    out_of_range = f"год должен быть от {low.year} до {high.year}"
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        if not MIN_YEAR <= value.year <= MAX_YEAR:
-            return None, (
-                f"{column.header}: «{_shown(value)}» — год должен быть от {MIN_YEAR} до {MAX_YEAR}"
-            )
+        if not low.year <= value.year <= high.year:
+            return None, f"{column.header}: «{_shown(value)}» — {out_of_range}"
         return value, None
     text = _as_text(value)
     match = _DATE_RU.fullmatch(text)
@@ -242,10 +251,8 @@ def _clean_date(column: Column, value):
                 "нужен формат ДД.ММ.ГГГГ, например 01.09.2010"
             )
         year, month, day = (int(part) for part in match.groups())
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        return None, (
-            f"{column.header}: «{_shown(text)}» — год должен быть от {MIN_YEAR} до {MAX_YEAR}"
-        )
+    if not low.year <= year <= high.year:
+        return None, f"{column.header}: «{_shown(text)}» — {out_of_range}"
     try:
         return date(year, month, day), None
     except ValueError:
@@ -446,6 +453,32 @@ def _parse(book, spec: SheetSpec, name: str, max_rows: int) -> ParseResult:
     return ParseResult(rows, errors, tuple(c.key for c in present))
 
 
+def column_chars(column: Column) -> int:
+    """The text a cell of the column counts for in the file's size limit: its longest, but no
+    more than CELL_CHARS_BOUND. The limit is on the whole table, so a few cells may still be as
+    long as the column allows (a partner's full name); not every cell of 10 000 rows."""
+    if column.kind == "text":
+        return min(column.max_length, CELL_CHARS_BOUND)
+    if column.kind == "choice":
+        return max(len(choice) for choice in column.choices)
+    if column.kind == "date":
+        return DATE_CHARS
+    if column.kind == "bool":
+        return 6
+    return NUMBER_CHARS
+
+
+def sheet_limits(spec: SheetSpec, max_rows: int) -> OfficeLimits:
+    """What a file of ``max_rows`` rows of the spec's columns (and a few of the user's own)
+    can need: rows × columns × the longest cells, with a margin."""
+    return xlsx_limits(
+        rows=max_rows,
+        columns=len(spec.columns) + EXTRA_COLUMNS,
+        chars_per_row=sum(column_chars(c) for c in spec.columns)
+        + EXTRA_COLUMNS * EXTRA_COLUMN_CHARS,
+    )
+
+
 def read_sheet(
     upload, spec: SheetSpec, *, max_rows: int = 10_000, max_bytes: int = 10 * 1024 * 1024
 ) -> ParseResult:
@@ -455,13 +488,24 @@ def read_sheet(
         validate_upload(upload, max_bytes=max_bytes, allowed=(XLSX,))
     except ValidationError as exc:
         raise ImportFileError(" ".join(exc.messages)) from exc
-    return read_book(upload, name, lambda book: _parse(book, spec, name, max_rows))
+    return read_book(
+        upload,
+        name,
+        lambda book: _parse(book, spec, name, max_rows),
+        limits=sheet_limits(spec, max_rows),
+    )
 
 
-def read_book(upload, name: str, read):
-    """Open the workbook with formulas as written (a formula is refused, never read as empty)
-    and return ``read(book)``. A malformed sheet fails while streaming, not while opening:
-    that too is an ImportFileError naming the file. The user's own errors pass through."""
+def read_book(upload, name: str, read, *, limits: OfficeLimits):
+    """Check what the archive unpacks to against ``limits`` (nothing is parsed before), open
+    the workbook in streaming (read-only) mode with formulas as written (a formula is refused,
+    never read as empty) and return ``read(book)``. A malformed sheet fails while streaming,
+    not while opening: that too is an ImportFileError naming the file. The user's own errors
+    pass through."""
+    try:
+        check_office_file(upload, name, limits)
+    except ValidationError as exc:
+        raise ImportFileError(" ".join(exc.messages)) from exc
     book = open_book(upload, name, data_only=False)
     try:
         return read(book)

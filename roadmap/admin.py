@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from registry.dates import DateRangeAdmin
 from roadmap.models import (
     Amendment,
     Evidence,
@@ -20,7 +21,7 @@ from roadmap.models import (
 
 
 @admin.register(ResponsibleParty)
-class ResponsiblePartyAdmin(admin.ModelAdmin):
+class ResponsiblePartyAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("name", "kind", "position", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name",)
@@ -28,7 +29,7 @@ class ResponsiblePartyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SchoolCalendar)
-class SchoolCalendarAdmin(admin.ModelAdmin):
+class SchoolCalendarAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("municipality", *SchoolCalendar.FIELDS)
     list_select_related = ("municipality",)
     fieldsets = [
@@ -46,20 +47,20 @@ class SchoolCalendarAdmin(admin.ModelAdmin):
         apply_school_calendar(obj.municipality)
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(DateRangeAdmin, admin.TabularInline):
     model = Participation
     extra = 0
     autocomplete_fields = ("school",)
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(DateRangeAdmin, admin.TabularInline):
     model = Section
     extra = 0
     fields = ("number", "title")
 
 
 @admin.register(Roadmap)
-class RoadmapAdmin(SimpleHistoryAdmin):
+class RoadmapAdmin(DateRangeAdmin, SimpleHistoryAdmin):
     list_display = (
         "short_title",
         "school_year",
@@ -74,13 +75,13 @@ class RoadmapAdmin(SimpleHistoryAdmin):
     list_select_related = ("municipality",)
 
 
-class OrderPointInline(admin.TabularInline):
+class OrderPointInline(DateRangeAdmin, admin.TabularInline):
     model = OrderPoint
     extra = 0
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("number", "date", "roadmap", "signatory_name")
     list_filter = ("date", "roadmap__municipality")
     search_fields = ("number", "title", "preamble")
@@ -89,20 +90,20 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(SimpleHistoryAdmin):
+class SectionAdmin(DateRangeAdmin, SimpleHistoryAdmin):
     list_display = ("number", "title", "roadmap")
     list_filter = ("roadmap",)
     search_fields = ("title",)
     list_select_related = ("roadmap",)
 
 
-class MeasureResponsibilityInline(admin.TabularInline):
+class MeasureResponsibilityInline(DateRangeAdmin, admin.TabularInline):
     model = MeasureResponsibility
     extra = 0
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(DateRangeAdmin, SimpleHistoryAdmin):
     list_display = ("number", "title", "deadline_text", "deadline_kind", "starts_on", "due_on")
     list_filter = ("deadline_kind", "section__roadmap", "responsible")
     search_fields = ("number", "title", "result", "deadline_text")
@@ -137,7 +138,7 @@ class MeasureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Execution)
-class ExecutionAdmin(SimpleHistoryAdmin):
+class ExecutionAdmin(DateRangeAdmin, SimpleHistoryAdmin):
     list_display = ("measure", "executor_name", "status", "completed_on", "updated_at")
     list_filter = ("status", "measure__section__roadmap", "school")
     search_fields = ("measure__number", "measure__title", "school__short_name", "comment")
@@ -147,14 +148,14 @@ class ExecutionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Amendment)
-class AmendmentAdmin(admin.ModelAdmin):
+class AmendmentAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("__str__", "roadmap", "reason", "opened_by", "closed_at")
     list_filter = ("roadmap",)
     search_fields = ("reason", "basis")
     list_select_related = ("roadmap", "opened_by")
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(DateRangeAdmin, admin.TabularInline):
     model = Evidence
     extra = 0
     readonly_fields = ("original_name", "content_type", "size", "sha256", "uploaded_at", "file")
@@ -165,7 +166,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("execution", "submitted_by", "submitted_at", "decision", "reviewed_by")
     list_filter = ("decision", "execution__measure__section__roadmap")
     search_fields = ("text", "review_comment", "execution__school__short_name")
@@ -175,7 +176,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderDigest)
-class ReminderDigestAdmin(admin.ModelAdmin):
+class ReminderDigestAdmin(DateRangeAdmin, admin.ModelAdmin):
     list_display = ("user", "sent_on", "items", "sent_at")
     list_filter = ("sent_on",)
     search_fields = ("user__username", "user__email")

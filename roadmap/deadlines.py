@@ -39,6 +39,8 @@ KINDS = (
 )
 RECURRENCES = ("week", "month", "quarter", "term", "halfyear", "year")
 
+# The product's range of dates (registry/dates.py, kept equal by a test): this module stays
+# free of Django.
 MIN_YEAR = 1990
 MAX_YEAR = 2100
 

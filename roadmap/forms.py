@@ -7,26 +7,19 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from registry import dates
 from registry.models import School
 from roadmap.dashboard import SCHOOL_SORTS, STATUS_FILTERS
 from roadmap.models import ResponsibleParty, Roadmap, Section
 
-DATE_WIDGET = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "ДД.ММ.ГГГГ"})
-YEAR_MIN, YEAR_MAX = 1990, 2100  # the years a period may be typed in (31.12.9999 is a typo)
-
-
-def check_years(form, *names: str) -> None:
-    """A period's date with an impossible year is that field's error."""
-    for name in names:
-        value = form.cleaned_data.get(name)
-        if value and not YEAR_MIN <= value.year <= YEAR_MAX:
-            form.add_error(name, f"Год должен быть от {YEAR_MIN} до {YEAR_MAX}.")
+DATE_WIDGET = dates.WIDGET
 
 
 class RoadmapForm(forms.ModelForm):
     class Meta:
         model = Roadmap
         fields = ["title", "school_year_start", "period_start", "period_end"]
+        formfield_callback = dates.formfield_for
         widgets = {
             "title": forms.Textarea(attrs={"rows": 3}),
             "period_start": DATE_WIDGET,
@@ -35,7 +28,6 @@ class RoadmapForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        check_years(self, "period_start", "period_end")
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and start > end:
             self.add_error("period_end", "Окончание периода раньше его начала.")
@@ -94,7 +86,7 @@ class MeasureForm(forms.Form):
 
 
 class AmendmentForm(forms.Form):
-    date = forms.DateField(label="Дата изменения", widget=DATE_WIDGET)
+    date = dates.DateField(label="Дата изменения")
     basis = forms.CharField(
         label="Основание", max_length=255, required=False, help_text="Например: приказ от … № …"
     )
@@ -137,7 +129,7 @@ class ReportForm(forms.Form):
     text = forms.CharField(
         label="Что сделано", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000
     )
-    completed_on = forms.DateField(label="Дата выполнения", widget=DATE_WIDGET)
+    completed_on = dates.DateField(label="Дата выполнения")
     files = MultipleFileField(
         label="Подтверждающие документы",
         required=False,
@@ -184,7 +176,7 @@ class DashboardFilterForm(forms.Form):
         label="ОО", queryset=School.objects, required=False, empty_label="все организации"
     )
     status = forms.ChoiceField(label="Статус", choices=list(STATUS_FILTERS.items()), required=False)
-    as_of = forms.DateField(label="На дату", required=False, widget=DATE_WIDGET)
+    as_of = dates.DateField(label="На дату", required=False)
     sort = forms.ChoiceField(
         required=False,
         choices=[(k, k) for name in SCHOOL_SORTS for k in (name, f"-{name}")],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -79,10 +79,17 @@ class RunResult:
     sent: int = 0
     already_sent: int = 0
     nothing_to_send: int = 0
+    # A dry run's letters, not sent: (user, the number of items, the subject).
+    planned: list[tuple[object, int, str]] = field(default_factory=list)
 
 
-def send_digests(today: date) -> RunResult:
-    """One e-mail per person per day; a second run the same day sends nothing new."""
+def _subject(today: date, items: list) -> str:
+    return f"Сроки по дорожной карте на {today:%d.%m.%Y}: {len(items)}"
+
+
+def send_digests(today: date, *, dry_run: bool = False) -> RunResult:
+    """One e-mail per person per day; a second run the same day sends nothing new.
+    ``dry_run`` lists the letters that would go, and neither sends nor records them."""
     result = RunResult()
     for user in recipients():
         if ReminderDigest.objects.filter(user=user, sent_on=today).exists():
@@ -91,6 +98,9 @@ def send_digests(today: date) -> RunResult:
         items = items_for(user, today)
         if not items:
             result.nothing_to_send += 1
+            continue
+        if dry_run:
+            result.planned.append((user, len(items), _subject(today, items)))
             continue
         body = render_to_string(
             "roadmap/email/reminder_digest.txt",
@@ -106,7 +116,7 @@ def send_digests(today: date) -> RunResult:
                 # The row first: if two runs race, only one gets to send.
                 ReminderDigest.objects.create(user=user, sent_on=today, items=len(items), body=body)
                 send_mail(
-                    subject=f"Сроки по дорожной карте на {today:%d.%m.%Y}: {len(items)}",
+                    subject=_subject(today, items),
                     message=body,
                     from_email=None,
                     recipient_list=[user.email],

@@ -35,6 +35,16 @@ def dashboard(request, pk: int):
     form = DashboardFilterForm(request.GET or None, roadmap=roadmap)
     board = build_dashboard(roadmap, _filters(form))
     if request.GET.get("format") == "xlsx":
+        if form.errors:  # never a list «на дату» other than the one asked for
+            problems = " ".join(
+                f"«{form.fields[name].label}»: {' '.join(errors)}"
+                for name, errors in form.errors.items()
+            )
+            return HttpResponse(
+                f"Список не выгружен. {problems}",
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
         return _xlsx(board)
     query = request.GET.copy()
     query.pop("sort", None)

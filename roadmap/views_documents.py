@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from registry import dates
 from registry.decorators import department_required, editor_required
 from registry.models import ImportBatch
 from registry.selectors import municipalities_for
@@ -22,7 +23,6 @@ from roadmap.deadlines import school_year_bounds, school_year_of
 from roadmap.documents import importer
 from roadmap.documents.pdf import report_pdf
 from roadmap.exports import EXPORTERS, file_name
-from roadmap.forms import DATE_WIDGET, check_years
 from roadmap.models import quarters_for
 from roadmap.web import errors_to_form
 
@@ -49,7 +49,7 @@ def document(request, pk: int, fmt: str):
 
 
 class ReportForm(forms.Form):
-    as_of = forms.DateField(label="На дату", required=False, widget=DATE_WIDGET)
+    as_of = dates.DateField(label="На дату", required=False)
 
 
 @require_safe
@@ -58,8 +58,12 @@ def execution_report(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
     form = ReportForm(request.GET or None)
     if request.GET and not form.is_valid():
+        problems = " ".join(
+            f"«{form.fields[name].label}»: {' '.join(errors)}"
+            for name, errors in form.errors.items()
+        )
         return HttpResponse(
-            "Дата «на дату» не распознана: нужен формат ДД.ММ.ГГГГ.",
+            f"Отчёт не построен. {problems} Нужна дата в формате ДД.ММ.ГГГГ.",
             status=400,
             content_type="text/plain; charset=utf-8",
         )
@@ -77,8 +81,8 @@ class DraftForm(forms.Form):
     school_year_start = forms.IntegerField(
         label="Учебный год (начало)", min_value=1990, max_value=2100
     )
-    period_start = forms.DateField(label="Начало периода", widget=DATE_WIDGET)
-    period_end = forms.DateField(label="Окончание периода", widget=DATE_WIDGET)
+    period_start = dates.DateField(label="Начало периода")
+    period_end = dates.DateField(label="Окончание периода")
     accept_outside = forms.BooleanField(
         label="Создать, даже если сроки мероприятий выходят за период",
         required=False,
@@ -101,7 +105,6 @@ class DraftForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        check_years(self, "period_start", "period_end")
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and start > end:
             self.add_error("period_end", "Окончание периода раньше его начала.")

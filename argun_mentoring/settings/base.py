@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",
+    "pgtrigger",
     "registry",
     "roadmap",
     "monitoring",

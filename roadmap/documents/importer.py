@@ -36,7 +36,9 @@ from roadmap.deadlines import (
     school_year_of,
 )
 from roadmap.files import DOCX, XLSX, safe_filename, validate_upload
+from roadmap.forms import TEXT_MAX
 from roadmap.models import Measure, ResponsibleParty, Roadmap, Section
+from roadmap.office_limits import check_office_file, docx_limits, xlsx_limits
 from roadmap.parties import NEW, PartyMatcher
 from roadmap.services import create_measure, create_roadmap, create_section
 from roadmap.text import clean_line, clean_text
@@ -45,11 +47,12 @@ logger = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
 HEADER_SCAN_ROWS = 30  # the header row is looked for this far down a sheet or table
-MAX_ROWS = 5000  # a roadmap has about a hundred rows; more means a wrong file
+MAX_ROWS = 1000  # a roadmap has about a hundred rows; more means a wrong file
 SCAN_ROWS = 4 * MAX_ROWS  # formatted but empty rows below are not read to the sheet's end
 MAX_COLUMNS = 50
 MAX_MERGED_CELLS = 200_000  # cells filled from merged ranges of one sheet
 MAX_UNREAD_REPORTED = 20
+TABLE_COLUMNS = 6  # №, measure, deadline, responsible, result, and one more of the user's
 MEASURE_RE = re.compile(r"\d+(?:\.\d+)+\.?")
 PLAIN_NUMBER_RE = re.compile(r"(\d{1,3})[.)]?")
 _ROMAN_CHARS = "IVXLCІХ"  # Cyrillic «І» and «Х» are typed for the Roman numerals too
@@ -65,6 +68,14 @@ NUMBER_MAX = Measure._meta.get_field("number").max_length
 DEADLINE_MAX = Measure._meta.get_field("deadline_text").max_length
 PARTY_NAME_MAX = ResponsibleParty._meta.get_field("name").max_length
 RESPONSIBLE_TEXT_MAX = Measure._meta.get_field("responsible_text").max_length
+ROW_CHARS = NUMBER_MAX + TEXT_MAX + DEADLINE_MAX + 4 * PARTY_NAME_MAX + TEXT_MAX + 255
+DOCX_LIMITS = docx_limits(rows=MAX_ROWS, columns=TABLE_COLUMNS, chars_per_row=ROW_CHARS)
+XLSX_LIMITS = xlsx_limits(
+    rows=MAX_ROWS,
+    columns=TABLE_COLUMNS,
+    chars_per_row=ROW_CHARS,
+    formatted_rows=SCAN_ROWS - MAX_ROWS,
+)
 NO_TABLE = (
     "не найдена таблица приложения: нужна таблица со столбцами «№ п/п», «Наименование "
     "мероприятий» (или «Мероприятия», «Содержание»), «Срок» (или «Сроки», «Дата»), "
@@ -199,6 +210,10 @@ def read_roadmap_file(
     name = safe_filename(getattr(upload, "name", "") or "файл")
     try:
         kind = validate_upload(upload, max_bytes=max_bytes, allowed=(DOCX, XLSX))
+    except ValidationError as exc:
+        raise ImportFileError(" ".join(exc.messages)) from exc
+    try:
+        check_office_file(upload, name, DOCX_LIMITS if kind == DOCX else XLSX_LIMITS)
     except ValidationError as exc:
         raise ImportFileError(" ".join(exc.messages)) from exc
     matcher = PartyMatcher(ResponsibleParty.objects.values_list("name", "kind"))
@@ -403,20 +418,63 @@ def _read_docx(content) -> _Source:
     return source
 
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_RUN_TEXT = {f"{W}t": None, f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n"}
+_LINE_BREAKS = {None, "textWrapping"}  # a page or column break is no line of text
+
+
 def _docx_rows(table) -> list[_Row]:
-    """A merged cell comes back once per column it spans; its paragraphs become lines."""
+    """A merged cell comes back once per column it spans (a vertically merged one, in every
+    row it spans, with the text of its first, marked as merged with the cell above); its
+    paragraphs become lines.
+
+    Read straight from the XML in one pass, as python-docx's ``row.cells`` would give them: its
+    own walk goes up a vertical merge cell by cell (quadratic in the rows) and makes an object
+    per paragraph, which a hostile table of many rows or paragraphs turns into seconds."""
     rows: list[_Row] = []
-    previous: list = []
-    for number, row in enumerate(table.rows, start=1):
-        cells = list(row.cells)  # the grid is rebuilt on every call: take it once per row
-        texts = [clean_text("\n".join(p.text for p in cell.paragraphs)) for cell in cells]
-        merged_up = [
-            index < len(previous) and cell._tc is previous[index]._tc
-            for index, cell in enumerate(cells)
-        ]
+    above: dict[int, str] = {}  # grid column -> the text of the cell there in the row above
+    for number, tr in enumerate(table._tbl.iterchildren(f"{W}tr"), start=1):
+        column = _int_val(tr.find(f"{W}trPr/{W}gridBefore"), 0)
+        texts: list[str] = []
+        merged_up: list[bool] = []
+        for tc in tr.iterchildren(f"{W}tc"):
+            span = max(1, _int_val(tc.find(f"{W}tcPr/{W}gridSpan"), 1))
+            merge = tc.find(f"{W}tcPr/{W}vMerge")
+            continued = merge is not None and merge.get(f"{W}val", "continue") == "continue"
+            if continued:
+                text = above.get(column, "")
+            else:
+                text = clean_text("\n".join(_paragraph_text(p) for p in tc.iterchildren(f"{W}p")))
+            for offset in range(span):
+                above[column + offset] = text
+                texts.append(text)
+                merged_up.append(continued)
+            column += span
         rows.append(_Row(number, texts, merged_up))
-        previous = cells
     return rows
+
+
+def _int_val(element, default: int) -> int:
+    try:
+        return int(element.get(f"{W}val")) if element is not None else default
+    except (TypeError, ValueError):
+        return default
+
+
+def _paragraph_text(p) -> str:
+    """The text of a paragraph's runs (and of runs inside its hyperlinks): tabs and breaks
+    as characters, as python-docx's ``Paragraph.text`` has them."""
+    parts = []
+    for run in p.iterchildren(f"{W}r", f"{W}hyperlink"):
+        runs = [run] if run.tag == f"{W}r" else run.iterchildren(f"{W}r")
+        for r in runs:
+            for child in r.iterchildren(*_RUN_TEXT):
+                fixed = _RUN_TEXT[child.tag]
+                if fixed is None:
+                    parts.append(child.text or "")
+                elif child.tag != f"{W}br" or child.get(f"{W}type") in _LINE_BREAKS:
+                    parts.append(fixed)
+    return "".join(parts)
 
 
 def _paragraph_texts(blocks) -> list[str]:

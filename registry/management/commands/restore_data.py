@@ -5,11 +5,16 @@ recreated). pg_restore ``--no-owner --no-privileges --exit-on-error --single-tra
 a failure leaves the database empty, never half-restored. Then the files are unpacked into
 MEDIA_ROOT (or ``--media-root``) and everything is compared with the manifest: rows in each
 table and the SHA-256 of each file; any difference ends the command with an error.
+
+``--dry-run`` checks the copy (checksum, the dump's table of contents read by pg_restore
+--list), the target database and the media folder, and prints what a restore would do; it
+changes nothing: no schema dropped, nothing restored, no file written.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
 import tarfile
 from pathlib import Path, PurePosixPath
 
@@ -89,6 +94,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-media", action="store_true", help="Только база данных, без файлов."
         )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Пробный запуск: проверить копию, базу и папку файлов и показать, что будет "
+            "сделано, ничего не изменяя.",
+        )
 
     def handle(self, *args, **options):
         folder = Path(options["backup"]).resolve()
@@ -116,6 +127,9 @@ class Command(BaseCommand):
         elif media.get("storage") == "s3":
             self.stdout.write(self.style.WARNING(media.get("note", "")))
 
+        if options["dry_run"]:
+            self.dry_run(database, folder, manifest, media_root, force=options["force"])
+            return
         self.restore_database(database, folder, manifest, force=options["force"])
         if restore_media:
             self.restore_media(folder, media_root)
@@ -155,30 +169,35 @@ class Command(BaseCommand):
         )
         return manifest
 
+    def check_target(self, cursor, database: Database, force: bool) -> list[str]:
+        """The relations already in the target; refused unless empty (or --force on public)."""
+        existing = relations_in(cursor)
+        if existing and not force:
+            examples = ", ".join(existing[:5]) + (" …" if len(existing) > 5 else "")
+            raise CommandError(
+                f"База {database.describe()} не пуста: в ней уже есть таблицы и другие "
+                f"объекты (всего {len(existing)}: {examples}). Восстановление "
+                "выполняется только в пустую базу: создайте новую (CREATE DATABASE) и "
+                "укажите её в DATABASE_URL или --database-url. Чтобы удалить всё в "
+                "схеме public этой базы и восстановить поверх, запустите с --force."
+            )
+        others = [name for name in existing if not name.startswith("public.")]
+        if others:
+            raise CommandError(
+                f"В базе {database.describe()} есть объекты вне схемы public "
+                f"({', '.join(others[:5])}); --force удаляет только public. "
+                "Удалите их вручную или восстановите в новую базу."
+            )
+        return existing
+
     def restore_database(self, database: Database, folder: Path, manifest: dict, force: bool):
         conn = database.connect()
         conn.autocommit = True
         try:
             with conn.cursor() as cursor:
                 major, _ = server_version(cursor)
-                existing = relations_in(cursor)
-                if existing and not force:
-                    examples = ", ".join(existing[:5]) + (" …" if len(existing) > 5 else "")
-                    raise CommandError(
-                        f"База {database.describe()} не пуста: в ней уже есть таблицы и другие "
-                        f"объекты (всего {len(existing)}: {examples}). Восстановление "
-                        "выполняется только в пустую базу: создайте новую (CREATE DATABASE) и "
-                        "укажите её в DATABASE_URL или --database-url. Чтобы удалить всё в "
-                        "схеме public этой базы и восстановить поверх, запустите с --force."
-                    )
+                existing = self.check_target(cursor, database, force)
                 if existing:
-                    others = [name for name in existing if not name.startswith("public.")]
-                    if others:
-                        raise CommandError(
-                            f"В базе {database.describe()} есть объекты вне схемы public "
-                            f"({', '.join(others[:5])}); --force удаляет только public. "
-                            "Удалите их вручную или восстановите в новую базу."
-                        )
                     self.stdout.write(
                         self.style.WARNING(
                             f"--force: схема public базы {database.describe()} удаляется "
@@ -218,6 +237,60 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")  # pg_restore leaves the planner without statistics
         finally:
             conn.close()
+
+    def dry_run(
+        self, database: Database, folder: Path, manifest: dict, media_root: Path | None, force
+    ) -> None:
+        """What a restore would do, with every check it makes first; nothing is changed."""
+        conn = database.connect()
+        try:
+            conn.set_session(readonly=True)
+            with conn.cursor() as cursor:
+                major, _ = server_version(cursor)
+                existing = self.check_target(cursor, database, force)
+        finally:
+            conn.close()
+        tool = pick_tool(
+            "pg_restore", server_major=major, at_least=manifest["database"].get("pg_dump_major")
+        )
+        dump = folder / manifest["database"].get("file", DATABASE_FILE)
+        listing = subprocess.run(
+            [tool.path, "--list", str(dump)], capture_output=True, text=True, check=False
+        )
+        if listing.returncode != 0:
+            raise CommandError(
+                f"Файл {dump.name} не читается программой pg_restore: {listing.stderr.strip()}"
+            )
+        entries = [line for line in listing.stdout.splitlines() if line and line[0] != ";"]
+        tables = manifest["database"]["tables"]
+        lines = [
+            "Пробный запуск (--dry-run): ничего не изменено.",
+            f"Восстановление в базу {database.describe()} выполнило бы:",
+        ]
+        if existing:
+            lines.append(
+                f"  — удаление схемы public со всем содержимым (объектов: {len(existing)}) "
+                "и создание её заново (--force);"
+            )
+        lines.append(
+            f"  — {Path(tool.path).name} {tool.major}: {len(entries)} объектов копии, "
+            f"таблиц {len(tables)}, строк {sum(tables.values())}:"
+        )
+        width = max((len(name) for name in tables), default=10)
+        lines += [f"      {name.ljust(width)}  {rows:>9}" for name, rows in sorted(tables.items())]
+        if media_root is not None:
+            files = manifest["media"]["files"]
+            size = sum(info.get("size", 0) for info in files.values())
+            lines.append(
+                f"  — распаковку файлов пользователей в {media_root}: {len(files)} "
+                f"(всего {size} байт)"
+                + (", поверх имеющихся (--force)" if media_files(media_root) else "")
+                + ";"
+            )
+        else:
+            lines.append("  — файлы пользователей не восстанавливаются;")
+        lines.append("  — сверку строк по таблицам и SHA-256 файлов с manifest.json.")
+        self.stdout.write("\n".join(lines))
 
     def restore_media(self, folder: Path, media_root: Path) -> None:
         self.stdout.write(f"Распаковка файлов в {media_root}…")
