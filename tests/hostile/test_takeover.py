@@ -423,8 +423,9 @@ ATTEMPTS = [
         lambda w: w.client("curator_a").post(
             reverse("registry:mentor_link"), {"mentor": w.b_mentor.pk, "pk": w.b_mentor.pk}
         ),
-        404,
-        guard=NO_REQUEST,
+        422,  # the form again, each field named: the id reaches nothing
+        ("Обязательное поле",),
+        NO_REQUEST,
     ),
     Attempt(
         "link-form-with-a-wrong-birth-date",
