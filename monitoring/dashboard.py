@@ -17,10 +17,10 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from core.models import Municipality, School
 from monitoring import charts, indicators, summary
 from monitoring.indicators import Assessment, Figure, Figures
 from monitoring.models import IndicatorCode, Period
-from registry.models import Municipality, School
 
 TREND_PERIODS = 8
 SHORT_LABELS = {

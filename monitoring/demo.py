@@ -106,7 +106,7 @@ def load_monitoring_demo(municipality, schools, today: date) -> None:
 
 
 def _curator_profiles(schools):
-    from registry.models import Profile
+    from core.models import Profile
 
     return Profile.objects.filter(school__in=schools).select_related("user")
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from core.models import Municipality, School
 from monitoring import indicators, summary
 from monitoring.indicators import Figure
 from monitoring.models import IndicatorCode, Period, SchoolReport
-from registry.models import Municipality, School
 from roadmap.xlsx import set_cell
 
 

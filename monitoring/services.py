@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.models import School
 from monitoring import indicators
 from monitoring.models import (
     Answer,
@@ -29,7 +30,7 @@ from monitoring.models import (
     Target,
 )
 from monitoring.reference import ensure_questionnaires
-from registry.models import MentoringForm, Programme, School
+from registry.models import MentoringForm, Programme
 
 
 def _full_clean(instance, exclude=None) -> None:

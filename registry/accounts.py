@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from core.models import AccountState, AuditEvent, Profile
 from registry import roles
-from registry.models import AccountState, AuditEvent, Profile
 from registry.selectors import accounts_for
 from registry.services import audit
 

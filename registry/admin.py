@@ -3,25 +3,20 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.db import models
 
+from core.models import AuditEvent, Department, ImportBatch, Municipality, Profile, School
 from registry.accounts import must_change_password, require_password_change
 from registry.dates import DateRangeAdmin
 from registry.models import (
     Agreement,
-    AuditEvent,
     Consent,
-    Department,
-    ImportBatch,
     Mentee,
     Mentor,
     MentoringForm,
     MentorLinkRequest,
-    Municipality,
     Pair,
     PairMentee,
     PartnerOrganization,
-    Profile,
     Programme,
-    School,
     SchoolYearStats,
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 
+from core.models import School
 from registry import dates
 from registry.models import (
     Agreement,
@@ -14,7 +15,6 @@ from registry.models import (
     MentoringForm,
     PartnerOrganization,
     Programme,
-    School,
     SchoolYearStats,
 )
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.models import School
 from registry import roles, services
 from registry.models import (
     MENTEE_KINDS,
@@ -28,7 +29,6 @@ from registry.models import (
     PartnerOrganization,
     PersonKind,
     Programme,
-    School,
     search_key,
 )
 from registry.selectors import mentees_for as selectors_mentees

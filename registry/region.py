@@ -50,6 +50,7 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.models import Department, Municipality, Profile, School
 from monitoring import indicators
 from monitoring.models import (
     Answer,
@@ -69,16 +70,12 @@ from monitoring.services import save_period
 from registry import roles
 from registry.models import (
     Consent,
-    Department,
     Mentee,
     Mentor,
-    Municipality,
     Pair,
     PairMentee,
     PersonKind,
-    Profile,
     Programme,
-    School,
     SchoolYearStats,
     search_key,
 )

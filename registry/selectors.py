@@ -6,19 +6,17 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from core.models import Municipality, Profile, School
 from registry.models import (
     Agreement,
     Consent,
     Mentee,
     Mentor,
     MentorLinkRequest,
-    Municipality,
     Pair,
     PairMentee,
     PartnerOrganization,
-    Profile,
     Programme,
-    School,
 )
 from registry.roles import (
     CURATOR,

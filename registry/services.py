@@ -15,10 +15,10 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.models import AuditEvent, Profile, School
 from registry import roles, selectors
 from registry.models import (
     Agreement,
-    AuditEvent,
     Consent,
     Mentee,
     Mentor,
@@ -26,9 +26,7 @@ from registry.models import (
     Pair,
     PairMentee,
     PartnerOrganization,
-    Profile,
     Programme,
-    School,
     SchoolYearStats,
 )
 from roadmap.files import JPEG, PDF, PNG, safe_filename, validate_upload

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from core.models import AuditEvent
 from registry import roles, selectors, services
 from registry.decorators import editor_required, registry_user
 from registry.filters import MenteeFilter, MentorFilter, PairFilter, ProgrammeFilter
@@ -34,7 +35,7 @@ from registry.forms import (
     SchoolYearStatsForm,
     WithdrawConsentForm,
 )
-from registry.models import AuditEvent, Mentor, MentorLinkRequest
+from registry.models import Mentor, MentorLinkRequest
 from roadmap.web import errors_to_form, form_page, perform, saved
 
 PAGE_SIZE = 50

@@ -18,10 +18,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.models import AuditEvent
 from registry import accounts, roles, selectors
 from registry.decorators import role_required
 from registry.forms import AccountSearchForm, NewPasswordForm, OwnPasswordChangeForm
-from registry.models import AuditEvent
 from registry.services import audit
 from roadmap.web import perform, refused
 

@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.models import AuditEvent, ImportBatch
 from registry import imports, roles, selectors, services
 from registry.decorators import registry_user
 from registry.filters import MenteeFilter, MentorFilter, PairFilter, ProgrammeFilter
 from registry.forms import ImportForm
-from registry.models import AuditEvent, ImportBatch
 from registry.xlsx_io import ImportFileError, rows_xlsx, template_xlsx
 from roadmap.web import refused
 

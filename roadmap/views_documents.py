@@ -14,9 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from core.models import ImportBatch
 from registry import dates
 from registry.decorators import department_required, editor_required
-from registry.models import ImportBatch
 from registry.selectors import municipalities_for
 from roadmap import selectors
 from roadmap.deadlines import school_year_bounds, school_year_of

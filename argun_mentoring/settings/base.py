@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "pgtrigger",
+    "core",
     "registry",
     "roadmap",
     "monitoring",

@@ -33,8 +33,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from core.models import AccountState, AuditEvent
 from registry import accounts, roles
-from registry.models import AccountState, AuditEvent
 from tests.factories import SchoolFactory, make_user
 
 pytestmark = pytest.mark.django_db

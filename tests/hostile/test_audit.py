@@ -20,9 +20,9 @@ from django.db.models import ProtectedError
 from django.test import Client
 from django.urls import reverse
 
+from core.models import AuditEvent
 from registry import services
 from registry.management.commands.backup_data import Database
-from registry.models import AuditEvent
 from registry.retention import destroy_due
 from tests.test_backup import database_url, media_root, scratch_database, table_fingerprints
 

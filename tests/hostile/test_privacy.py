@@ -52,6 +52,7 @@ from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import timezone
 
+from core.models import Department, ImportBatch, Municipality, Profile, School
 from monitoring import services as monitoring_services
 from monitoring.models import (
     AnswerSet,
@@ -65,17 +66,12 @@ from monitoring.models import (
 from registry import demo, roles
 from registry.models import (
     Consent,
-    Department,
-    ImportBatch,
     Mentee,
     Mentor,
     MentorLinkRequest,
-    Municipality,
     Pair,
     PartnerOrganization,
-    Profile,
     Programme,
-    School,
 )
 from registry.region import RegionOptions, generate_region
 from registry.services import record_consent

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from core.models import AccountState, AuditEvent
 from registry import accounts, roles, services
 from registry.auth import LAST_SEEN_KEY, idle_limit_text
-from registry.models import AccountState, AuditEvent
 from tests.factories import SchoolFactory, make_user
 
 pytestmark = pytest.mark.django_db
