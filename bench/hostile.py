@@ -56,10 +56,10 @@ def populate() -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
+    from core import roles
     from core.models import Municipality, Profile, School
     from monitoring import services as monitoring_services
     from monitoring.reference import ensure_questionnaires
-    from registry import roles
     from registry.reference import ensure_mentoring_forms
 
     ensure_mentoring_forms()

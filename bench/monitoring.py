@@ -28,9 +28,9 @@ def populate():
     from django.contrib.auth.models import Group
     from django.db import connection
 
+    from core import roles
     from core.models import Profile
     from monitoring import services
-    from registry import roles
     from registry.models import SchoolYearStats
     from registry.reference import ensure_mentoring_forms
     from roadmap.seed import load_seed

@@ -31,6 +31,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
+from core.files import XLSX, safe_filename, validate_upload
+from core.office_limits import xlsx_limits
 from monitoring import services
 from monitoring.models import AnswerSet, Moment, Question, Questionnaire, SchoolReport, Stage
 from registry.models import MentoringForm
@@ -50,8 +52,6 @@ from registry.xlsx_io import (
     clean_value,
     read_book,
 )
-from roadmap.files import XLSX, safe_filename, validate_upload
-from roadmap.office_limits import xlsx_limits
 from roadmap.xlsx import BORDER, set_cell
 
 MAX_BYTES = 10 * 1024 * 1024

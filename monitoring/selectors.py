@@ -8,11 +8,11 @@ from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from core.models import School
+from core.roles import ROLE_CURATOR, role_of
+from core.selectors import municipalities_for, school_of, schools_for
 from monitoring import indicators
 from monitoring.models import IndicatorCode, Period, Questionnaire, SchoolReport, Target
 from registry.models import Mentee, Mentor, Pair, PairMentee, Programme
-from registry.roles import ROLE_CURATOR, role_of
-from registry.selectors import municipalities_for, school_of, schools_for
 from roadmap.models import Execution
 
 

@@ -11,17 +11,17 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
+from core import roles
+from core.decorators import department_required, editor_required, role_required
+from core.http import form_page, perform, saved
+from core.selectors import municipalities_for
 from monitoring import dashboard as dashboard_module
 from monitoring import indicators, regional, selectors, services
 from monitoring.forms import DayForm, QuestionForm, QuestionnaireForm, TargetForm
 from monitoring.models import IndicatorCode, Question
 from monitoring.reference import ensure_questionnaires
-from registry import roles
-from registry.decorators import department_required, editor_required, role_required
 from registry.models import MentoringForm
-from registry.selectors import municipalities_for
 from roadmap.views_documents import attachment
-from roadmap.web import form_page, perform, saved
 
 PAGE_SIZE = 50
 # Lists without people, open to the regional coordinator too (who reads them without the

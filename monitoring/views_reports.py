@@ -7,15 +7,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from core import roles
+from core.decorators import curator_required, department_required, editor_required
+from core.http import form_page, perform, refused, saved
+from core.selectors import school_of
 from monitoring import answers_io, exports, indicators, selectors, services, summary
 from monitoring.forms import AnswerSetForm, PeriodForm, ReviewForm, SwotForm, UploadForm
 from monitoring.models import AnswerSet, Questionnaire, SchoolReport, Swot
 from monitoring.views import _one_municipality, monitoring_user
-from registry import roles
-from registry.decorators import curator_required, department_required, editor_required
-from registry.selectors import programmes_for, school_of
+from registry.selectors import programmes_for
 from roadmap.views_documents import attachment
-from roadmap.web import form_page, perform, refused, saved
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from core import roles
 from core.models import AccountState, Municipality, Profile, School
-from registry import roles
 from registry.models import (
     Consent,
     Mentee,

@@ -17,8 +17,10 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core import roles
 from core.models import School
-from registry import roles, services
+from core.selectors import municipalities_for, school_of, schools_for
+from registry import services
 from registry.models import (
     MENTEE_KINDS,
     Mentee,
@@ -33,7 +35,6 @@ from registry.models import (
 )
 from registry.selectors import mentees_for as selectors_mentees
 from registry.selectors import mentors_for as selectors_mentors
-from registry.selectors import municipalities_for, school_of, schools_for
 from registry.selectors import programmes_for as selectors_programmes
 from registry.xlsx_io import CellError, Column, ParseResult, SheetSpec, read_sheet
 

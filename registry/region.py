@@ -50,6 +50,7 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core import roles
 from core.models import Department, Municipality, Profile, School
 from monitoring import indicators
 from monitoring.models import (
@@ -67,7 +68,6 @@ from monitoring.models import (
 )
 from monitoring.reference import ensure_questionnaires
 from monitoring.services import save_period
-from registry import roles
 from registry.models import (
     Consent,
     Mentee,

@@ -15,8 +15,11 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core import roles
+from core.audit import audit
+from core.files import JPEG, PDF, PNG, safe_filename, validate_upload
 from core.models import AuditEvent, Profile, School
-from registry import roles, selectors
+from core.selectors import municipalities_for
 from registry.models import (
     Agreement,
     Consent,
@@ -29,42 +32,8 @@ from registry.models import (
     Programme,
     SchoolYearStats,
 )
-from roadmap.files import JPEG, PDF, PNG, safe_filename, validate_upload
 
 ADULT_AGE = 18
-
-
-# --- audit -----------------------------------------------------------------------------------
-
-
-def audit(
-    request_or_user,
-    action: str,
-    object_type: str,
-    object_id="",
-    *,
-    school=None,
-    detail="",
-    actor=None,
-):
-    """Record who saw, exported or was refused what (152-ФЗ): never edited afterwards.
-    ``actor``: who acted when it is not the request's user (someone setting a password by a
-    link is not logged in)."""
-    request = request_or_user if hasattr(request_or_user, "user") else None
-    user = actor or (request.user if request else request_or_user)
-    ip = None
-    if request is not None:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        ip = (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
-    AuditEvent.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id or ""),
-        school=school,
-        detail=detail[:500],
-        ip=ip,
-    )
 
 
 # --- people ----------------------------------------------------------------------------------
@@ -124,7 +93,7 @@ def person_visible_to(user, person) -> bool:
             return person.schools.filter(pk=own).exists()
         return person.school_id == own
     if role in {roles.ROLE_STAFF, roles.ROLE_HEAD, roles.ROLE_ADMIN}:
-        return selectors.municipalities_for(user).filter(pk=person.municipality_id).exists()
+        return municipalities_for(user).filter(pk=person.municipality_id).exists()
     return False
 
 
@@ -225,7 +194,7 @@ def may_edit_mentor(user, mentor: Mentor) -> bool:
     whichever other schools the mentor also works at. Nobody else."""
     role = roles.role_of(user)
     if role in DEPARTMENT_EDITORS:
-        return selectors.municipalities_for(user).filter(pk=mentor.municipality_id).exists()
+        return municipalities_for(user).filter(pk=mentor.municipality_id).exists()
     if role == roles.ROLE_CURATOR:
         own = _own_school_id(user)
         return own is not None and mentor.schools.filter(pk=own).exists()
@@ -307,7 +276,7 @@ def link_mentor_to_school(*, user, mentor: Mentor, school: School) -> Mentor:
         raise PermissionDenied(
             "Наставника с ОО связывает департамент; куратор ОО отправляет запрос на связь."
         )
-    if not selectors.municipalities_for(user).filter(pk=school.municipality_id).exists():
+    if not municipalities_for(user).filter(pk=school.municipality_id).exists():
         raise PermissionDenied("ОО другого муниципалитета.")
     if mentor.municipality_id != school.municipality_id:
         raise ValidationError("Наставник из другого муниципалитета.")
@@ -429,7 +398,7 @@ def may_decide_link_request(user, link_request: MentorLinkRequest) -> bool:
     role = roles.role_of(user)
     mentor = link_request.mentor
     if role in DEPARTMENT_EDITORS:
-        return selectors.municipalities_for(user).filter(pk=mentor.municipality_id).exists()
+        return municipalities_for(user).filter(pk=mentor.municipality_id).exists()
     if role == roles.ROLE_CURATOR:
         own = _own_school_id(user)
         return (
@@ -819,7 +788,7 @@ def appoint_curator(
 ):
     """Staff appoint a school's curator: an account in the curators' group, tied to the school.
     The password is the staff member's choice, so the curator must replace it at first login."""
-    from registry.accounts import require_password_change
+    from core.accounts.services import require_password_change
 
     if roles.role_of(user) not in {roles.ROLE_STAFF, roles.ROLE_ADMIN}:
         raise PermissionDenied("Кураторов назначают сотрудники департамента.")

@@ -14,9 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from core import roles
+from core.audit import audit
+from core.decorators import editor_required, registry_user
+from core.http import errors_to_form, form_page, perform, saved
 from core.models import AuditEvent
-from registry import roles, selectors, services
-from registry.decorators import editor_required, registry_user
+from core.selectors import municipalities_for, school_for, school_of, schools_for
+from registry import selectors, services
 from registry.filters import MenteeFilter, MentorFilter, PairFilter, ProgrammeFilter
 from registry.forms import (
     AgreementForm,
@@ -36,7 +40,6 @@ from registry.forms import (
     WithdrawConsentForm,
 )
 from registry.models import Mentor, MentorLinkRequest
-from roadmap.web import errors_to_form, form_page, perform, saved
 
 PAGE_SIZE = 50
 HISTORY_SIZE = 20
@@ -54,7 +57,7 @@ def _is_curator(user) -> bool:
 
 def _school_choices(user):
     """The schools a form may offer: the curator's own, or the municipality's for staff."""
-    return selectors.schools_for(user).filter(is_active=True)
+    return schools_for(user).filter(is_active=True)
 
 
 def _with_school_field(form, user, initial=None):
@@ -68,7 +71,7 @@ def _with_school_field(form, user, initial=None):
 
 
 def _school_from(form, user):
-    return selectors.school_of(user) if _is_curator(user) else form.cleaned_data["school"]
+    return school_of(user) if _is_curator(user) else form.cleaned_data["school"]
 
 
 def _page(request, queryset):
@@ -231,7 +234,7 @@ def mentee_edit(request, pk: int):
 @registry_user
 def mentee_detail(request, pk: int):
     mentee = selectors.mentee_for(request.user, pk)
-    services.audit(request, AuditEvent.Action.VIEW, "mentee", mentee.pk, school=mentee.school)
+    audit(request, AuditEvent.Action.VIEW, "mentee", mentee.pk, school=mentee.school)
     today = timezone.localdate()
     consents = list(mentee.consents.select_related("recorded_by", "withdrawal_recorded_by"))
     return render(
@@ -299,9 +302,7 @@ def consent_scan(request, pk: int):
     consent = selectors.consent_for(request.user, pk)
     if not consent.scan:
         raise Http404("Скан не загружен.")
-    services.audit(
-        request, AuditEvent.Action.DOWNLOAD, "consent", consent.pk, school=consent.mentee.school
-    )
+    audit(request, AuditEvent.Action.DOWNLOAD, "consent", consent.pk, school=consent.mentee.school)
     try:
         handle = consent.scan.open("rb")
     except FileNotFoundError as exc:
@@ -392,7 +393,7 @@ def mentor_link(request):
     """
     user = request.user
     department = roles.role_of(user) in services.DEPARTMENT_EDITORS
-    school = None if department else selectors.school_of(user)
+    school = None if department else school_of(user)
     if not department and school is None:
         raise PermissionDenied("Связать наставника с ОО может куратор ОО или департамент.")
     form = MentorIdentityForm(request.POST, schools=_school_choices(user) if department else None)
@@ -443,7 +444,7 @@ def mentor_link(request):
 @registry_user
 def mentor_detail(request, pk: int):
     mentor = selectors.mentor_for(request.user, pk)
-    services.audit(request, AuditEvent.Action.VIEW, "mentor", mentor.pk)
+    audit(request, AuditEvent.Action.VIEW, "mentor", mentor.pk)
     pairs = selectors.pairs_for(request.user).filter(mentor=mentor).prefetch_related("mentees")
     history = AuditEvent.objects.filter(
         action=AuditEvent.Action.CHANGE, object_type="mentor", object_id=str(mentor.pk)
@@ -470,7 +471,7 @@ def _request_view(user, link_request, *, decides: bool) -> dict:
     """One request as the user may see it. The asking school reads only what it typed, the
     state and the decision's comment; those who decide see the mentor and who asks."""
     department = roles.is_department(user)
-    own = selectors.school_of(user)
+    own = school_of(user)
     asked_by_us = own is not None and link_request.school_id == own.pk
     approved = link_request.state == MentorLinkRequest.State.APPROVED
     shows_mentor = not asked_by_us or approved
@@ -501,7 +502,7 @@ def link_request_list(request):
     """Pending requests for those who decide them (with a count in the menu), the school's
     own requests for a curator, and the latest decisions."""
     user = request.user
-    own = selectors.school_of(user)
+    own = school_of(user)
     visible = selectors.link_requests_for(user)
     incoming = visible.exclude(school=own) if own else visible
     decides = roles.role_of(user) in services.DEPARTMENT_EDITORS or own is not None
@@ -777,7 +778,7 @@ def partner_list(request):
 def partner_create(request):
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        municipality = selectors.municipalities_for(request.user).first()
+        municipality = municipalities_for(request.user).first()
         done = saved(
             request,
             form,
@@ -797,7 +798,7 @@ def agreement_create(request, pk: int):
     partner = selectors.partner_for(request.user, pk)
     form = AgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        school = selectors.school_of(request.user)
+        school = school_of(request.user)
         done = saved(
             request,
             form,
@@ -817,13 +818,13 @@ def agreement_create(request, pk: int):
 
 @registry_user
 def school_list(request):
-    schools = selectors.schools_for(request.user).prefetch_related("year_stats", "profiles__user")
+    schools = schools_for(request.user).prefetch_related("year_stats", "profiles__user")
     return render(request, "registry/schools.html", {"schools": schools})
 
 
 @editor_required
 def school_edit(request, pk: int):
-    school = selectors.school_for(request.user, pk)
+    school = school_for(request.user, pk)
     form = SchoolForm(request.POST or None, instance=school)
     stats_form = SchoolYearStatsForm(prefix="stats")
     if request.method == "POST" and form.is_valid():
@@ -846,7 +847,7 @@ def school_edit(request, pk: int):
 @require_POST
 @editor_required
 def school_stats(request, pk: int):
-    school = selectors.school_for(request.user, pk)
+    school = school_for(request.user, pk)
     form = SchoolYearStatsForm(request.POST, prefix="stats")
     if form.is_valid():
         response = saved(

@@ -15,13 +15,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import roles
+from core.audit import audit
+from core.decorators import registry_user
+from core.http import refused
 from core.models import AuditEvent, ImportBatch
-from registry import imports, roles, selectors, services
-from registry.decorators import registry_user
+from core.selectors import school_of, schools_for
+from registry import imports, selectors
 from registry.filters import MenteeFilter, MentorFilter, PairFilter, ProgrammeFilter
 from registry.forms import ImportForm
 from registry.xlsx_io import ImportFileError, rows_xlsx, template_xlsx
-from roadmap.web import refused
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORTABLE = set(imports.SPECS)
@@ -63,9 +66,7 @@ def export(request, entity: str):
         raise Http404
     scoped, filter_class, title = EXPORTS[entity]
     schools = (
-        None
-        if roles.role_of(request.user) == roles.ROLE_CURATOR
-        else (selectors.schools_for(request.user))
+        None if roles.role_of(request.user) == roles.ROLE_CURATOR else (schools_for(request.user))
     )
     queryset = scoped(request.user)
     if filter_class is not None:
@@ -76,11 +77,11 @@ def export(request, entity: str):
     objects = queryset[:EXPORT_LIMIT]
     depersonalised = request.GET.get("depersonalised") == "1"
     spec, rows = imports.export_rows(entity, objects, depersonalised=depersonalised)
-    services.audit(
+    audit(
         request,
         AuditEvent.Action.EXPORT,
         entity,
-        school=selectors.school_of(request.user),
+        school=school_of(request.user),
         detail=f"{'обезличенная ' if depersonalised else ''}выгрузка, строк: {len(rows)}; "
         f"фильтр: {request.GET.urlencode()[:300]}",
     )
@@ -169,11 +170,11 @@ def _apply_and_record(request, entity: str, batch: ImportBatch, plan) -> tuple[i
     batch.status = ImportBatch.Status.DONE
     batch.created, batch.updated = created, updated
     batch.save()
-    services.audit(
+    audit(
         request,
         AuditEvent.Action.IMPORT,
         entity,
-        school=selectors.school_of(request.user),
+        school=school_of(request.user),
         detail=f"{batch.original_name}: создано {created}, обновлено {updated}"
         + (f", запросов на связь {plan.requested}" if plan.requested else ""),
     )

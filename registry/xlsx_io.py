@@ -25,9 +25,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
-from registry import dates
-from roadmap.files import XLSX, safe_filename, validate_upload
-from roadmap.office_limits import OfficeLimits, check_office_file, xlsx_limits
+from core import dates
+from core.files import XLSX, safe_filename, validate_upload
+from core.office_limits import OfficeLimits, check_office_file, xlsx_limits
 from roadmap.xlsx import BORDER, set_cell
 
 logger = logging.getLogger(__name__)

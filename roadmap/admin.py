@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry.dates import DateRangeAdmin
+from core.dates import DateRangeAdmin
 from roadmap.models import (
     Amendment,
     Evidence,

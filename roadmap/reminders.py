@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from registry import roles
+from core import roles
 from roadmap.models import Execution, ReminderDigest, Roadmap
 from roadmap.selectors import executions_for
 

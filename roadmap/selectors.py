@@ -10,8 +10,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from registry.roles import ROLE_CURATOR, can_see_personal_data, role_of
-from registry.selectors import municipalities_for, school_of
+from core.roles import ROLE_CURATOR, can_see_personal_data, role_of
+from core.selectors import municipalities_for, school_of
 from roadmap.models import (
     Evidence,
     Execution,

@@ -18,10 +18,10 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core import roles
+from core.files import safe_filename, sha256_of, validate_upload
 from core.models import School
-from registry import roles
 from roadmap.deadlines import parse_deadline
-from roadmap.files import safe_filename, sha256_of, validate_upload
 from roadmap.models import (
     Amendment,
     Evidence,

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from registry.decorators import department_required
+from core.decorators import department_required
 from roadmap import selectors
 from roadmap.dashboard import Filters, build_dashboard
 from roadmap.forms import DashboardFilterForm

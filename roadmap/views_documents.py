@@ -14,17 +14,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from core import dates
+from core.decorators import department_required, editor_required
+from core.http import errors_to_form
 from core.models import ImportBatch
-from registry import dates
-from registry.decorators import department_required, editor_required
-from registry.selectors import municipalities_for
+from core.selectors import municipalities_for
 from roadmap import selectors
 from roadmap.deadlines import school_year_bounds, school_year_of
 from roadmap.documents import importer
 from roadmap.documents.pdf import report_pdf
 from roadmap.exports import EXPORTERS, file_name
 from roadmap.models import quarters_for
-from roadmap.web import errors_to_form
 
 
 def attachment(content: bytes, name: str, content_type: str) -> HttpResponse:

@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from registry.decorators import department_required, editor_required, head_required
-from registry.selectors import municipalities_for
+from core.decorators import department_required, editor_required, head_required
+from core.http import errors_to_form, is_htmx, perform, saved
+from core.selectors import municipalities_for
 from roadmap import selectors, services
 from roadmap.deadlines import format_deadline, parse_deadline
 from roadmap.forms import AddSchoolForm, AmendmentForm, MeasureForm, RoadmapForm, SectionForm
 from roadmap.models import Measure, roadmap_quarters
-from roadmap.web import errors_to_form, is_htmx, perform, saved
 
 
 def _editor_url(roadmap_id: int, anchor: str = "") -> str:

@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from registry import roles
-from registry.decorators import department_required, personal_data_required
+from core import roles
+from core.decorators import department_required, personal_data_required
+from core.http import errors_to_form, perform, saved
+from core.selectors import school_of
 from roadmap import reminders, selectors, services
 from roadmap.forms import ReportForm, ReviewForm
 from roadmap.models import Execution, Report
-from roadmap.web import errors_to_form, perform, saved
 
 
 @login_required
@@ -31,7 +32,7 @@ def my_measures(request):
         {
             "executions": executions,
             "overdue_count": sum(1 for e in executions if e.is_overdue),
-            "school": selectors.school_of(request.user),
+            "school": school_of(request.user),
         },
     )
 

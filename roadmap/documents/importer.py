@@ -27,6 +27,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.files import DOCX, XLSX, safe_filename, validate_upload
+from core.office_limits import check_office_file, docx_limits, xlsx_limits
 from roadmap.deadlines import (
     DEFAULT_CALENDAR,
     SchoolCalendar,
@@ -35,10 +37,8 @@ from roadmap.deadlines import (
     school_year_bounds,
     school_year_of,
 )
-from roadmap.files import DOCX, XLSX, safe_filename, validate_upload
 from roadmap.forms import TEXT_MAX
 from roadmap.models import Measure, ResponsibleParty, Roadmap, Section
-from roadmap.office_limits import check_office_file, docx_limits, xlsx_limits
 from roadmap.parties import NEW, PartyMatcher
 from roadmap.services import create_measure, create_roadmap, create_section
 from roadmap.text import clean_line, clean_text

@@ -26,9 +26,9 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core import dates
 from monitoring import indicators
 from monitoring.models import IndicatorCode
-from registry import dates
 from registry.models import Agreement, Consent, PartnerOrganization
 from roadmap import deadlines
 from tests.hostile.test_inputs import (

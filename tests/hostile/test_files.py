@@ -19,12 +19,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bench import hostile_files as hf
+from core.office_limits import check_office_file
 from monitoring import answers_io
 from registry import imports, xlsx_io
 from roadmap.documents import importer
 from roadmap.documents.docx_export import export_docx
 from roadmap.documents.xlsx_export import export_xlsx
-from roadmap.office_limits import check_office_file
 from roadmap.text import clean_text
 from tests.hostile.test_inputs import (
     ANSWER_GUARD,

@@ -55,8 +55,9 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
+from core import roles
 from core.models import AuditEvent, ImportBatch
-from registry import roles, services
+from registry import services
 from registry.imports import ALREADY_ASKED, ASK_TO_LINK
 from registry.models import Mentee, Mentor, MentorLinkRequest
 from tests.factories import MunicipalityFactory, SchoolFactory, make_user

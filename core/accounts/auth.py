@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from registry.accounts import must_change_password
+from core.accounts.services import must_change_password
 
 # When the session last moved its expiry forward (seconds since the epoch).
 LAST_SEEN_KEY = "_last_seen"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry import views_accounts as views
+from core.accounts import views
 
 app_name = "accounts"
 

@@ -21,16 +21,14 @@ def errors_to_form(form, error: ValidationError) -> None:
 
 def refused(request, reasons, *, back: str, status: int = 409):
     """The page that says why an action was not done, with the way back."""
-    return render(
-        request, "roadmap/refused.html", {"reasons": reasons, "back": back}, status=status
-    )
+    return render(request, "core/refused.html", {"reasons": reasons, "back": back}, status=status)
 
 
 def form_page(request, form, *, title: str, cancel: str, status=None, **extra):
     """The plain form page: 422 when the form carries errors."""
     return render(
         request,
-        "registry/form.html",
+        "core/form.html",
         {"form": form, "title": title, "cancel": cancel, **extra},
         status=status or (422 if form.errors else 200),
     )

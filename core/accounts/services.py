@@ -1,7 +1,7 @@
 """Accounts: who must change a password, one-time links to set a new one, access switched off
 and back on. Every write checks who acts and leaves a record in the audit log.
 
-Who manages whom (the reads are in ``registry.selectors.accounts_for``):
+Who manages whom (the reads are in ``core.selectors.accounts_for``):
 
 - department staff — the curators of their municipality's schools;
 - an administrator — any account but their own access;
@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from core import roles
+from core.audit import audit
 from core.models import AccountState, AuditEvent, Profile
-from registry import roles
-from registry.selectors import accounts_for
-from registry.services import audit
+from core.selectors import accounts_for
 
 MANAGER_ROLES = {roles.ROLE_STAFF, roles.ROLE_ADMIN}
 NOT_A_MANAGER = "Учётными записями кураторов управляют сотрудники департамента."
@@ -35,7 +35,7 @@ class AccountTokenGenerator(PasswordResetTokenGenerator):
     password changes (so it works once) or the user logs in, and — added here — once access
     is switched off, even if it is switched back on later."""
 
-    key_salt = "registry.accounts.AccountTokenGenerator"
+    key_salt = "registry.accounts.AccountTokenGenerator"  # unchanged: issued links stay valid
 
     def _make_hash_value(self, user, timestamp):
         state = state_of(user)
@@ -53,7 +53,7 @@ token_generator = AccountTokenGenerator()
 
 def state_of(user) -> AccountState | None:
     """The account's state; None when nothing was ever recorded (loaded with the user by
-    registry.auth.AccountBackend, so usually without a query)."""
+    core.accounts.auth.AccountBackend, so usually without a query)."""
     try:
         return user.account_state
     except ObjectDoesNotExist:

@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from registry import roles
+from core import roles
 
 DEPARTMENT_ROLES = {roles.ROLE_ADMIN, roles.ROLE_HEAD, roles.ROLE_STAFF}
 EDITOR_ROLES = {roles.ROLE_ADMIN, roles.ROLE_STAFF}

@@ -18,12 +18,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core import roles
+from core.accounts import services as accounts
+from core.accounts.forms import AccountSearchForm, NewPasswordForm, OwnPasswordChangeForm
+from core.audit import audit
+from core.decorators import role_required
+from core.http import perform, refused
 from core.models import AuditEvent
-from registry import accounts, roles, selectors
-from registry.decorators import role_required
-from registry.forms import AccountSearchForm, NewPasswordForm, OwnPasswordChangeForm
-from registry.services import audit
-from roadmap.web import perform, refused
+from core.selectors import account_for, accounts_for
 
 PAGE_SIZE = 50
 ACCOUNT_ACTIONS = (
@@ -53,10 +55,10 @@ class LoginView(auth_views.LoginView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Every user changes their own password; an account whose password someone else set is
-    sent here (registry.auth.PasswordChangeRequiredMiddleware) until it does."""
+    sent here (core.accounts.auth.PasswordChangeRequiredMiddleware) until it does."""
 
     form_class = OwnPasswordChangeForm
-    template_name = "registry/accounts/password_change.html"
+    template_name = "core/accounts/password_change.html"
 
     @method_decorator(never_cache)
     def dispatch(self, *args, **kwargs):
@@ -97,7 +99,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     form_class = NewPasswordForm
     token_generator = accounts.token_generator
-    template_name = "registry/accounts/password_reset_confirm.html"
+    template_name = "core/accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def render_to_response(self, context, **kwargs):
@@ -115,7 +117,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
-    template_name = "registry/accounts/password_reset_complete.html"
+    template_name = "core/accounts/password_reset_complete.html"
 
 
 class AuditedPasswordResetForm(PasswordResetForm):
@@ -144,9 +146,9 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     form_class = AuditedPasswordResetForm
     token_generator = accounts.token_generator
-    template_name = "registry/accounts/password_reset_form.html"
-    subject_template_name = "registry/accounts/password_reset_subject.txt"
-    email_template_name = "registry/accounts/password_reset_email.txt"
+    template_name = "core/accounts/password_reset_form.html"
+    subject_template_name = "core/accounts/password_reset_subject.txt"
+    email_template_name = "core/accounts/password_reset_email.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def dispatch(self, request, *args, **kwargs):
@@ -171,7 +173,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
-    template_name = "registry/accounts/password_reset_done.html"
+    template_name = "core/accounts/password_reset_done.html"
 
 
 # --- staff and administrators: the accounts they manage ------------------------------------------
@@ -180,7 +182,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 @manager_required
 def account_list(request):
     form = AccountSearchForm(request.GET or None)
-    queryset = selectors.accounts_for(request.user).prefetch_related("groups")
+    queryset = accounts_for(request.user).prefetch_related("groups")
     if form.is_valid():
         words = form.cleaned_data["q"].split()
         for word in words:
@@ -199,15 +201,15 @@ def account_list(request):
     query.pop("page", None)
     return render(
         request,
-        "registry/accounts/list.html",
+        "core/accounts/list.html",
         {"form": form, "page": page, "query": query.urlencode()},
     )
 
 
 @manager_required
 def account_detail(request, pk: int):
-    account = selectors.account_for(request.user, pk)
-    return render(request, "registry/accounts/detail.html", _detail_context(request, account))
+    account = account_for(request.user, pk)
+    return render(request, "core/accounts/detail.html", _detail_context(request, account))
 
 
 def _detail_context(request, account) -> dict:
@@ -232,7 +234,7 @@ def _detail_context(request, account) -> dict:
 @manager_required
 def account_reset_link(request, pk: int):
     """Issue a link and show it once: it is not stored and cannot be shown again."""
-    account = selectors.account_for(request.user, pk)
+    account = account_for(request.user, pk)
     back = reverse("accounts:detail", args=[account.pk])
     try:
         path = accounts.issue_reset_link(user=request.user, account=account, request=request)
@@ -240,7 +242,7 @@ def account_reset_link(request, pk: int):
         return refused(request, error.messages, back=back)
     return render(
         request,
-        "registry/accounts/reset_link.html",
+        "core/accounts/reset_link.html",
         {
             "account": account,
             "link": request.build_absolute_uri(path),
@@ -252,7 +254,7 @@ def account_reset_link(request, pk: int):
 @require_POST
 @manager_required
 def account_deactivate(request, pk: int):
-    account = selectors.account_for(request.user, pk)
+    account = account_for(request.user, pk)
     return perform(
         request,
         lambda: accounts.deactivate_account(user=request.user, account=account, request=request),
@@ -264,7 +266,7 @@ def account_deactivate(request, pk: int):
 @require_POST
 @manager_required
 def account_reactivate(request, pk: int):
-    account = selectors.account_for(request.user, pk)
+    account = account_for(request.user, pk)
     return perform(
         request,
         lambda: accounts.reactivate_account(user=request.user, account=account, request=request),
