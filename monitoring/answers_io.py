@@ -33,26 +33,22 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from core.files import XLSX, safe_filename, validate_upload
 from core.office_limits import xlsx_limits
-from monitoring import services
-from monitoring.models import AnswerSet, Moment, Question, Questionnaire, SchoolReport, Stage
-from registry.models import MentoringForm
-from registry.xlsx_io import (
-    EXTRA_COLUMN_CHARS,
-    EXTRA_COLUMNS,
+from core.xlsx.reader import clean_value, read_book
+from core.xlsx.spec import EXTRA_COLUMN_CHARS, EXTRA_COLUMNS, NUMBER_CHARS, Column, ImportFileError
+from core.xlsx.writer import (
+    BORDER,
     HEADER_FILL,
     HEADER_FONT,
     INLINE_LIST_MAX,
     INSTRUCTION_SHEET,
     LISTS_SHEET,
-    NUMBER_CHARS,
     TEXT_FORMAT,
     WRAP_TOP,
-    Column,
-    ImportFileError,
-    clean_value,
-    read_book,
+    set_cell,
 )
-from roadmap.xlsx import BORDER, set_cell
+from monitoring import services
+from monitoring.models import AnswerSet, Moment, Question, Questionnaire, SchoolReport, Stage
+from registry.models import MentoringForm
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 500  # data rows per sheet; a school has a handful of forms × two moments

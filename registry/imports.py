@@ -20,6 +20,8 @@ from django.utils import timezone
 from core import roles
 from core.models import School
 from core.selectors import municipalities_for, school_of, schools_for
+from core.xlsx.reader import read_sheet
+from core.xlsx.spec import CellError, Column, ParseResult, SheetSpec
 from registry import services
 from registry.models import (
     MENTEE_KINDS,
@@ -36,7 +38,6 @@ from registry.models import (
 from registry.selectors import mentees_for as selectors_mentees
 from registry.selectors import mentors_for as selectors_mentors
 from registry.selectors import programmes_for as selectors_programmes
-from registry.xlsx_io import CellError, Column, ParseResult, SheetSpec, read_sheet
 
 MENTEE_KIND_LABELS = {str(k.label): k.value for k in MENTEE_KINDS}
 MENTOR_KIND_LABELS = {str(label): value for value, label in PersonKind.choices}

@@ -21,10 +21,11 @@ from core.decorators import registry_user
 from core.http import refused
 from core.models import AuditEvent, ImportBatch
 from core.selectors import school_of, schools_for
+from core.xlsx.spec import ImportFileError
+from core.xlsx.writer import rows_xlsx, template_xlsx
 from registry import imports, selectors
 from registry.filters import MenteeFilter, MentorFilter, PairFilter, ProgrammeFilter
 from registry.forms import ImportForm
-from registry.xlsx_io import ImportFileError, rows_xlsx, template_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORTABLE = set(imports.SPECS)

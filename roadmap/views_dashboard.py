@@ -9,10 +9,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from core.decorators import department_required
+from core.xlsx.writer import table_workbook
 from roadmap import selectors
 from roadmap.dashboard import Filters, build_dashboard
 from roadmap.forms import DashboardFilterForm
-from roadmap.xlsx import table_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -398,7 +398,8 @@ def test_the_deadline_parser_uses_the_same_years():
 
 
 def test_a_far_date_in_an_imported_cell_is_that_cells_error():
-    from registry.xlsx_io import Column, clean_value
+    from core.xlsx.reader import clean_value
+    from core.xlsx.spec import Column
 
     starts = Column("starts_on", "Начало", kind="date")
     born = Column("birth_date", "Дата рождения", kind="date")
