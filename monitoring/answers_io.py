@@ -9,15 +9,15 @@ The import never trusts the file: its type is checked by content, every cell is 
 every problem is reported at once with the sheet, row and column the user sees in Excel.
 Then all rows are saved through `services.save_answer_set` in one transaction, or none.
 
-Cells are cleaned with `registry.xlsx_io` (`Column`, `clean_value`), but the workbook is read
-here: `xlsx_io.read_sheet` reads only the first sheet. Like it, this module reads the formulas
-themselves (not their cached values) and refuses them, as the instruction sheet says.
+The file is checked and opened by `core.xlsx.reader.read_book` and cells are cleaned by its
+`clean_value`; the sheets are walked here (`read_sheet` reads only the first one). Like every
+reader, this one reads the formulas themselves (not their cached values) and refuses them, as
+the instruction sheet says.
 """
 
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -25,26 +25,34 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import Workbook
-from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from core.files import XLSX, safe_filename, validate_upload
 from core.office_limits import xlsx_limits
-from core.xlsx.reader import clean_value, read_book
-from core.xlsx.spec import EXTRA_COLUMN_CHARS, EXTRA_COLUMNS, NUMBER_CHARS, Column, ImportFileError
+from core.xlsx.reader import NUMBER_SPACES, clean_value, is_blank, is_formula, read_book
+from core.xlsx.spec import (
+    EXTRA_COLUMN_CHARS,
+    EXTRA_COLUMNS,
+    NUMBER_CHARS,
+    SPACES,
+    Column,
+    ImportFileError,
+    header_key,
+)
 from core.xlsx.writer import (
     BORDER,
-    HEADER_FILL,
-    HEADER_FONT,
-    INLINE_LIST_MAX,
     INSTRUCTION_SHEET,
     LISTS_SHEET,
+    SHEET_TITLE_MAX,
     TEXT_FORMAT,
     WRAP_TOP,
+    clean_sheet_title,
+    list_formula,
     set_cell,
+    style_header,
+    template_comment,
 )
 from monitoring import services
 from monitoring.models import AnswerSet, Moment, Question, Questionnaire, SchoolReport, Stage
@@ -54,7 +62,6 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 500  # data rows per sheet; a school has a handful of forms × two moments
 MAX_SHEETS = 100
 RESPONDENTS_MAX = 100_000
-SHEET_TITLE_MAX = 31
 COLUMN_SHOWN = 40  # characters of a column header quoted in an error message
 
 FORM_HEADER = "Форма наставничества"
@@ -63,10 +70,6 @@ RESPONDENTS_HEADER = "Число ответивших"
 MOMENT_LABELS = {Moment.START: "в начале", Moment.END: "в конце"}
 STAGE_LABELS = {Stage.QUALITY: "I", Stage.MOTIVATION: "II"}
 
-_SHEET_TITLE_BAD = re.compile(r"[\\/?*\[\]:]")
-_SPACES = re.compile(r"\s+")
-_UNSTORABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f]")
 _TITLE_TAIL = " .,;:-–—'"
 _RESERVED_TITLES = (INSTRUCTION_SHEET, LISTS_SHEET, "History")
 
@@ -75,15 +78,16 @@ _RESERVED_TITLES = (INSTRUCTION_SHEET, LISTS_SHEET, "History")
 
 
 def _title_key(title: str) -> str:
-    return _SPACES.sub(" ", str(title)).strip().casefold().replace("ё", "е")
+    """A sheet's title as sheets are told apart: case, «ё» and runs of spaces aside."""
+    return header_key(title)
 
 
 def _base_title(questionnaire: Questionnaire) -> str:
     """The questionnaire's title as Excel allows a sheet's: no \\ / ? * [ ] :, ≤ 31 chars,
     cut at a word if it is long («Этап I. Анкета наставляемого: …» → «Этап I. Анкета
     наставляемого»)."""
-    text = _UNSTORABLE.sub(" ", _SHEET_TITLE_BAD.sub(" ", questionnaire.title))
-    text = _SPACES.sub(" ", text).strip(_TITLE_TAIL)
+    text = clean_sheet_title(questionnaire.title)
+    text = SPACES.sub(" ", text).strip(_TITLE_TAIL)
     if len(text) > SHEET_TITLE_MAX:
         cut = text[: SHEET_TITLE_MAX + 1].rsplit(" ", 1)[0].rstrip(_TITLE_TAIL)
         text = cut if len(cut) >= 12 else text[:SHEET_TITLE_MAX].rstrip(_TITLE_TAIL)
@@ -194,38 +198,6 @@ def _moment_order(moment: str) -> int:
     return {Moment.ONCE: 0, Moment.START: 1, Moment.END: 2}.get(moment, 3)
 
 
-def _style_header(cell) -> None:
-    cell.font = HEADER_FONT
-    cell.fill = HEADER_FILL
-    cell.alignment = WRAP_TOP
-    cell.border = BORDER
-
-
-def _comment(text: str) -> Comment:
-    comment = Comment(text, "Шаблон")
-    comment.width, comment.height = 280, 120
-    return comment
-
-
-def _list_formula(book: Workbook, options: tuple[str, ...], state: dict) -> str:
-    """A drop-down's source: typed inline when short, else a column of the hidden lists sheet."""
-    inline = ",".join(options)
-    if len(inline) <= INLINE_LIST_MAX and not any("," in o or '"' in o for o in options):
-        return f'"{inline}"'
-    written = state.setdefault("written", {})
-    if options not in written:  # one column per list, shared by every sheet
-        lists = state.get("sheet")
-        if lists is None:
-            lists = state["sheet"] = book.create_sheet(LISTS_SHEET)
-            lists.sheet_state = "hidden"
-        column = len(written) + 1
-        for row, option in enumerate(options, start=1):
-            set_cell(lists.cell(row=row, column=column), option)
-        letter = get_column_letter(column)
-        written[options] = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(options)}"
-    return written[options]
-
-
 def _validation(sheet, letter: str, **options) -> None:
     validation = DataValidation(
         allow_blank=True, showErrorMessage=True, showInputMessage=True, **options
@@ -254,13 +226,15 @@ def _write_sheet(book, sheet_info: _Sheet, forms, answer_sets, lists_state: dict
     for index, header in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=index)
         set_cell(cell, header)
-        _style_header(cell)
-        cell.comment = _comment(
+        style_header(cell)
+        cell.comment = template_comment(
             hints.get(
                 header,
                 f"Средний балл группы по этому вопросу: число от 1 до {scale_max}, "
                 "например 7,5. Дробную часть отделяйте запятой или точкой.",
-            )
+            ),
+            width=280,
+            height=120,
         )
         letter = get_column_letter(index)
         dimension = sheet.column_dimensions[letter]
@@ -273,7 +247,7 @@ def _write_sheet(book, sheet_info: _Sheet, forms, answer_sets, lists_state: dict
                     sheet,
                     letter,
                     type="list",
-                    formula1=_list_formula(book, column.choices, lists_state),
+                    formula1=list_formula(book, column.choices, lists_state),
                     errorStyle="stop",
                     errorTitle="Нет такого значения",
                     error="Выберите значение из выпадающего списка.",
@@ -357,7 +331,7 @@ def _write_instruction(sheet, sheets: list[_Sheet]) -> None:
     row = len(lines) + 4
     heads = ("Лист", "Анкета", "Этап", "Кто отвечает", "Шкала", "Вопросов", "Строк на форму")
     for index, text in enumerate(heads, start=2):
-        _style_header(sheet.cell(row=row, column=index))
+        style_header(sheet.cell(row=row, column=index))
         set_cell(sheet.cell(row=row, column=index), text)
     for info in sheets:
         row += 1
@@ -410,16 +384,6 @@ def answers_template(report: SchoolReport) -> bytes:
 # ---------------------------------------------------------------- reading one cell
 
 
-def _is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _is_formula(value) -> bool:
-    return isinstance(value, (ArrayFormula, DataTableFormula)) or (
-        isinstance(value, str) and value.lstrip().startswith("=")
-    )
-
-
 FORMULA_REFUSED = "формулы не принимаются; введите значение"
 
 
@@ -427,9 +391,9 @@ def average_from_cell(value, scale_max: int) -> Decimal:
     """A cell's average score: 7.5, 8, «7,5» or «7.5», from 1 to ``scale_max``, to 0.01.
 
     Raises ValidationError with a message that does not name the column."""
-    if _is_blank(value):
+    if is_blank(value):
         raise ValidationError("не указан средний балл")
-    if _is_formula(value):
+    if is_formula(value):
         raise ValidationError(FORMULA_REFUSED)
     if isinstance(value, (datetime, date, time, timedelta)):
         raise ValidationError(
@@ -441,7 +405,7 @@ def average_from_cell(value, scale_max: int) -> Decimal:
     if isinstance(value, float):
         text = f"{value:.15g}"
     elif isinstance(value, str):
-        text = _NUMBER_SPACES.sub("", value)
+        text = NUMBER_SPACES.sub("", value)
     else:
         text = str(value)
     label = "Средний балл"  # parse_average prefixes its messages with it; the place is named
@@ -458,7 +422,7 @@ def average_from_cell(value, scale_max: int) -> Decimal:
 
 def _clean(column: Column, value) -> tuple[object, str | None]:
     """xlsx_io's cleaning, without the column's name in the message (the place names it)."""
-    if _is_formula(value):
+    if is_formula(value):
         return None, FORMULA_REFUSED
     clean, error = clean_value(column, value)
     if error:
@@ -503,7 +467,7 @@ class _Row:
 
 def _has_content(worksheet) -> bool:
     for count, cells in enumerate(worksheet.iter_rows(values_only=True)):
-        if any(not _is_blank(v) for v in cells):
+        if any(not is_blank(v) for v in cells):
             return True
         if count > MAX_ROWS * 10:
             return False
@@ -514,20 +478,20 @@ def _match_header(info: _Sheet, header: tuple, columns, errors: list[str]) -> di
     """Column key -> 0-based position; missing columns are reported and yield {}."""
     form_column, moment_column, respondents_column = columns
     wanted = {
-        _title_key(form_column.header): "form",
-        _title_key(moment_column.header): "moment",
-        _title_key(respondents_column.header): "respondents",
+        header_key(form_column.header): "form",
+        header_key(moment_column.header): "moment",
+        header_key(respondents_column.header): "respondents",
     }
     for index, text in enumerate(info.headers):
-        wanted[_title_key(text)] = f"q{index}"
+        wanted[header_key(text)] = f"q{index}"
     positions: dict[str, int] = {}
     shown = {"form": FORM_HEADER, "moment": MOMENT_HEADER, "respondents": RESPONDENTS_HEADER}
     shown.update({f"q{i}": text for i, text in enumerate(info.headers)})
     problems = []
     for index, raw in enumerate(header):
-        if _is_blank(raw):
+        if is_blank(raw):
             continue
-        key = wanted.get(_title_key(str(raw).rstrip("*")))
+        key = wanted.get(header_key(raw))
         if key is None:
             continue
         if key in positions:
@@ -554,7 +518,7 @@ def _read_sheet(worksheet, info: _Sheet, forms, errors: list[str]) -> list[_Row]
     header = next(rows_iter, None)
     data: list[tuple[int, tuple]] = []
     for number, cells in enumerate(rows_iter, start=2):
-        if all(_is_blank(v) for v in cells):
+        if all(is_blank(v) for v in cells):
             continue
         data.append((number, cells))
         if len(data) > MAX_ROWS:
@@ -565,7 +529,7 @@ def _read_sheet(worksheet, info: _Sheet, forms, errors: list[str]) -> list[_Row]
             return []
     if not data:
         return []  # an empty sheet is skipped
-    if header is None or all(_is_blank(v) for v in header):
+    if header is None or all(is_blank(v) for v in header):
         errors.append(
             f"{_at(info.title)}: в первой строке нет заголовков столбцов. "
             "Скачайте шаблон и заполните его."
@@ -590,7 +554,7 @@ def _read_sheet(worksheet, info: _Sheet, forms, errors: list[str]) -> list[_Row]
         problems: list[tuple[str, str]] = []
         raw = cell(cells, "form")
         form = None
-        if _is_blank(raw):
+        if is_blank(raw):
             problems.append((FORM_HEADER, "укажите форму наставничества"))
         else:
             name, error = _clean(form_column, raw)
@@ -601,7 +565,7 @@ def _read_sheet(worksheet, info: _Sheet, forms, errors: list[str]) -> list[_Row]
         raw = cell(cells, "moment")
         moment = Moment.ONCE if not info.has_moments else None
         if info.has_moments:
-            if _is_blank(raw):
+            if is_blank(raw):
                 problems.append(
                     (MOMENT_HEADER, "укажите замер для анкеты II этапа: «в начале» или «в конце»")
                 )
@@ -611,13 +575,13 @@ def _read_sheet(worksheet, info: _Sheet, forms, errors: list[str]) -> list[_Row]
                     problems.append((MOMENT_HEADER, error))
                 else:
                     moment = {v: k for k, v in MOMENT_LABELS.items()}[label]
-        elif not _is_blank(raw):
+        elif not is_blank(raw):
             problems.append(
                 (MOMENT_HEADER, "анкета I этапа заполняется один раз, без замера; очистите ячейку")
             )
         raw = cell(cells, "respondents")
         respondents = None
-        if _is_blank(raw):
+        if is_blank(raw):
             problems.append((RESPONDENTS_HEADER, "укажите число ответивших"))
         else:
             respondents, error = _clean(respondents_column, raw)

@@ -41,6 +41,7 @@ COUNT_FACTOR = 10  # an oversized file is counted up to this many times the limi
 _DATE_TAIL = r"(?:\s*г\.?)?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
 _DATE_RU = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})" + _DATE_TAIL)
 _DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _DATE_TAIL)
+NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f]")  # spaces Excel and people put into numbers
 _INT = re.compile(r"[+-]?\d{1,15}")
 _TRUE = frozenset({"да", "д", "true", "1", "+", "yes", "истина"})
 _FALSE = frozenset({"нет", "н", "false", "0", "-", "no", "ложь"})
@@ -134,7 +135,7 @@ def _clean_int(column: Column, value):
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
     elif isinstance(value, str):
-        text = re.sub(r"[\s\u00a0\u202f]", "", value)
+        text = NUMBER_SPACES.sub("", value)
         if _INT.fullmatch(text):
             number = int(text)
     if number is None:

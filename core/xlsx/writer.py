@@ -83,11 +83,26 @@ WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 
 # Characters that cannot be stored in XLSX (XML 1.0) at all.
 UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-SHEET_TITLE_BAD = re.compile(r"[\\/?*\[\]:]")
+# What a sheet's title may not hold: Excel's reserved characters, and control characters
+# (a line break or a tab in a tab's name) besides what XML cannot store.
+SHEET_TITLE_FORBIDDEN = re.compile("[\\\\/?*\\[\\]:\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+SHEET_TITLE_MAX = 31
+
+
+def clean_sheet_title(text: str) -> str:
+    """The text with every character a sheet's title may not hold replaced by a space."""
+    return SHEET_TITLE_FORBIDDEN.sub(" ", text)
 
 
 def sheet_title(title: str) -> str:
-    return SHEET_TITLE_BAD.sub(" ", title).strip().strip("'")[:31].strip() or "Лист1"
+    return clean_sheet_title(title).strip().strip("'")[:SHEET_TITLE_MAX].strip() or "Лист1"
+
+
+def template_comment(text: str, *, width: int = 260, height: int = 110) -> Comment:
+    """A header's hint, shown when the mouse is over it."""
+    comment = Comment(text, "Шаблон")
+    comment.width, comment.height = width, height
+    return comment
 
 
 def export_value(column: Column, value):
@@ -140,24 +155,31 @@ def style_header(cell) -> None:
     cell.border = BORDER
 
 
-def _add_list(book, sheet, letter: str, options: tuple[str, ...], state: dict) -> None:
-    """A drop-down for the column; a long list goes to the hidden «Списки» sheet."""
+def list_formula(book: Workbook, options: tuple[str, ...], state: dict) -> str:
+    """A drop-down's source: typed inline when short, else a column of the hidden «Списки»
+    sheet (one column per list, shared by every sheet of the book; ``state`` keeps them)."""
     inline = ",".join(options)
     if len(inline) <= INLINE_LIST_MAX and not any("," in o or '"' in o for o in options):
-        formula = f'"{inline}"'
-    else:
+        return f'"{inline}"'
+    written = state.setdefault("written", {})
+    if options not in written:
         lists = state.get("sheet")
         if lists is None:
             lists = state["sheet"] = book.create_sheet(LISTS_SHEET)
             lists.sheet_state = "hidden"
-        state["column"] = state.get("column", 0) + 1
-        target = get_column_letter(state["column"])
+        column = len(written) + 1
         for row, option in enumerate(options, start=1):
-            set_cell(lists.cell(row=row, column=state["column"]), option)
-        formula = f"'{lists.title}'!${target}$1:${target}${len(options)}"
+            set_cell(lists.cell(row=row, column=column), option)
+        letter = get_column_letter(column)
+        written[options] = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(options)}"
+    return written[options]
+
+
+def _add_list(book, sheet, letter: str, options: tuple[str, ...], state: dict) -> None:
+    """A drop-down for the column."""
     validation = DataValidation(
         type="list",
-        formula1=formula,
+        formula1=list_formula(book, options, state),
         allow_blank=True,
         showErrorMessage=True,
         errorStyle="stop",
@@ -226,9 +248,7 @@ def template_xlsx(spec: SheetSpec) -> bytes:
         header = sheet.cell(row=1, column=index)
         set_cell(header, f"{column.header} *" if column.required else column.header)
         style_header(header)
-        comment = Comment(hint(column), "Шаблон")
-        comment.width, comment.height = 260, 110
-        header.comment = comment
+        header.comment = template_comment(hint(column))
         dimension = sheet.column_dimensions[letter]
         dimension.width = column.width
         if column.kind == "date":
