@@ -1,9 +1,15 @@
-"""Small helpers shared by the roadmap's views."""
+"""What every app's views share: the refusal page, the plain form page, the one way a form is
+handled, the one way a service is run from a button, and the one way a file is handed out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -34,27 +40,68 @@ def form_page(request, form, *, title: str, cancel: str, status=None, **extra):
     )
 
 
-def perform(request, action, *, success, back: str, then=None):
-    """Run a service; a refusal is a 409 page with its reason, success a message and redirect.
+def go_to(request, target) -> HttpResponse:
+    """A redirect; an htmx request (a row edited in place) loads the whole page there."""
+    url = resolve_url(target)
+    if is_htmx(request):
+        return HttpResponse(status=204, headers={"HX-Redirect": url})
+    return redirect(url)
 
-    ``success`` and ``then`` may be callables of the action's result.
+
+def _of(value, result):
+    return value(result) if callable(value) else value
+
+
+def handle_form(
+    request,
+    form,
+    action: Callable,
+    *,
+    said,
+    then,
+    page: Callable[[], HttpResponse] | None = None,
+    title: str = "",
+    cancel: str = "",
+    on_refusal: Callable[[ValidationError], None] | None = None,
+    **extra,
+) -> HttpResponse:
+    """The one way a form is handled; it always returns the response.
+
+    A valid POST runs ``action`` (a service call): success is a message (``said``) and a
+    redirect (``then``) — both may be callables of the action's result; a refusal
+    (ValidationError) lands on the form, by field where it can (``on_refusal`` to do more).
+    Otherwise — a GET, an invalid form, a refusal — the form is shown again: by ``page()``,
+    or on the plain form page (``title``, ``cancel``, ``extra``), 422 when it has errors.
     """
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = action()
+        except ValidationError as error:
+            (on_refusal or (lambda e: errors_to_form(form, e)))(error)
+        else:
+            messages.success(request, _of(said, result))
+            return go_to(request, _of(then, result))
+    if page is not None:
+        return page()
+    return form_page(request, form, title=title, cancel=cancel, **extra)
+
+
+def perform(request, action, *, success, back: str, then=None):
+    """Run a service from a button; a refusal is a 409 page with its reason, success a message
+    and a redirect. ``success`` and ``then`` may be callables of the action's result."""
     try:
         result = action()
     except ValidationError as error:
         return refused(request, error.messages, back=back)
-    messages.success(request, success(result) if callable(success) else success)
-    target = then(result) if callable(then) else then
-    return redirect(target or back)
+    messages.success(request, _of(success, result))
+    return redirect(_of(then, result) or back)
 
 
-def saved(request, form, action, *, said, then):
-    """Run a service for a valid form: a refusal lands on the form (None is returned),
-    success is a message and a redirect. ``said`` and ``then`` may be callables of the result."""
-    try:
-        result = action()
-    except ValidationError as error:
-        errors_to_form(form, error)
-        return None
-    messages.success(request, said(result) if callable(said) else said)
-    return redirect(then(result) if callable(then) else then)
+def attachment(content: bytes, name: str, content_type: str, *, ascii_name: str = ""):
+    """A file to save: ``name`` in UTF-8 (RFC 6266), with an ASCII name for old clients."""
+    response = HttpResponse(content, content_type=content_type)
+    fallback = ascii_name or name.encode("ascii", "ignore").decode().strip("_.") or "document"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response

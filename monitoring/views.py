@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core import roles
 from core.decorators import department_required, editor_required, role_required
-from core.http import form_page, perform, saved
+from core.files import XLSX
+from core.http import attachment, form_page, handle_form, perform
 from core.selectors import municipalities_for
 from monitoring import dashboard as dashboard_module
 from monitoring import indicators, regional, selectors, services
@@ -21,7 +22,6 @@ from monitoring.forms import DayForm, QuestionForm, QuestionnaireForm, TargetFor
 from monitoring.models import IndicatorCode, Question
 from monitoring.reference import ensure_questionnaires
 from registry.models import MentoringForm
-from roadmap.views_documents import attachment
 
 PAGE_SIZE = 50
 # Lists without people, open to the regional coordinator too (who reads them without the
@@ -195,25 +195,24 @@ def targets(request):
     municipality = _one_municipality(request.user)
     editable = roles.can_edit_roadmap(request.user)
     form = TargetForm(request.POST or None)
-    if request.method == "POST":
-        if not editable:
-            raise PermissionDenied("Цели задают сотрудники департамента.")
-        if form.is_valid():
-            response = saved(
-                request,
-                form,
-                lambda: services.save_target(municipality=municipality, **form.cleaned_data),
-                said=lambda t: f"Цель сохранена: {t.get_indicator_display()}, {t.year} г.",
-                then="monitoring:targets",
-            )
-            if response:
-                return response
-    rows = selectors.targets_for(request.user).order_by("indicator", "year")
-    return render(
+    if request.method == "POST" and not editable:
+        raise PermissionDenied("Цели задают сотрудники департамента.")
+    return handle_form(
         request,
-        "monitoring/targets.html",
-        {"form": form, "targets": rows, "editable": editable},
-        status=422 if form.errors else 200,
+        form,
+        lambda: services.save_target(municipality=municipality, **form.cleaned_data),
+        said=lambda t: f"Цель сохранена: {t.get_indicator_display()}, {t.year} г.",
+        then="monitoring:targets",
+        page=lambda: render(
+            request,
+            "monitoring/targets.html",
+            {
+                "form": form,
+                "targets": selectors.targets_for(request.user).order_by("indicator", "year"),
+                "editable": editable,
+            },
+            status=422 if form.errors else 200,
+        ),
     )
 
 
@@ -253,18 +252,19 @@ def questionnaires(request):
 def questionnaire_create(request):
     municipality = _one_municipality(request.user)
     form = QuestionnaireForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        response = saved(
-            request,
-            form,
-            lambda: services.save_questionnaire(municipality=municipality, **form.cleaned_data),
-            said="Анкета создана.",
-            then=lambda q: q.get_absolute_url(),
-        )
-        if response:
-            return response
-    return form_page(
-        request, form, title="Новая анкета", cancel=reverse("monitoring:questionnaires")
+
+    def save():
+        return services.save_questionnaire(municipality=municipality, **form.cleaned_data)
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said="Анкета создана.",
+        then=lambda q: q.get_absolute_url(),
+        page=lambda: form_page(
+            request, form, title="Новая анкета", cancel=reverse("monitoring:questionnaires")
+        ),
     )
 
 
@@ -274,53 +274,58 @@ def questionnaire_detail(request, pk: int):
     editable = roles.can_edit_roadmap(request.user)
     form = QuestionnaireForm(instance=questionnaire)
     question_form = QuestionForm()
+    adds_question = request.method == "POST" and "text" in request.POST
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("Анкеты изменяют сотрудники департамента.")
-        if "text" in request.POST:
+        if adds_question:
             question_form = QuestionForm(request.POST)
-            if question_form.is_valid():
-                response = saved(
-                    request,
-                    question_form,
-                    lambda: services.save_question(
-                        questionnaire=questionnaire, text=question_form.cleaned_data["text"]
-                    ),
-                    said="Вопрос добавлен.",
-                    then=questionnaire.get_absolute_url(),
-                )
-                if response:
-                    return response
         else:
             form = QuestionnaireForm(
                 request.POST, instance=selectors.questionnaire_for(request.user, pk)
             )
-            if form.is_valid():
-                data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-                response = saved(
-                    request,
-                    form,
-                    lambda: services.save_questionnaire(
-                        municipality=questionnaire.municipality,
-                        questionnaire=selectors.questionnaire_for(request.user, pk),
-                        **data,
-                    ),
-                    said="Анкета сохранена.",
-                    then=questionnaire.get_absolute_url(),
-                )
-                if response:
-                    return response
-    return render(
+
+    def page():
+        return render(
+            request,
+            "monitoring/questionnaire.html",
+            {
+                "questionnaire": questionnaire,
+                "questions": questionnaire.questions.all(),
+                "form": form,
+                "question_form": question_form,
+                "editable": editable,
+            },
+            status=422 if form.errors or question_form.errors else 200,
+        )
+
+    if adds_question:
+        return handle_form(
+            request,
+            question_form,
+            lambda: services.save_question(
+                questionnaire=questionnaire, text=question_form.cleaned_data["text"]
+            ),
+            said="Вопрос добавлен.",
+            then=questionnaire.get_absolute_url(),
+            page=page,
+        )
+
+    def save():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        return services.save_questionnaire(
+            municipality=questionnaire.municipality,
+            questionnaire=selectors.questionnaire_for(request.user, pk),
+            **data,
+        )
+
+    return handle_form(
         request,
-        "monitoring/questionnaire.html",
-        {
-            "questionnaire": questionnaire,
-            "questions": questionnaire.questions.all(),
-            "form": form,
-            "question_form": question_form,
-            "editable": editable,
-        },
-        status=422 if form.errors or question_form.errors else 200,
+        form,
+        save,
+        said="Анкета сохранена.",
+        then=questionnaire.get_absolute_url(),
+        page=page,
     )
 
 
@@ -359,7 +364,7 @@ def regional_summary(request, fmt: str = "html"):
         return attachment(
             regional.regional_xlsx(built),
             name,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            XLSX.content_type,
         )
     return render(
         request,

@@ -9,16 +9,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core import roles
 from core.decorators import curator_required, department_required, editor_required
-from core.http import form_page, perform, refused, saved
+from core.files import PDF, XLSX
+from core.http import attachment, form_page, handle_form, perform, refused
 from core.selectors import school_of
 from monitoring import answers_io, exports, indicators, selectors, services, summary
 from monitoring.forms import AnswerSetForm, PeriodForm, ReviewForm, SwotForm, UploadForm
 from monitoring.models import AnswerSet, Questionnaire, SchoolReport, Swot
 from monitoring.views import _one_municipality, monitoring_user
 from registry.selectors import programmes_for
-from roadmap.views_documents import attachment
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 STATUS_CSS = {
     SchoolReport.Status.DRAFT: "secondary",
@@ -53,18 +51,19 @@ def periods(request):
 def period_create(request):
     municipality = _one_municipality(request.user)
     form = PeriodForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        response = saved(
-            request,
-            form,
-            lambda: services.save_period(municipality=municipality, **form.cleaned_data),
-            said=lambda p: f"Период «{p.title}» создан.",
-            then=lambda p: reverse("monitoring:period", args=[p.pk]),
-        )
-        if response:
-            return response
-    return form_page(
-        request, form, title="Новый период мониторинга", cancel=reverse("monitoring:periods")
+
+    def save():
+        return services.save_period(municipality=municipality, **form.cleaned_data)
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said=lambda p: f"Период «{p.title}» создан.",
+        then=lambda p: reverse("monitoring:period", args=[p.pk]),
+        page=lambda: form_page(
+            request, form, title="Новый период мониторинга", cancel=reverse("monitoring:periods")
+        ),
     )
 
 
@@ -72,23 +71,24 @@ def period_create(request):
 def period_edit(request, pk: int):
     period = selectors.period_for(request.user, pk)
     form = PeriodForm(request.POST or None, instance=selectors.period_for(request.user, pk))
-    if request.method == "POST" and form.is_valid():
-        response = saved(
-            request,
-            form,
-            lambda: services.save_period(
-                municipality=period.municipality, period=period, **form.cleaned_data
-            ),
-            said="Период сохранён.",
-            then=reverse("monitoring:period", args=[pk]),
+
+    def save():
+        return services.save_period(
+            municipality=period.municipality, period=period, **form.cleaned_data
         )
-        if response:
-            return response
-    return form_page(
+
+    return handle_form(
         request,
         form,
-        title=f"Период «{period.title}»",
-        cancel=reverse("monitoring:period", args=[pk]),
+        save,
+        said="Период сохранён.",
+        then=reverse("monitoring:period", args=[pk]),
+        page=lambda: form_page(
+            request,
+            form,
+            title=f"Период «{period.title}»",
+            cancel=reverse("monitoring:period", args=[pk]),
+        ),
     )
 
 
@@ -149,8 +149,8 @@ def period_summary_file(request, pk: int, fmt: str):
     built = summary.build_summary(period, personal=roles.can_see_personal_data(request.user))
     name = exports.summary_filename(built, fmt)
     if fmt == "xlsx":
-        return attachment(exports.summary_xlsx(built), name, XLSX_TYPE)
-    return attachment(exports.summary_pdf(built), name, "application/pdf")
+        return attachment(exports.summary_xlsx(built), name, XLSX.content_type)
+    return attachment(exports.summary_pdf(built), name, PDF.content_type)
 
 
 # --- one school's report -----------------------------------------------------------------------
@@ -292,29 +292,30 @@ def answer_set_edit(request, pk: int, questionnaire_id: int):
             {f"q{a.question_id}": str(a.average).replace(".", ",") for a in existing.answers.all()}
         )
     form = AnswerSetForm(request.POST or None, initial=initial, questionnaire=questionnaire)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        response = saved(
-            request,
-            form,
-            lambda: services.save_answer_set(
-                report=report,
-                questionnaire=questionnaire,
-                form=data["form"],
-                moment=data.get("moment", ""),
-                respondents=data["respondents"],
-                averages=form.averages(),
-            ),
-            said=f"Результаты анкеты «{questionnaire.title}» сохранены.",
-            then=reverse("monitoring:report", args=[pk]),
+        return services.save_answer_set(
+            report=report,
+            questionnaire=questionnaire,
+            form=data["form"],
+            moment=data.get("moment", ""),
+            respondents=data["respondents"],
+            averages=form.averages(),
         )
-        if response:
-            return response
-    return render(
+
+    return handle_form(
         request,
-        "monitoring/answer_form.html",
-        {"report": report, "questionnaire": questionnaire, "form": form},
-        status=422 if form.errors else 200,
+        form,
+        save,
+        said=f"Результаты анкеты «{questionnaire.title}» сохранены.",
+        then=reverse("monitoring:report", args=[pk]),
+        page=lambda: render(
+            request,
+            "monitoring/answer_form.html",
+            {"report": report, "questionnaire": questionnaire, "form": form},
+            status=422 if form.errors else 200,
+        ),
     )
 
 
@@ -343,21 +344,22 @@ def swot_edit(request, pk: int, programme_id: int):
         return frozen
     instance = Swot.objects.filter(report=report, programme=programme).first()
     form = SwotForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        response = saved(
-            request,
-            form,
-            lambda: services.save_swot(report=report, programme=programme, **form.cleaned_data),
-            said="SWOT-анализ сохранён.",
-            then=reverse("monitoring:report", args=[pk]),
-        )
-        if response:
-            return response
-    return form_page(
+
+    def save():
+        return services.save_swot(report=report, programme=programme, **form.cleaned_data)
+
+    return handle_form(
         request,
         form,
-        title=f"SWOT-анализ программы «{programme.title}»",
-        cancel=reverse("monitoring:report", args=[pk]),
+        save,
+        said="SWOT-анализ сохранён.",
+        then=reverse("monitoring:report", args=[pk]),
+        page=lambda: form_page(
+            request,
+            form,
+            title=f"SWOT-анализ программы «{programme.title}»",
+            cancel=reverse("monitoring:report", args=[pk]),
+        ),
     )
 
 
@@ -366,7 +368,7 @@ def swot_edit(request, pk: int, programme_id: int):
 def answers_template(request, pk: int):
     report = selectors.report_for(request.user, pk)
     name = f"Анкеты_{report.period.title}.xlsx".replace(" ", "_").replace("/", "-")
-    return attachment(answers_io.answers_template(report), name, XLSX_TYPE)
+    return attachment(answers_io.answers_template(report), name, XLSX.content_type)
 
 
 @curator_required

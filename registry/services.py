@@ -815,6 +815,18 @@ def appoint_curator(
 
 
 @transaction.atomic
+def save_school(*, user, school: School, **data) -> School:
+    """The school's names, kind, contacts and whether it still works (the department's)."""
+    if roles.role_of(user) not in {roles.ROLE_STAFF, roles.ROLE_ADMIN}:
+        raise PermissionDenied("Сведения об ОО изменяют сотрудники департамента.")
+    for name, value in data.items():
+        setattr(school, name, value)
+    school.full_clean()
+    school.save()
+    return school
+
+
+@transaction.atomic
 def save_year_stats(*, school: School, school_year_start: int, **counts) -> SchoolYearStats:
     """The school's pupil and teacher counts for a year: one row per year, updated in place."""
     errors = {}

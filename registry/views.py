@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms as djforms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from core import roles
 from core.audit import audit
 from core.decorators import editor_required, registry_user
-from core.http import errors_to_form, form_page, perform, saved
+from core.http import errors_to_form, form_page, handle_form, perform
 from core.models import AuditEvent
 from core.selectors import municipalities_for, school_for, school_of, schools_for
 from registry import selectors, services
@@ -177,19 +176,28 @@ def _duplicate_notice(user, error: services.DuplicatePerson, form) -> DuplicateN
 def _create_person(request, form, save, *, title, cancel, detail, said):
     """The create page of a mentee or mentor: a twin in the registry is offered, not copied."""
     duplicate = None
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in {"school", "partner"}}
-        try:
-            person = save(_school_from(form, request.user), data)
-        except services.DuplicatePerson as error:
+
+    def refused(error):
+        nonlocal duplicate
+        if isinstance(error, services.DuplicatePerson):
             duplicate = _duplicate_notice(request.user, error, form)
             form.add_error(None, error.messages)
-        except ValidationError as error:
-            errors_to_form(form, error)
         else:
-            messages.success(request, said(person))
-            return redirect(detail, pk=person.pk)
-    return form_page(request, form, title=title, cancel=cancel, duplicate=duplicate)
+            errors_to_form(form, error)
+
+    def create():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in {"school", "partner"}}
+        return save(_school_from(form, request.user), data)
+
+    return handle_form(
+        request,
+        form,
+        create,
+        said=said,
+        then=lambda person: reverse(detail, args=[person.pk]),
+        on_refusal=refused,
+        page=lambda: form_page(request, form, title=title, cancel=cancel, duplicate=duplicate),
+    )
 
 
 @registry_user
@@ -215,19 +223,21 @@ def mentee_edit(request, pk: int):
         request.user,
         initial=mentee.school,
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = {k: v for k, v in form.cleaned_data.items() if k != "school"}
         school = _school_from(form, request.user)
-        done = saved(
-            request,
-            form,
-            lambda: services.save_mentee(user=request.user, school=school, mentee=mentee, **data),
-            said="Сведения сохранены.",
-            then=reverse("registry:mentee", args=[mentee.pk]),
-        )
-        if done:
-            return done
-    return form_page(request, form, title=title, cancel=reverse("registry:mentee", args=[pk]))
+        return services.save_mentee(user=request.user, school=school, mentee=mentee, **data)
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said="Сведения сохранены.",
+        then=reverse("registry:mentee", args=[mentee.pk]),
+        title=title,
+        cancel=reverse("registry:mentee", args=[pk]),
+    )
 
 
 @require_safe
@@ -259,20 +269,21 @@ def consent_create(request, pk: int):
     mentee = selectors.mentee_for(request.user, pk)
     form = ConsentForm(request.POST, request.FILES)
     back = reverse("registry:mentee", args=[pk])
-    if form.is_valid():
+
+    def record():
         data = {k: v for k, v in form.cleaned_data.items() if k != "scan"}
         scan = form.cleaned_data.get("scan")
-        done = saved(
-            request,
-            form,
-            lambda: services.record_consent(user=request.user, mentee=mentee, scan=scan, **data),
-            said="Согласие законного представителя внесено.",
-            then=back,
-        )
-        if done:
-            return done
-    return form_page(
-        request, form, title=f"Согласие: {mentee.full_name}", cancel=back, multipart=True
+        return services.record_consent(user=request.user, mentee=mentee, scan=scan, **data)
+
+    return handle_form(
+        request,
+        form,
+        record,
+        said="Согласие законного представителя внесено.",
+        then=back,
+        title=f"Согласие: {mentee.full_name}",
+        cancel=back,
+        multipart=True,
     )
 
 
@@ -365,21 +376,23 @@ def mentor_edit(request, pk: int):
         instance=mentor if request.method != "POST" else None,
         partners=partners,
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = {k: v for k, v in form.cleaned_data.items() if k != "partner"}
         partner = form.cleaned_data.get("partner")
-        done = saved(
-            request,
-            form,
-            lambda: services.save_mentor(
-                user=request.user, school=None, mentor=mentor, partner=partner, **data
-            ),
-            said="Сведения сохранены.",
-            then=reverse("registry:mentor", args=[mentor.pk]),
+        return services.save_mentor(
+            user=request.user, school=None, mentor=mentor, partner=partner, **data
         )
-        if done:
-            return done
-    return form_page(request, form, title=title, cancel=reverse("registry:mentor", args=[pk]))
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said="Сведения сохранены.",
+        then=reverse("registry:mentor", args=[mentor.pk]),
+        title=title,
+        cancel=reverse("registry:mentor", args=[pk]),
+    )
 
 
 @require_POST
@@ -536,44 +549,50 @@ def link_request_detail(request, pk: int):
     link_request = selectors.link_request_for(request.user, pk)
     may_decide = services.may_decide_link_request(request.user, link_request)
     form = LinkDecisionForm(request.POST or None)
-    if request.method == "POST":
-        if not may_decide:
-            raise PermissionDenied(
-                "Запрос рассматривает департамент образования или ОО, где наставник уже числится."
-            )
-        if form.is_valid():
-            approve = form.cleaned_data["decision"] == "approve"
-            done = saved(
-                request,
-                form,
-                lambda: services.decide_link_request(
-                    user=request.user,
-                    link_request=link_request,
-                    approve=approve,
-                    comment=form.cleaned_data["comment"],
-                ),
-                said=lambda decided: (
-                    f"Запрос № {decided.pk} {decided.get_state_display()}"
-                    + (": наставник связан с ОО-заявителем." if approve else ".")
-                ),
-                then=reverse("registry:link_requests"),
-            )
-            if done:
-                return done
-        # a request decided meanwhile is a conflict; a missing reason, the form's error
-        refused_outright = bool(form.non_field_errors()) and set(form.errors) == {"__all__"}
-        status = 409 if refused_outright else 422
-        link_request.refresh_from_db()
-    else:
+    if request.method == "POST" and not may_decide:
+        raise PermissionDenied(
+            "Запрос рассматривает департамент образования или ОО, где наставник уже числится."
+        )
+
+    def decide():
+        return services.decide_link_request(
+            user=request.user,
+            link_request=link_request,
+            approve=form.cleaned_data["decision"] == "approve",
+            comment=form.cleaned_data["comment"],
+        )
+
+    def page():
         status = 200
-    return render(
+        if request.method == "POST":
+            # a request decided meanwhile is a conflict; a missing reason, the form's error
+            refused_outright = bool(form.non_field_errors()) and set(form.errors) == {"__all__"}
+            status = 409 if refused_outright else 422
+            link_request.refresh_from_db()
+        return render(
+            request,
+            "registry/link_request.html",
+            {
+                "item": _request_view(request.user, link_request, decides=may_decide),
+                "form": form,
+            },
+            status=status,
+        )
+
+    return handle_form(
         request,
-        "registry/link_request.html",
-        {
-            "item": _request_view(request.user, link_request, decides=may_decide),
-            "form": form,
-        },
-        status=status,
+        form,
+        decide,
+        said=lambda decided: (
+            f"Запрос № {decided.pk} {decided.get_state_display()}"
+            + (
+                ": наставник связан с ОО-заявителем."
+                if decided.state == MentorLinkRequest.State.APPROVED
+                else "."
+            )
+        ),
+        then=reverse("registry:link_requests"),
+        page=page,
     )
 
 
@@ -606,20 +625,20 @@ def programme_list(request):
 @registry_user
 def programme_create(request):
     form = _with_school_field(ProgrammeForm(request.POST or None), request.user)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = {k: v for k, v in form.cleaned_data.items() if k != "school"}
         school = _school_from(form, request.user)
-        done = saved(
-            request,
-            form,
-            lambda: services.save_programme(user=request.user, school=school, **data),
-            said="Программа добавлена.",
-            then=lambda programme: reverse("registry:programme", args=[programme.pk]),
-        )
-        if done:
-            return done
-    return form_page(
-        request, form, title="Новая программа наставничества", cancel=reverse("registry:programmes")
+        return services.save_programme(user=request.user, school=school, **data)
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said="Программа добавлена.",
+        then=lambda programme: reverse("registry:programme", args=[programme.pk]),
+        title="Новая программа наставничества",
+        cancel=reverse("registry:programmes"),
     )
 
 
@@ -627,37 +646,40 @@ def programme_create(request):
 def programme_detail(request, pk: int):
     programme = selectors.programme_for(request.user, pk)
     review_form = ProgrammeReviewForm(request.POST or None, instance=programme)
-    if request.method == "POST":
-        if roles.role_of(request.user) not in {roles.ROLE_STAFF, roles.ROLE_ADMIN}:
-            raise PermissionDenied("Экспертизу программ отмечают сотрудники департамента.")
-        if review_form.is_valid():
-            data = review_form.cleaned_data
-            response = saved(
-                request,
-                review_form,
-                lambda: services.review_programme(
-                    user=request.user,
-                    programme=programme,
-                    status=data["review_status"],
-                    reviewer=data["reviewer"],
-                    conclusion=data["review_conclusion"],
-                    reviewed_on=data["reviewed_on"],
-                ),
-                said="Результат экспертизы сохранён.",
-                then=reverse("registry:programme", args=[programme.pk]),
-            )
-            if response:
-                return response
-    return render(
+    if request.method == "POST" and roles.role_of(request.user) not in {
+        roles.ROLE_STAFF,
+        roles.ROLE_ADMIN,
+    }:
+        raise PermissionDenied("Экспертизу программ отмечают сотрудники департамента.")
+
+    def review():
+        data = review_form.cleaned_data
+        return services.review_programme(
+            user=request.user,
+            programme=programme,
+            status=data["review_status"],
+            reviewer=data["reviewer"],
+            conclusion=data["review_conclusion"],
+            reviewed_on=data["reviewed_on"],
+        )
+
+    return handle_form(
         request,
-        "registry/programme_detail.html",
-        {
-            "programme": programme,
-            "pairs": programme.pairs.select_related("mentor").prefetch_related("mentees"),
-            "review_form": review_form,
-            "can_review": roles.role_of(request.user) in {roles.ROLE_STAFF, roles.ROLE_ADMIN},
-        },
-        status=422 if review_form.errors else 200,
+        review_form,
+        review,
+        said="Результат экспертизы сохранён.",
+        then=reverse("registry:programme", args=[programme.pk]),
+        page=lambda: render(
+            request,
+            "registry/programme_detail.html",
+            {
+                "programme": programme,
+                "pairs": programme.pairs.select_related("mentor").prefetch_related("mentees"),
+                "review_form": review_form,
+                "can_review": roles.role_of(request.user) in {roles.ROLE_STAFF, roles.ROLE_ADMIN},
+            },
+            status=422 if review_form.errors else 200,
+        ),
     )
 
 
@@ -700,31 +722,32 @@ def _pair_form(request, data=None, initial=None):
 @registry_user
 def pair_create(request):
     form = _pair_form(request, request.POST or None, initial={"starts_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        done = saved(
-            request,
-            form,
-            lambda: services.save_pair(
-                user=request.user,
-                programme=data["programme"],
-                mentor=data["mentor"],
-                mentees=list(data["mentees"]),
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                goals=data["goals"],
-                activate=data["activate"],
-            ),
-            said="Пара (группа) сформирована.",
-            then=lambda pair: reverse("registry:pair", args=[pair.pk]),
+        return services.save_pair(
+            user=request.user,
+            programme=data["programme"],
+            mentor=data["mentor"],
+            mentees=list(data["mentees"]),
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            goals=data["goals"],
+            activate=data["activate"],
         )
-        if done:
-            return done
-    return form_page(
+
+    return handle_form(
         request,
         form,
-        title="Новая наставническая пара или группа",
-        cancel=reverse("registry:pairs"),
+        save,
+        said="Пара (группа) сформирована.",
+        then=lambda pair: reverse("registry:pair", args=[pair.pk]),
+        page=lambda: form_page(
+            request,
+            form,
+            title="Новая наставническая пара или группа",
+            cancel=reverse("registry:pairs"),
+        ),
     )
 
 
@@ -732,28 +755,29 @@ def pair_create(request):
 def pair_detail(request, pk: int):
     pair = selectors.pair_for(request.user, pk)
     form = PairStatusForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        response = saved(
-            request,
-            form,
-            lambda: services.change_pair_status(
-                user=request.user,
-                pair=pair,
-                status=data["status"],
-                reason=data["reason"],
-                result=data["result"],
-            ),
-            said="Статус пары изменён.",
-            then=reverse("registry:pair", args=[pair.pk]),
+        return services.change_pair_status(
+            user=request.user,
+            pair=pair,
+            status=data["status"],
+            reason=data["reason"],
+            result=data["result"],
         )
-        if response:
-            return response
-    return render(
+
+    return handle_form(
         request,
-        "registry/pair_detail.html",
-        {"pair": pair, "mentees": pair.mentees.all(), "form": form},
-        status=422 if form.errors else 200,
+        form,
+        save,
+        said="Статус пары изменён.",
+        then=reverse("registry:pair", args=[pair.pk]),
+        page=lambda: render(
+            request,
+            "registry/pair_detail.html",
+            {"pair": pair, "mentees": pair.mentees.all(), "form": form},
+            status=422 if form.errors else 200,
+        ),
     )
 
 
@@ -777,19 +801,20 @@ def partner_list(request):
 @editor_required
 def partner_create(request):
     form = PartnerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         municipality = municipalities_for(request.user).first()
-        done = saved(
-            request,
-            form,
-            lambda: services.save_partner(municipality=municipality, **form.cleaned_data),
-            said="Организация-партнёр добавлена.",
-            then=reverse("registry:partners"),
-        )
-        if done:
-            return done
-    return form_page(
-        request, form, title="Новая организация-партнёр", cancel=reverse("registry:partners")
+        return services.save_partner(municipality=municipality, **form.cleaned_data)
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said="Организация-партнёр добавлена.",
+        then=reverse("registry:partners"),
+        page=lambda: form_page(
+            request, form, title="Новая организация-партнёр", cancel=reverse("registry:partners")
+        ),
     )
 
 
@@ -797,19 +822,23 @@ def partner_create(request):
 def agreement_create(request, pk: int):
     partner = selectors.partner_for(request.user, pk)
     form = AgreementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         school = school_of(request.user)
-        done = saved(
+        return services.save_agreement(partner=partner, school=school, **form.cleaned_data)
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said=lambda agreement: f"{agreement} внесено.",
+        then=reverse("registry:partners"),
+        page=lambda: form_page(
             request,
             form,
-            lambda: services.save_agreement(partner=partner, school=school, **form.cleaned_data),
-            said=lambda agreement: f"{agreement} внесено.",
-            then=reverse("registry:partners"),
-        )
-        if done:
-            return done
-    return form_page(
-        request, form, title=f"Соглашение с «{partner.name}»", cancel=reverse("registry:partners")
+            title=f"Соглашение с «{partner.name}»",
+            cancel=reverse("registry:partners"),
+        ),
     )
 
 
@@ -827,20 +856,23 @@ def school_edit(request, pk: int):
     school = school_for(request.user, pk)
     form = SchoolForm(request.POST or None, instance=school)
     stats_form = SchoolYearStatsForm(prefix="stats")
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Сведения об ОО сохранены.")
-        return redirect("registry:schools")
-    return render(
+    return handle_form(
         request,
-        "registry/school_form.html",
-        {
-            "form": form,
-            "school": school,
-            "stats_form": stats_form,
-            "stats": school.year_stats.all(),
-        },
-        status=422 if form.errors else 200,
+        form,
+        lambda: services.save_school(user=request.user, school=school, **form.cleaned_data),
+        said="Сведения об ОО сохранены.",
+        then="registry:schools",
+        page=lambda: render(
+            request,
+            "registry/school_form.html",
+            {
+                "form": form,
+                "school": school,
+                "stats_form": stats_form,
+                "stats": school.year_stats.all(),
+            },
+            status=422 if form.errors else 200,
+        ),
     )
 
 
@@ -849,46 +881,48 @@ def school_edit(request, pk: int):
 def school_stats(request, pk: int):
     school = school_for(request.user, pk)
     form = SchoolYearStatsForm(request.POST, prefix="stats")
-    if form.is_valid():
-        response = saved(
-            request,
-            form,
-            lambda: services.save_year_stats(school=school, **form.cleaned_data),
-            said="Численность сохранена.",
-            then=reverse("registry:school_edit", args=[school.pk]),
-        )
-        if response:
-            return response
-    return render(
+
+    def save():
+        return services.save_year_stats(school=school, **form.cleaned_data)
+
+    return handle_form(
         request,
-        "registry/school_form.html",
-        {
-            "form": SchoolForm(instance=school),
-            "school": school,
-            "stats_form": form,
-            "stats": school.year_stats.all(),
-        },
-        status=422,
+        form,
+        save,
+        said="Численность сохранена.",
+        then=reverse("registry:school_edit", args=[school.pk]),
+        page=lambda: render(
+            request,
+            "registry/school_form.html",
+            {
+                "form": SchoolForm(instance=school),
+                "school": school,
+                "stats_form": form,
+                "stats": school.year_stats.all(),
+            },
+            status=422,
+        ),
     )
 
 
 @editor_required
 def curator_create(request):
     form = CuratorForm(request.POST or None, schools=_school_choices(request.user))
-    if request.method == "POST" and form.is_valid():
-        done = saved(
-            request,
-            form,
-            lambda: services.appoint_curator(user=request.user, **form.cleaned_data),
-            said=lambda curator: (
-                f"{curator.get_full_name()} назначен(а) куратором; имя для входа: "
-                f"{curator.username}. При первом входе куратор заменит начальный пароль "
-                "собственным."
-            ),
-            then=reverse("registry:schools"),
-        )
-        if done:
-            return done
-    return form_page(
-        request, form, title="Назначить куратора ОО", cancel=reverse("registry:schools")
+
+    def save():
+        return services.appoint_curator(user=request.user, **form.cleaned_data)
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said=lambda curator: (
+            f"{curator.get_full_name()} назначен(а) куратором; имя для входа: "
+            f"{curator.username}. При первом входе куратор заменит начальный пароль "
+            "собственным."
+        ),
+        then=reverse("registry:schools"),
+        page=lambda: form_page(
+            request, form, title="Назначить куратора ОО", cancel=reverse("registry:schools")
+        ),
     )

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +16,8 @@ from django.views.decorators.http import require_POST
 from core import roles
 from core.audit import audit
 from core.decorators import registry_user
-from core.http import refused
+from core.files import XLSX
+from core.http import attachment, refused
 from core.models import AuditEvent, ImportBatch
 from core.selectors import school_of, schools_for
 from core.xlsx.spec import ImportFileError
@@ -27,7 +26,6 @@ from registry import imports, selectors
 from registry.filters import MenteeFilter, MentorFilter, PairFilter, ProgrammeFilter
 from registry.forms import ImportForm
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORTABLE = set(imports.SPECS)
 EXPORTS = {
     "mentees": (selectors.mentees_for, MenteeFilter, "Наставляемые"),
@@ -37,15 +35,6 @@ EXPORTS = {
     "partners": (selectors.partners_for, None, "Партнёры"),
 }
 EXPORT_LIMIT = 100_000
-
-
-def _xlsx_response(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    ascii_name = name.encode("ascii", "ignore").decode() or "export.xlsx"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-    )
-    return response
 
 
 def _can_change(user) -> None:
@@ -58,7 +47,7 @@ def template(request, entity: str):
     if entity not in IMPORTABLE:
         raise Http404
     spec = imports.SPECS[entity](request.user)
-    return _xlsx_response(template_xlsx(spec), f"Шаблон_{spec.title}.xlsx")
+    return attachment(template_xlsx(spec), f"Шаблон_{spec.title}.xlsx", XLSX.content_type)
 
 
 @registry_user
@@ -88,7 +77,7 @@ def export(request, entity: str):
     )
     suffix = "_обезличено" if depersonalised else ""
     stamp = timezone.localdate().strftime("%d.%m.%Y")
-    return _xlsx_response(rows_xlsx(spec, rows), f"{title}{suffix}_{stamp}.xlsx")
+    return attachment(rows_xlsx(spec, rows), f"{title}{suffix}_{stamp}.xlsx", XLSX.content_type)
 
 
 @registry_user
@@ -133,7 +122,9 @@ def import_confirm(request, entity: str, pk: int):
         ImportBatch, pk=pk, user=request.user, entity=entity, status=ImportBatch.Status.PREVIEW
     )
     with batch.file.open("rb") as handle:
-        stored = SimpleUploadedFile(batch.original_name, handle.read(), content_type=XLSX)
+        stored = SimpleUploadedFile(
+            batch.original_name, handle.read(), content_type=XLSX.content_type
+        )
     try:
         plan = imports.plan_file(request.user, entity, stored)
     except ImportFileError as error:

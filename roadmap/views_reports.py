@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from core import roles
 from core.decorators import department_required, personal_data_required
-from core.http import errors_to_form, perform, saved
+from core.http import handle_form, perform
 from core.selectors import school_of
 from roadmap import reminders, selectors, services
 from roadmap.forms import ReportForm, ReviewForm
@@ -93,30 +92,37 @@ def execution_report(request, pk: int):
     execution = selectors.execution_for(request.user, pk)
     services.ensure_executor(request.user, execution)  # 403 before reading the form
     form = ReportForm(request.POST, request.FILES)
-    if form.is_valid():
+
+    def submit():
         data = form.cleaned_data
-        try:
-            services.submit_report(
-                user=request.user,
-                execution=execution,
-                text=data["text"],
-                completed_on=data["completed_on"],
-                files=data["files"],
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            if execution.school_id is None:
-                messages.success(request, "Исполнение департамента отмечено выполненным.")
-            else:
-                messages.success(request, "Отчёт отправлен в департамент на проверку.")
-            return redirect("roadmap:execution", pk=execution.pk)
-    execution.refresh_from_db()
-    return render(
+        return services.submit_report(
+            user=request.user,
+            execution=execution,
+            text=data["text"],
+            completed_on=data["completed_on"],
+            files=data["files"],
+        )
+
+    def page():
+        execution.refresh_from_db()
+        return render(
+            request,
+            "roadmap/execution_detail.html",
+            _execution_context(request, execution, report_form=form),
+            status=422,
+        )
+
+    return handle_form(
         request,
-        "roadmap/execution_detail.html",
-        _execution_context(request, execution, report_form=form),
-        status=422,
+        form,
+        submit,
+        said=(
+            "Исполнение департамента отмечено выполненным."
+            if execution.school_id is None
+            else "Отчёт отправлен в департамент на проверку."
+        ),
+        then=reverse("roadmap:execution", args=[execution.pk]),
+        page=page,
     )
 
 
@@ -125,27 +131,31 @@ def execution_report(request, pk: int):
 def report_review(request, pk: int):
     report = selectors.report_for(request.user, pk)
     form = ReviewForm(request.POST)
-    if form.is_valid():
-        accept = form.cleaned_data["decision"] == "accept"
-        response = saved(
-            request,
-            form,
-            lambda: services.review_report(
-                user=request.user,
-                report=report,
-                accept=accept,
-                comment=form.cleaned_data["comment"],
-            ),
-            said="Отчёт принят." if accept else "Отчёт возвращён куратору на доработку.",
-            then=reverse("roadmap:execution", args=[report.execution_id]),
+
+    def save():
+        return services.review_report(
+            user=request.user,
+            report=report,
+            accept=form.cleaned_data["decision"] == "accept",
+            comment=form.cleaned_data["comment"],
         )
-        if response:
-            return response
-    return render(
+
+    return handle_form(
         request,
-        "roadmap/execution_detail.html",
-        _execution_context(request, report.execution, review_form=form),
-        status=422,
+        form,
+        save,
+        said=lambda reviewed: (
+            "Отчёт принят."
+            if reviewed.decision == Report.Decision.ACCEPTED
+            else "Отчёт возвращён куратору на доработку."
+        ),
+        then=reverse("roadmap:execution", args=[report.execution_id]),
+        page=lambda: render(
+            request,
+            "roadmap/execution_detail.html",
+            _execution_context(request, report.execution, review_form=form),
+            status=422,
+        ),
     )
 
 
