@@ -1,5 +1,6 @@
 from core.accounts.services import must_change_password
-from core.roles import ROLE_LABELS, can_see_personal_data, role_of
+from core.permissions import can_see_personal_data
+from core.roles import ROLE_LABELS, role_of
 
 
 def role(request):

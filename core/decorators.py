@@ -1,22 +1,34 @@
-"""View guards by role. Object-level access is the selectors' job; these guard functions."""
+"""View guards built on the named permissions (core.permissions). Object-level access is the
+selectors' job; these guard whole views."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from core import roles
+from core import permissions
 
-DEPARTMENT_ROLES = {roles.ROLE_ADMIN, roles.ROLE_HEAD, roles.ROLE_STAFF}
-EDITOR_ROLES = {roles.ROLE_ADMIN, roles.ROLE_STAFF}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def role_required(*allowed: str, message: str = "Эта страница недоступна для вашей роли."):
+def require(
+    predicate: Callable,
+    message: str = "Эта страница недоступна для вашей роли.",
+    *,
+    reading: Callable | None = None,
+):
+    """A signed-in user for whom ``predicate(user)`` holds, else a 403 with ``message``.
+    ``reading``: a wider rule for GET, HEAD and OPTIONS (pages that some only read)."""
+
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(request, *args, **kwargs):
-            if roles.role_of(request.user) not in allowed:
+            rule = reading if reading is not None and request.method in SAFE_METHODS else predicate
+            if not rule(request.user):
                 raise PermissionDenied(message)
             return view(request, *args, **kwargs)
 
@@ -25,49 +37,25 @@ def role_required(*allowed: str, message: str = "Эта страница нед�
     return decorator
 
 
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-
-def department_required(view):
-    """The department's pages; the regional coordinator may read them, never change."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        role = roles.role_of(request.user)
-        if role == roles.ROLE_REGION and request.method in SAFE_METHODS:
-            return view(request, *args, **kwargs)
-        if role not in DEPARTMENT_ROLES:
-            raise PermissionDenied("Страница доступна сотрудникам и руководителю департамента.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-editor_required = role_required(
-    *EDITOR_ROLES, message="Изменять дорожную карту могут только сотрудники департамента."
+# The department's pages; the regional coordinator may read them, never change.
+department_required = require(
+    permissions.is_department,
+    "Страница доступна сотрудникам и руководителю департамента.",
+    reading=permissions.can_read_department_pages,
 )
-curator_required = role_required(roles.ROLE_CURATOR, message="Страница для кураторов ОО.")
-head_required = role_required(
-    roles.ROLE_HEAD, roles.ROLE_ADMIN, message="Это действие доступно начальнику департамента."
+editor_required = require(
+    permissions.can_edit_department,
+    "Изменять дорожную карту могут только сотрудники департамента.",
 )
-
-
-def personal_data_required(view):
-    """Files and texts about people: a 403 for whoever may not see personal data (the regional
-    coordinator), before anything is read."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not roles.can_see_personal_data(request.user):
-            raise PermissionDenied(
-                "Файлы отчётов содержат персональные данные: их видят департамент и кураторы "
-                "своей ОО. Региональному координатору доступны показатели и статусы исполнения."
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapped
+curator_required = require(permissions.is_curator, "Страница для кураторов ОО.")
+head_required = require(permissions.can_approve, "Это действие доступно начальнику департамента.")
+# Files and texts about people: a 403 for whoever may not see personal data (the regional
+# coordinator), before anything is read.
+personal_data_required = require(
+    permissions.can_see_personal_data,
+    "Файлы отчётов содержат персональные данные: их видят департамент и кураторы "
+    "своей ОО. Региональному координатору доступны показатели и статусы исполнения.",
+)
 
 
 def registry_user(view):
@@ -76,15 +64,15 @@ def registry_user(view):
     @wraps(view)
     @login_required
     def wrapped(request, *args, **kwargs):
-        role = roles.role_of(request.user)
-        if role == roles.ROLE_NONE:
-            raise PermissionDenied("Нет доступа к реестру.")
-        if role == roles.ROLE_REGION:
+        user = request.user
+        if permissions.is_region(user):
             raise PermissionDenied(
                 "Реестр с персональными данными ведут муниципалитеты; региональному "
                 "координатору доступны сводные показатели в разделе «Мониторинг»."
             )
-        if request.method == "POST" and role == roles.ROLE_HEAD:
+        if not permissions.can_use_registry(user):
+            raise PermissionDenied("Нет доступа к реестру.")
+        if request.method == "POST" and not permissions.can_change_registry(user):
             raise PermissionDenied("Начальник департамента просматривает реестр, но не меняет его.")
         return view(request, *args, **kwargs)
 

@@ -47,34 +47,3 @@ def role_of(user) -> str:
         role = ROLE_NONE
     user._argun_role = role
     return role
-
-
-def is_department(user) -> bool:
-    """Staff, head and administrators see the whole municipality."""
-    return role_of(user) in {ROLE_ADMIN, ROLE_HEAD, ROLE_STAFF}
-
-
-def is_region(user) -> bool:
-    """The regional coordinator reads every municipality's roadmaps and figures; changes
-    nothing and sees no one's personal data (152-ФЗ, ст. 5: only what the purpose needs)."""
-    return role_of(user) == ROLE_REGION
-
-
-# Who may read people's names, the texts schools and the department write, and their files.
-PERSONAL_DATA_ROLES = {ROLE_ADMIN, ROLE_HEAD, ROLE_STAFF, ROLE_CURATOR}
-
-
-def can_see_personal_data(user) -> bool:
-    """Names of people (users, mentors, mentees, representatives), the free texts written about
-    the work (report texts, comments, SWOT analyses) and the files attached to it.
-
-    The municipality's own people see them (a curator only for their school — the selectors'
-    business); the regional coordinator reads figures, statuses and the roadmap's own texts
-    only (152-ФЗ, ст. 5: no more data than the purpose needs); an account without a role sees
-    nothing.
-    """
-    return role_of(user) in PERSONAL_DATA_ROLES
-
-
-def can_edit_roadmap(user) -> bool:
-    return role_of(user) in {ROLE_ADMIN, ROLE_STAFF}

@@ -8,13 +8,12 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from core.models import Municipality, Profile, School
+from core.permissions import is_curator, is_region
 from core.roles import (
     CURATOR,
     HEAD,
     REGION,
     ROLE_ADMIN,
-    ROLE_CURATOR,
-    ROLE_REGION,
     ROLE_STAFF,
     STAFF,
     role_of,
@@ -33,8 +32,7 @@ def profile_of(user) -> Profile | None:
 def municipalities_for(user) -> QuerySet[Municipality]:
     """Administrators and the regional coordinator see every municipality; everyone else
     only their own."""
-    role = role_of(user)
-    if role == ROLE_REGION or (role == ROLE_ADMIN and profile_of(user) is None):
+    if is_region(user) or (role_of(user) == ROLE_ADMIN and profile_of(user) is None):
         return Municipality.objects.all()
     profile = profile_of(user)
     if profile is None or profile.municipality_id is None:
@@ -45,13 +43,13 @@ def municipalities_for(user) -> QuerySet[Municipality]:
 def school_of(user) -> School | None:
     """The curator's school; None for everyone else."""
     profile = profile_of(user)
-    if role_of(user) != ROLE_CURATOR or profile is None:
+    if not is_curator(user) or profile is None:
         return None
     return profile.school
 
 
 def schools_for(user) -> QuerySet[School]:
-    if role_of(user) == ROLE_CURATOR:
+    if is_curator(user):
         school = school_of(user)
         return School.objects.filter(pk=school.pk) if school else School.objects.none()
     return School.objects.filter(municipality__in=municipalities_for(user))

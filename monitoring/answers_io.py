@@ -678,11 +678,12 @@ def _limits(report: SchoolReport):
     )
 
 
-def import_answers(report: SchoolReport, uploaded_file) -> int:
+def import_answers(report: SchoolReport, uploaded_file, *, user=None) -> int:
     """Check the whole file, then save every row through `services.save_answer_set` in one
     transaction. Returns the number of answer sets saved; raises ValidationError with every
     problem found (each naming the sheet, row and column), and then nothing is saved."""
     report = SchoolReport.objects.select_related("period").get(pk=report.pk)
+    services.ensure_school_fills(user, report)
     services.ensure_editable(report)
     name = safe_filename(getattr(uploaded_file, "name", "") or "файл")
     validate_upload(uploaded_file, max_bytes=MAX_BYTES, allowed=(XLSX,))
@@ -708,6 +709,7 @@ def import_answers(report: SchoolReport, uploaded_file) -> int:
                     moment=row.moment,
                     respondents=row.respondents,
                     averages=row.averages,
+                    user=user,
                 )
             except ValidationError as error:
                 errors.extend(

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
-from core import roles
-from core.decorators import department_required, editor_required, role_required
+from core import permissions
+from core.decorators import department_required, editor_required, require
 from core.files import XLSX
 from core.http import attachment, form_page, handle_form, perform
 from core.selectors import municipalities_for
@@ -29,19 +29,10 @@ PAGE_SIZE = 50
 REGION_RECORDS = {IndicatorCode.APPROVED_PROGRAMME, IndicatorCode.MEASURES_ON_TIME}
 
 
-# Everyone with a role sees the monitoring; a curator only their own school (selectors).
-monitoring_user = role_required(
-    roles.ROLE_ADMIN,
-    roles.ROLE_HEAD,
-    roles.ROLE_STAFF,
-    roles.ROLE_CURATOR,
-    roles.ROLE_REGION,
-    message="Нет доступа к мониторингу.",
-)
-region_required = role_required(
-    roles.ROLE_REGION,
-    roles.ROLE_ADMIN,
-    message="Сводка по региону доступна региональному координатору.",
+monitoring_user = require(permissions.can_use_monitoring, "Нет доступа к мониторингу.")
+region_required = require(
+    permissions.can_see_regional_summary,
+    "Сводка по региону доступна региональному координатору.",
 )
 
 
@@ -70,7 +61,7 @@ def _day_and_school(request):
         school = next((s for s in schools if s.pk == form.cleaned_data["school"]), None)
         if school is None:
             raise Http404("Нет такой ОО среди доступных вам.")
-    if roles.role_of(request.user) == roles.ROLE_CURATOR and schools:
+    if permissions.is_curator(request.user) and schools:
         school = schools[0]
     form.schools = schools
     form.school = school
@@ -94,7 +85,7 @@ def dashboard(request):
         day=day,
         school=school,
         compare=compare,
-        personal=roles.can_see_personal_data(request.user),
+        personal=permissions.can_see_personal_data(request.user),
     )
     return render(
         request,
@@ -103,7 +94,7 @@ def dashboard(request):
             "board": board,
             "form": form,
             "codes": IndicatorCode.choices,
-            "is_curator": roles.role_of(request.user) == roles.ROLE_CURATOR,
+            "is_curator": permissions.is_curator(request.user),
             "region_records": sorted(REGION_RECORDS),
             "records_query": urlencode(
                 {
@@ -137,7 +128,7 @@ def records(request, code: str):
     """The records behind a figure: who is counted, as of the day, in the user's schools."""
     if code not in IndicatorCode.values:
         raise Http404("Нет такого показателя.")
-    if not roles.can_see_personal_data(request.user) and code not in REGION_RECORDS:
+    if not permissions.can_see_personal_data(request.user) and code not in REGION_RECORDS:
         raise PermissionDenied(
             "Списки людей за показателями видят департамент и кураторы своей ОО; региональному "
             "координатору доступны сами показатели."
@@ -158,7 +149,7 @@ def records(request, code: str):
             schools=scope,
             day=day,
             form_id=form_id,
-            personal=roles.can_see_personal_data(request.user),
+            personal=permissions.can_see_personal_data(request.user),
         ),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
@@ -193,14 +184,16 @@ def records(request, code: str):
 @department_required
 def targets(request):
     municipality = _one_municipality(request.user)
-    editable = roles.can_edit_roadmap(request.user)
+    editable = permissions.can_edit_department(request.user)
     form = TargetForm(request.POST or None)
     if request.method == "POST" and not editable:
         raise PermissionDenied("Цели задают сотрудники департамента.")
     return handle_form(
         request,
         form,
-        lambda: services.save_target(municipality=municipality, **form.cleaned_data),
+        lambda: services.save_target(
+            user=request.user, municipality=municipality, **form.cleaned_data
+        ),
         said=lambda t: f"Цель сохранена: {t.get_indicator_display()}, {t.year} г.",
         then="monitoring:targets",
         page=lambda: render(
@@ -222,7 +215,7 @@ def target_delete(request, pk: int):
     target = selectors.target_for(request.user, pk)
     return perform(
         request,
-        lambda: services.delete_target(target=target),
+        lambda: services.delete_target(user=request.user, target=target),
         success="Цель удалена.",
         back="monitoring:targets",
     )
@@ -243,7 +236,7 @@ def questionnaires(request):
             "questionnaires": selectors.questionnaires_for(request.user).prefetch_related(
                 "questions"
             ),
-            "editable": roles.can_edit_roadmap(request.user),
+            "editable": permissions.can_edit_department(request.user),
         },
     )
 
@@ -254,7 +247,9 @@ def questionnaire_create(request):
     form = QuestionnaireForm(request.POST or None)
 
     def save():
-        return services.save_questionnaire(municipality=municipality, **form.cleaned_data)
+        return services.save_questionnaire(
+            user=request.user, municipality=municipality, **form.cleaned_data
+        )
 
     return handle_form(
         request,
@@ -271,7 +266,7 @@ def questionnaire_create(request):
 @department_required
 def questionnaire_detail(request, pk: int):
     questionnaire = selectors.questionnaire_for(request.user, pk)
-    editable = roles.can_edit_roadmap(request.user)
+    editable = permissions.can_edit_department(request.user)
     form = QuestionnaireForm(instance=questionnaire)
     question_form = QuestionForm()
     adds_question = request.method == "POST" and "text" in request.POST
@@ -304,7 +299,9 @@ def questionnaire_detail(request, pk: int):
             request,
             question_form,
             lambda: services.save_question(
-                questionnaire=questionnaire, text=question_form.cleaned_data["text"]
+                user=request.user,
+                questionnaire=questionnaire,
+                text=question_form.cleaned_data["text"],
             ),
             said="Вопрос добавлен.",
             then=questionnaire.get_absolute_url(),
@@ -314,6 +311,7 @@ def questionnaire_detail(request, pk: int):
     def save():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         return services.save_questionnaire(
+            user=request.user,
             municipality=questionnaire.municipality,
             questionnaire=selectors.questionnaire_for(request.user, pk),
             **data,
@@ -340,7 +338,7 @@ def question_delete(request, pk: int):
     back = question.questionnaire.get_absolute_url()
     return perform(
         request,
-        lambda: services.delete_question(question=question),
+        lambda: services.delete_question(user=request.user, question=question),
         success="Вопрос удалён.",
         back=back,
     )

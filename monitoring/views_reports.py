@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from core import roles
+from core import permissions
 from core.decorators import curator_required, department_required, editor_required
 from core.files import PDF, XLSX
 from core.http import attachment, form_page, handle_form, perform, refused
@@ -34,15 +34,15 @@ STATUS_CSS = {
 def periods(request):
     rows = selectors.periods_for(request.user).order_by("-ends_on", "-id")
     mine = {}
-    if roles.role_of(request.user) == roles.ROLE_CURATOR:
+    if permissions.is_curator(request.user):
         mine = {r.period_id: r for r in selectors.reports_for(request.user)}
     return render(
         request,
         "monitoring/periods.html",
         {
             "periods": [(p, mine.get(p.pk)) for p in rows],
-            "editable": roles.can_edit_roadmap(request.user),
-            "is_curator": roles.role_of(request.user) == roles.ROLE_CURATOR,
+            "editable": permissions.can_edit_department(request.user),
+            "is_curator": permissions.is_curator(request.user),
         },
     )
 
@@ -53,7 +53,9 @@ def period_create(request):
     form = PeriodForm(request.POST or None)
 
     def save():
-        return services.save_period(municipality=municipality, **form.cleaned_data)
+        return services.save_period(
+            user=request.user, municipality=municipality, **form.cleaned_data
+        )
 
     return handle_form(
         request,
@@ -74,7 +76,7 @@ def period_edit(request, pk: int):
 
     def save():
         return services.save_period(
-            municipality=period.municipality, period=period, **form.cleaned_data
+            user=request.user, municipality=period.municipality, period=period, **form.cleaned_data
         )
 
     return handle_form(
@@ -96,12 +98,12 @@ def period_edit(request, pk: int):
 @monitoring_user
 def period_detail(request, pk: int):
     period = selectors.period_for(request.user, pk)
-    if roles.role_of(request.user) == roles.ROLE_CURATOR:
+    if permissions.is_curator(request.user):
         report = selectors.reports_for(request.user).filter(period=period).first()
         if report:
             return redirect("monitoring:report", pk=report.pk)
         return render(request, "monitoring/period_start.html", {"period": period})
-    built = summary.build_summary(period, personal=roles.can_see_personal_data(request.user))
+    built = summary.build_summary(period, personal=permissions.can_see_personal_data(request.user))
     return render(
         request,
         "monitoring/period.html",
@@ -109,7 +111,7 @@ def period_detail(request, pk: int):
             "period": period,
             "summary": built,
             "status_css": STATUS_CSS,
-            "editable": roles.can_edit_roadmap(request.user),
+            "editable": permissions.can_edit_department(request.user),
         },
     )
 
@@ -129,7 +131,7 @@ def report_start(request, pk: int):
 @department_required
 def period_summary(request, pk: int):
     period = selectors.period_for(request.user, pk)
-    built = summary.build_summary(period, personal=roles.can_see_personal_data(request.user))
+    built = summary.build_summary(period, personal=permissions.can_see_personal_data(request.user))
     return render(
         request,
         "monitoring/summary.html",
@@ -146,7 +148,7 @@ def period_summary(request, pk: int):
 @department_required
 def period_summary_file(request, pk: int, fmt: str):
     period = selectors.period_for(request.user, pk)
-    built = summary.build_summary(period, personal=roles.can_see_personal_data(request.user))
+    built = summary.build_summary(period, personal=permissions.can_see_personal_data(request.user))
     name = exports.summary_filename(built, fmt)
     if fmt == "xlsx":
         return attachment(exports.summary_xlsx(built), name, XLSX.content_type)
@@ -157,7 +159,7 @@ def period_summary_file(request, pk: int, fmt: str):
 
 
 def _can_write(user, report: SchoolReport) -> bool:
-    return roles.role_of(user) == roles.ROLE_CURATOR and report.is_editable
+    return permissions.can_fill_school_report(user, report) and report.is_editable
 
 
 @require_safe
@@ -183,7 +185,7 @@ def report_detail(request, pk: int):
             "answers__question"
         )
     )
-    personal = roles.can_see_personal_data(request.user)
+    personal = permissions.can_see_personal_data(request.user)
     # The SWOT texts, the department's comments and who did what are read only by those who
     # may see personal data; the regional coordinator reads the figures and the statuses.
     swots = {s.programme_id: s for s in report.swots.all()} if personal else {}
@@ -206,7 +208,7 @@ def report_detail(request, pk: int):
             ],
             "programmes": [(p, swots.get(p.pk)) for p in programmes],
             "can_write": _can_write(request.user, report),
-            "can_review": roles.can_edit_roadmap(request.user)
+            "can_review": permissions.can_review(request.user)
             and report.status == SchoolReport.Status.SUBMITTED,
             "review_form": ReviewForm(initial={"version": report.version}),
             "upload_form": UploadForm(),
@@ -218,7 +220,7 @@ def report_detail(request, pk: int):
 
 def _writable_report(request, pk: int) -> SchoolReport:
     report = selectors.report_for(request.user, pk)
-    if roles.role_of(request.user) != roles.ROLE_CURATOR:
+    if not permissions.is_curator(request.user):
         raise PermissionDenied("Отчёт заполняет куратор ОО.")
     return report
 
@@ -296,6 +298,7 @@ def answer_set_edit(request, pk: int, questionnaire_id: int):
     def save():
         data = form.cleaned_data
         return services.save_answer_set(
+            user=request.user,
             report=report,
             questionnaire=questionnaire,
             form=data["form"],
@@ -330,7 +333,7 @@ def answer_set_delete(request, pk: int):
     back = reverse("monitoring:report", args=[answer_set.report_id])
     return perform(
         request,
-        lambda: services.delete_answer_set(answer_set=answer_set),
+        lambda: services.delete_answer_set(user=request.user, answer_set=answer_set),
         success="Результаты анкетирования удалены.",
         back=back,
     )
@@ -346,7 +349,9 @@ def swot_edit(request, pk: int, programme_id: int):
     form = SwotForm(request.POST or None, instance=instance)
 
     def save():
-        return services.save_swot(report=report, programme=programme, **form.cleaned_data)
+        return services.save_swot(
+            user=request.user, report=report, programme=programme, **form.cleaned_data
+        )
 
     return handle_form(
         request,
@@ -381,7 +386,7 @@ def answers_import(request, pk: int):
         return refused(request, ["Выберите файл Excel (.xlsx)."], back=back, status=422)
     return perform(
         request,
-        lambda: answers_io.import_answers(report, form.cleaned_data["file"]),
+        lambda: answers_io.import_answers(report, form.cleaned_data["file"], user=request.user),
         success=lambda n: f"Загружено результатов анкетирования: {n}.",
         back=back,
     )

@@ -1,7 +1,5 @@
-from core.roles import ROLE_ADMIN, ROLE_CURATOR, ROLE_STAFF, role_of
+from core.permissions import can_decide_link_requests
 from registry.selectors import link_requests_to_decide
-
-DECIDERS = {ROLE_ADMIN, ROLE_CURATOR, ROLE_STAFF}
 
 
 def link_requests(request):
@@ -10,7 +8,7 @@ def link_requests(request):
     user = getattr(request, "user", None)
 
     def link_requests_waiting() -> int:
-        if role_of(user) not in DECIDERS:
+        if not can_decide_link_requests(user):
             return 0
         return link_requests_to_decide(user).count()
 

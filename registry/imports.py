@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from core import roles
+from core import permissions
 from core.models import School
 from core.selectors import municipalities_for, school_of, schools_for
 from core.xlsx.reader import read_sheet
@@ -320,7 +320,7 @@ def _row_school(user, values, row, errors, schools) -> School | None:
     """A curator's rows are their school's whatever the column says (it must not differ)."""
     own = school_of(user)
     named = schools.get((values.get("school") or "").lower())
-    if roles.role_of(user) == roles.ROLE_CURATOR:
+    if permissions.is_curator(user):
         if named is not None and named.pk != own.pk:
             errors.append(CellError(row, "ОО", f"ОО: можно загружать только свою ОО ({own})."))
             return None
@@ -403,7 +403,7 @@ def plan_mentees(user, parsed: ParseResult) -> Plan:
             continue
         mentee = existing.get(key)
         moving = mentee is not None and mentee.school_id != school.pk
-        if moving and roles.role_of(user) == roles.ROLE_CURATOR:
+        if moving and permissions.is_curator(user):
             message = (
                 f"{_typed(values)} уже есть в муниципальном реестре; перевод в вашу ОО "
                 "оформляет департамент образования."
@@ -450,7 +450,7 @@ def plan_mentors(user, parsed: ParseResult) -> Plan:
             mentor_id__in=[m.pk for m in existing.values()]
         ).values_list("mentor_id", "school_id")
     )
-    own = school_of(user) if roles.role_of(user) == roles.ROLE_CURATOR else None
+    own = school_of(user) if permissions.is_curator(user) else None
     asked = (
         set(
             MentorLinkRequest.objects.filter(
@@ -553,7 +553,7 @@ def plan_programmes(user, parsed: ParseResult) -> Plan:
 def plan_partners(user, parsed: ParseResult) -> Plan:
     plan = Plan("partners", rows=len(parsed.rows) + len({e.row for e in parsed.errors}))
     plan.errors.extend(parsed.errors)
-    if roles.role_of(user) not in {roles.ROLE_STAFF, roles.ROLE_ADMIN}:
+    if not permissions.can_edit_department(user):
         plan.errors.append(CellError(1, None, "организации-партнёров загружает департамент."))
         return plan
     municipality = municipalities_for(user).first()

@@ -5,13 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from core.roles import (
-    ROLE_ADMIN,
-    ROLE_CURATOR,
-    ROLE_HEAD,
-    ROLE_STAFF,
-    role_of,
-)
+from core.permissions import can_edit_department, is_curator, is_department
 from core.selectors import municipalities_for, school_of
 from registry.models import (
     Agreement,
@@ -30,7 +24,7 @@ from registry.models import (
 
 def _by_school(queryset, user, school_field: str = "school"):
     """Department roles: their municipality's schools; a curator: their own school only."""
-    if role_of(user) == ROLE_CURATOR:
+    if is_curator(user):
         school = school_of(user)
         if school is None:
             return queryset.none()
@@ -40,7 +34,7 @@ def _by_school(queryset, user, school_field: str = "school"):
 
 def mentees_for(user) -> QuerySet[Mentee]:
     queryset = Mentee.objects.select_related("school")
-    if role_of(user) == ROLE_CURATOR:
+    if is_curator(user):
         return _by_school(queryset, user)
     # The municipality is on the row itself: the list's index starts with it.
     return queryset.filter(municipality__in=municipalities_for(user))
@@ -51,7 +45,7 @@ def mentee_for(user, pk: int) -> Mentee:
 
 
 def mentors_for(user) -> QuerySet[Mentor]:
-    if role_of(user) == ROLE_CURATOR:
+    if is_curator(user):
         school = school_of(user)
         if school is None:
             return Mentor.objects.none()
@@ -106,7 +100,7 @@ def agreements_for(user) -> QuerySet[Agreement]:
     queryset = Agreement.objects.filter(
         partner__municipality__in=municipalities_for(user)
     ).select_related("partner", "school")
-    if role_of(user) == ROLE_CURATOR:
+    if is_curator(user):
         return queryset.filter(Q(school__isnull=True) | Q(school=school_of(user)))
     return queryset
 
@@ -137,15 +131,14 @@ def link_requests_for(user) -> QuerySet[MentorLinkRequest]:
     queryset = MentorLinkRequest.objects.select_related(
         "mentor", "school", "requested_by", "decided_by"
     )
-    role = role_of(user)
-    if role == ROLE_CURATOR:
+    if is_curator(user):
         school = school_of(user)
         if school is None:
             return queryset.none()
         return queryset.filter(
             Q(school=school) | Q(mentor__in=Mentor.objects.filter(schools=school))
         )
-    if role in {ROLE_STAFF, ROLE_HEAD, ROLE_ADMIN}:
+    if is_department(user):
         return queryset.filter(mentor__municipality__in=municipalities_for(user))
     return queryset.none()
 
@@ -157,12 +150,11 @@ def link_request_for(user, pk: int) -> MentorLinkRequest:
 def link_requests_to_decide(user) -> QuerySet[MentorLinkRequest]:
     """Pending requests the user may approve or reject."""
     pending = link_requests_for(user).filter(state=MentorLinkRequest.State.PENDING)
-    role = role_of(user)
-    if role == ROLE_CURATOR:
+    if is_curator(user):
         school = school_of(user)
         return pending.filter(mentor__in=Mentor.objects.filter(schools=school)).exclude(
             school=school
         )
-    if role in {ROLE_STAFF, ROLE_ADMIN}:
+    if can_edit_department(user):
         return pending
     return pending.none()

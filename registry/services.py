@@ -15,7 +15,8 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from core import roles
+from core import permissions, roles
+from core.accounts.services import require_password_change
 from core.audit import audit
 from core.files import JPEG, PDF, PNG, safe_filename, validate_upload
 from core.models import AuditEvent, Profile, School
@@ -84,15 +85,14 @@ def foreign_person_message(person) -> str:
 
 def person_visible_to(user, person) -> bool:
     """Whether the user may know who the person is and where they study or work."""
-    role = roles.role_of(user)
-    if role == roles.ROLE_CURATOR:
+    if permissions.is_curator(user):
         own = _own_school_id(user)
         if own is None:
             return False
         if isinstance(person, Mentor):
             return person.schools.filter(pk=own).exists()
         return person.school_id == own
-    if role in {roles.ROLE_STAFF, roles.ROLE_HEAD, roles.ROLE_ADMIN}:
+    if permissions.is_department(user):
         return municipalities_for(user).filter(pk=person.municipality_id).exists()
     return False
 
@@ -165,17 +165,20 @@ def _save_person(person, data: dict, user) -> None:
         raise ValidationError("Такой человек уже есть в реестре муниципалитета.") from exc
 
 
-def _ensure_school_of_user(user, school: School) -> None:
-    if roles.role_of(user) == roles.ROLE_CURATOR:
+def _ensure_school_of_user(user, school: School | None) -> None:
+    """Registry records are kept by curators (their own school's) and department staff."""
+    if not permissions.can_change_registry(user):
+        raise PermissionDenied("Реестр ведут кураторы ОО и сотрудники департамента.")
+    if permissions.is_curator(user):
         profile = getattr(user, "profile", None)
-        if profile is None or profile.school_id != school.pk:
+        if profile is None or school is None or profile.school_id != school.pk:
             raise PermissionDenied("Куратор ведёт записи только своей ОО.")
 
 
 @transaction.atomic
 def save_mentee(*, user, school: School, mentee: Mentee | None = None, **data) -> Mentee:
     _ensure_school_of_user(user, school)
-    curator = roles.role_of(user) == roles.ROLE_CURATOR
+    curator = permissions.is_curator(user)
     if curator and mentee is not None and mentee.pk and mentee.school_id != school.pk:
         # a transfer between schools is the department's
         raise PermissionDenied("Перевод наставляемого в другую ОО оформляет департамент.")
@@ -185,17 +188,15 @@ def save_mentee(*, user, school: School, mentee: Mentee | None = None, **data) -
     return mentee
 
 
-DEPARTMENT_EDITORS = {roles.ROLE_STAFF, roles.ROLE_ADMIN}
 MENTOR_FIELDS = (*PERSON_FIELDS, "kind", "position", "partner")
 
 
 def may_edit_mentor(user, mentor: Mentor) -> bool:
     """Staff: any mentor of their municipality. A curator: a mentor linked to their school,
     whichever other schools the mentor also works at. Nobody else."""
-    role = roles.role_of(user)
-    if role in DEPARTMENT_EDITORS:
+    if permissions.can_edit_department(user):
         return municipalities_for(user).filter(pk=mentor.municipality_id).exists()
-    if role == roles.ROLE_CURATOR:
+    if permissions.is_curator(user):
         own = _own_school_id(user)
         return own is not None and mentor.schools.filter(pk=own).exists()
     return False
@@ -211,7 +212,7 @@ def _changed_labels(model, before: dict, after) -> list[str]:
 
 def record_mentor_changes(user, changes, *, via: str = "") -> None:
     """The card's history: who changed which fields of which mentor, from which school."""
-    school_id = _own_school_id(user) if roles.role_of(user) == roles.ROLE_CURATOR else None
+    school_id = _own_school_id(user) if permissions.is_curator(user) else None
     prefix = f"{via}: " if via else ""
     AuditEvent.objects.bulk_create(
         AuditEvent(
@@ -241,7 +242,7 @@ def save_mentor(
         municipality = (school or partner).municipality if (school or partner) else None
         if municipality is None:
             raise ValidationError({"partner": "Укажите ОО или организацию-партнёра наставника."})
-        if school is None and roles.role_of(user) not in DEPARTMENT_EDITORS:
+        if school is None and not permissions.can_edit_department(user):
             raise PermissionDenied("Наставника без ОО вносит департамент.")
         mentor = mentor or Mentor(municipality=municipality)
     else:
@@ -272,7 +273,7 @@ def save_mentor(
 def link_mentor_to_school(*, user, mentor: Mentor, school: School) -> Mentor:
     """The department links a mentor of its municipality to a school directly; a pending
     request of that school for the mentor is closed as approved. Curators send requests."""
-    if roles.role_of(user) not in DEPARTMENT_EDITORS:
+    if not permissions.can_edit_department(user):
         raise PermissionDenied(
             "Наставника с ОО связывает департамент; куратор ОО отправляет запрос на связь."
         )
@@ -329,7 +330,7 @@ def request_mentor_links(
     request shows the curator nothing else. The mentors' rows are locked, so two requests at
     once leave one pending request per mentor and school (the database keeps that too).
     """
-    if roles.role_of(user) != roles.ROLE_CURATOR:
+    if not permissions.is_curator(user):
         raise PermissionDenied(
             "Запрос на связь отправляет куратор ОО; департамент связывает наставника с ОО сам."
         )
@@ -395,11 +396,10 @@ def request_mentor_links(
 def may_decide_link_request(user, link_request: MentorLinkRequest) -> bool:
     """Staff of the mentor's municipality, or the curator of a school the mentor already
     works at (never the school that asks)."""
-    role = roles.role_of(user)
     mentor = link_request.mentor
-    if role in DEPARTMENT_EDITORS:
+    if permissions.can_edit_department(user):
         return municipalities_for(user).filter(pk=mentor.municipality_id).exists()
-    if role == roles.ROLE_CURATOR:
+    if permissions.is_curator(user):
         own = _own_school_id(user)
         return (
             own is not None
@@ -554,7 +554,7 @@ def review_programme(
     reviewed_on: dt.date | None = None,
 ) -> Programme:
     """The department's expert review of a programme (measure 2.5)."""
-    if roles.role_of(user) not in {roles.ROLE_STAFF, roles.ROLE_ADMIN}:
+    if not permissions.can_review(user):
         raise PermissionDenied("Экспертизу программ отмечают сотрудники департамента.")
     if status in {Programme.Review.APPROVED, Programme.Review.RETURNED} and not conclusion.strip():
         raise ValidationError({"review_conclusion": "Приложите текст заключения эксперта."})
@@ -788,9 +788,7 @@ def appoint_curator(
 ):
     """Staff appoint a school's curator: an account in the curators' group, tied to the school.
     The password is the staff member's choice, so the curator must replace it at first login."""
-    from core.accounts.services import require_password_change
-
-    if roles.role_of(user) not in {roles.ROLE_STAFF, roles.ROLE_ADMIN}:
+    if not permissions.can_manage_accounts(user):
         raise PermissionDenied("Кураторов назначают сотрудники департамента.")
     User = get_user_model()
     if User.objects.filter(username__iexact=username).exists():
@@ -817,7 +815,7 @@ def appoint_curator(
 @transaction.atomic
 def save_school(*, user, school: School, **data) -> School:
     """The school's names, kind, contacts and whether it still works (the department's)."""
-    if roles.role_of(user) not in {roles.ROLE_STAFF, roles.ROLE_ADMIN}:
+    if not permissions.can_edit_department(user):
         raise PermissionDenied("Сведения об ОО изменяют сотрудники департамента.")
     for name, value in data.items():
         setattr(school, name, value)
@@ -827,8 +825,10 @@ def save_school(*, user, school: School, **data) -> School:
 
 
 @transaction.atomic
-def save_year_stats(*, school: School, school_year_start: int, **counts) -> SchoolYearStats:
+def save_year_stats(*, user, school: School, school_year_start: int, **counts) -> SchoolYearStats:
     """The school's pupil and teacher counts for a year: one row per year, updated in place."""
+    if not permissions.can_edit_department(user):
+        raise PermissionDenied("Численность ОО вносят сотрудники департамента.")
     errors = {}
     if counts["pupils_10_plus"] > counts["pupils_total"]:
         errors["pupils_10_plus"] = "Обучающихся 10 лет и старше больше, чем обучающихся всего."
@@ -843,7 +843,9 @@ def save_year_stats(*, school: School, school_year_start: int, **counts) -> Scho
 
 
 @transaction.atomic
-def save_partner(*, municipality, **data) -> PartnerOrganization:
+def save_partner(*, user, municipality, **data) -> PartnerOrganization:
+    if not permissions.can_edit_department(user):
+        raise PermissionDenied("Организации-партнёры вносят сотрудники департамента.")
     partner = PartnerOrganization(municipality=municipality, **data)
     partner.full_clean()
     partner.save()
@@ -851,8 +853,13 @@ def save_partner(*, municipality, **data) -> PartnerOrganization:
 
 
 @transaction.atomic
-def save_agreement(*, partner: PartnerOrganization, school: School | None, **data) -> Agreement:
+def save_agreement(
+    *, user, partner: PartnerOrganization, school: School | None, **data
+) -> Agreement:
     """A curator's agreement is their school's; the department's has no school."""
+    if school is None and not permissions.can_edit_department(user):
+        raise PermissionDenied("Соглашения департамента вносят сотрудники департамента.")
+    _ensure_school_of_user(user, school)
     agreement = Agreement(partner=partner, school=school, **data)
     agreement.full_clean()
     agreement.save()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from core import roles
+from core import permissions
 from core.audit import audit
 from core.decorators import editor_required, registry_user
 from core.http import errors_to_form, form_page, handle_form, perform
@@ -51,7 +51,7 @@ class Cell:
 
 
 def _is_curator(user) -> bool:
-    return roles.role_of(user) == roles.ROLE_CURATOR
+    return permissions.is_curator(user)
 
 
 def _school_choices(user):
@@ -99,7 +99,7 @@ def _list(request, *, title, filterset, headers, row, actions=(), entity=""):
             "actions": actions,
             "entity": entity,
             "query": _query_without(request, "page"),
-            "can_edit": roles.role_of(request.user) != roles.ROLE_HEAD,
+            "can_edit": permissions.can_change_registry(request.user),
         },
     )
 
@@ -165,7 +165,7 @@ def _duplicate_notice(user, error: services.DuplicatePerson, form) -> DuplicateN
         if not error.visible:  # not yet at the curator's school: ask, never take
             notice.link = typed
             notice.link_label = "Отправить запрос на связь с моей ОО"
-    elif roles.role_of(user) in services.DEPARTMENT_EDITORS:
+    elif permissions.can_edit_department(user):
         school = form.cleaned_data.get("school")
         if school is not None and not existing.schools.filter(pk=school.pk).exists():
             notice.link = {**typed, "school": school.pk}
@@ -405,7 +405,7 @@ def mentor_link(request):
     sends a link request (and says only that); the department links directly.
     """
     user = request.user
-    department = roles.role_of(user) in services.DEPARTMENT_EDITORS
+    department = permissions.can_edit_department(user)
     school = None if department else school_of(user)
     if not department and school is None:
         raise PermissionDenied("Связать наставника с ОО может куратор ОО или департамент.")
@@ -483,7 +483,7 @@ DECIDED_SHOWN = 50
 def _request_view(user, link_request, *, decides: bool) -> dict:
     """One request as the user may see it. The asking school reads only what it typed, the
     state and the decision's comment; those who decide see the mentor and who asks."""
-    department = roles.is_department(user)
+    department = permissions.is_department(user)
     own = school_of(user)
     asked_by_us = own is not None and link_request.school_id == own.pk
     approved = link_request.state == MentorLinkRequest.State.APPROVED
@@ -518,7 +518,7 @@ def link_request_list(request):
     own = school_of(user)
     visible = selectors.link_requests_for(user)
     incoming = visible.exclude(school=own) if own else visible
-    decides = roles.role_of(user) in services.DEPARTMENT_EDITORS or own is not None
+    decides = permissions.can_edit_department(user) or own is not None
     page = _page(
         request,
         incoming.filter(state=MentorLinkRequest.State.PENDING).order_by("requested_at", "id"),
@@ -646,10 +646,7 @@ def programme_create(request):
 def programme_detail(request, pk: int):
     programme = selectors.programme_for(request.user, pk)
     review_form = ProgrammeReviewForm(request.POST or None, instance=programme)
-    if request.method == "POST" and roles.role_of(request.user) not in {
-        roles.ROLE_STAFF,
-        roles.ROLE_ADMIN,
-    }:
+    if request.method == "POST" and not permissions.can_review(request.user):
         raise PermissionDenied("Экспертизу программ отмечают сотрудники департамента.")
 
     def review():
@@ -676,7 +673,7 @@ def programme_detail(request, pk: int):
                 "programme": programme,
                 "pairs": programme.pairs.select_related("mentor").prefetch_related("mentees"),
                 "review_form": review_form,
-                "can_review": roles.role_of(request.user) in {roles.ROLE_STAFF, roles.ROLE_ADMIN},
+                "can_review": permissions.can_review(request.user),
             },
             status=422 if review_form.errors else 200,
         ),
@@ -793,7 +790,7 @@ def partner_list(request):
         {
             "partners": partners,
             "agreements": selectors.agreements_for(request.user).order_by("-date"),
-            "can_add": roles.role_of(request.user) in {roles.ROLE_STAFF, roles.ROLE_ADMIN},
+            "can_add": permissions.can_edit_department(request.user),
         },
     )
 
@@ -804,7 +801,9 @@ def partner_create(request):
 
     def save():
         municipality = municipalities_for(request.user).first()
-        return services.save_partner(municipality=municipality, **form.cleaned_data)
+        return services.save_partner(
+            user=request.user, municipality=municipality, **form.cleaned_data
+        )
 
     return handle_form(
         request,
@@ -825,7 +824,9 @@ def agreement_create(request, pk: int):
 
     def save():
         school = school_of(request.user)
-        return services.save_agreement(partner=partner, school=school, **form.cleaned_data)
+        return services.save_agreement(
+            user=request.user, partner=partner, school=school, **form.cleaned_data
+        )
 
     return handle_form(
         request,
@@ -883,7 +884,7 @@ def school_stats(request, pk: int):
     form = SchoolYearStatsForm(request.POST, prefix="stats")
 
     def save():
-        return services.save_year_stats(school=school, **form.cleaned_data)
+        return services.save_year_stats(user=request.user, school=school, **form.cleaned_data)
 
     return handle_form(
         request,

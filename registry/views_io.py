@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core import roles
+from core import permissions
 from core.audit import audit
 from core.decorators import registry_user
 from core.files import XLSX
@@ -38,7 +38,7 @@ EXPORT_LIMIT = 100_000
 
 
 def _can_change(user) -> None:
-    if roles.role_of(user) not in {roles.ROLE_CURATOR, roles.ROLE_STAFF, roles.ROLE_ADMIN}:
+    if not permissions.can_change_registry(user):
         raise PermissionDenied("Загружать данные могут кураторы и сотрудники департамента.")
 
 
@@ -55,9 +55,7 @@ def export(request, entity: str):
     if entity not in EXPORTS:
         raise Http404
     scoped, filter_class, title = EXPORTS[entity]
-    schools = (
-        None if roles.role_of(request.user) == roles.ROLE_CURATOR else (schools_for(request.user))
-    )
+    schools = None if permissions.is_curator(request.user) else (schools_for(request.user))
     queryset = scoped(request.user)
     if filter_class is not None:
         queryset = filter_class(request.GET or None, queryset=queryset, schools=schools).qs

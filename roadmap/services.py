@@ -18,7 +18,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from core import roles
+from core import permissions
 from core.files import safe_filename, sha256_of, validate_upload
 from core.models import School
 from roadmap.deadlines import parse_deadline
@@ -74,7 +74,7 @@ def ensure_wording_editable(roadmap: Roadmap) -> str:
 
 
 def ensure_can_edit(user) -> None:
-    if not roles.can_edit_roadmap(user):
+    if not permissions.can_edit_department(user):
         raise PermissionDenied("Изменять дорожную карту могут только сотрудники департамента.")
 
 
@@ -231,7 +231,10 @@ def update_roadmap(
 
 @transaction.atomic
 def add_school(*, roadmap: Roadmap, school: School, user=None) -> Participation:
-    """Make a school a participant and create the executions it owes."""
+    """Make a school a participant and create the executions it owes. ``user`` None: a trusted
+    caller without a person (the seed, the demo data)."""
+    if user is not None:
+        ensure_can_edit(user)
     if school.municipality_id != roadmap.municipality_id:
         raise ValidationError(
             {"school": "Образовательная организация относится к другому муниципалитету."}
@@ -249,6 +252,8 @@ def remove_school(*, roadmap: Roadmap, school: School, user=None) -> int:
 
     Returns how many of its executions were kept because they hold work.
     """
+    if user is not None:
+        ensure_can_edit(user)
     if roadmap.status == Roadmap.Status.ARCHIVED:
         raise ValidationError(ARCHIVED)
     Participation.objects.filter(roadmap=roadmap, school=school).delete()
@@ -258,7 +263,7 @@ def remove_school(*, roadmap: Roadmap, school: School, user=None) -> int:
 
 @transaction.atomic
 def approve_roadmap(*, user, roadmap: Roadmap) -> Roadmap:
-    if roles.role_of(user) not in {roles.ROLE_HEAD, roles.ROLE_ADMIN}:
+    if not permissions.can_approve(user):
         raise PermissionDenied("Утверждает дорожную карту начальник департамента.")
     roadmap = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
     if roadmap.status != Roadmap.Status.DRAFT:
@@ -714,14 +719,11 @@ REPORTABLE = {
 
 def ensure_executor(user, execution: Execution) -> None:
     """Curators act for their own school's part; staff for the department's part."""
-    role = roles.role_of(user)
-    if execution.school_id is None:
-        if role not in {roles.ROLE_STAFF, roles.ROLE_ADMIN}:
-            raise PermissionDenied("Исполнение департамента отмечают сотрудники департамента.")
+    if permissions.can_act_on(user, execution):
         return
-    profile = getattr(user, "profile", None)
-    if role != roles.ROLE_CURATOR or profile is None or profile.school_id != execution.school_id:
-        raise PermissionDenied("Отчёт по образовательной организации сдаёт её куратор.")
+    if execution.school_id is None:
+        raise PermissionDenied("Исполнение департамента отмечают сотрудники департамента.")
+    raise PermissionDenied("Отчёт по образовательной организации сдаёт её куратор.")
 
 
 @transaction.atomic
@@ -808,7 +810,7 @@ def submit_report(
 
 @transaction.atomic
 def review_report(*, user, report: Report, accept: bool, comment: str = "") -> Report:
-    if roles.role_of(user) not in {roles.ROLE_STAFF, roles.ROLE_ADMIN}:
+    if not permissions.can_review(user):
         raise PermissionDenied("Отчёты проверяют сотрудники департамента.")
     report = Report.objects.select_for_update().select_related("execution").get(pk=report.pk)
     execution = Execution.objects.select_for_update().get(pk=report.execution_id)

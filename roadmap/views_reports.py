@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from core import roles
+from core import permissions
 from core.decorators import department_required, personal_data_required
 from core.http import handle_form, perform
 from core.selectors import school_of
@@ -22,7 +22,7 @@ from roadmap.models import Execution, Report
 @login_required
 def my_measures(request):
     """The curator's executions (staff: the department's own), overdue first."""
-    if roles.role_of(request.user) not in {roles.ROLE_CURATOR, roles.ROLE_STAFF, roles.ROLE_ADMIN}:
+    if not permissions.has_own_measures(request.user):
         raise PermissionDenied("Список «Мои мероприятия» — для кураторов ОО и сотрудников.")
     executions = selectors.my_executions(request.user)
     return render(
@@ -44,10 +44,7 @@ def review_queue(request):
 
 def _execution_context(request, execution: Execution, **extra) -> dict:
     user = request.user
-    role = roles.role_of(user)
-    own_part = (role == roles.ROLE_CURATOR and execution.school_id is not None) or (
-        role in {roles.ROLE_STAFF, roles.ROLE_ADMIN} and execution.school_id is None
-    )
+    own_part = permissions.can_act_on(user, execution)
     reports = selectors.execution_reports(execution, user)
     pending = next((r for r in reports if r.decision == Report.Decision.PENDING), None)
     context = {
@@ -58,7 +55,7 @@ def _execution_context(request, execution: Execution, **extra) -> dict:
         "can_report": own_part and execution.status in services.REPORTABLE,
         "can_start": own_part
         and execution.status in {Execution.Status.NOT_STARTED, Execution.Status.RETURNED},
-        "can_review": role in {roles.ROLE_STAFF, roles.ROLE_ADMIN} and pending is not None,
+        "can_review": permissions.can_review(user) and pending is not None,
         "report_form": ReportForm(),
         "review_form": ReviewForm(),
         "history": selectors.execution_history(execution, user),

@@ -21,12 +21,11 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from core import roles
+from core import permissions
 from core.audit import audit
 from core.models import AccountState, AuditEvent, Profile
 from core.selectors import accounts_for
 
-MANAGER_ROLES = {roles.ROLE_STAFF, roles.ROLE_ADMIN}
 NOT_A_MANAGER = "Учётными записями кураторов управляют сотрудники департамента."
 
 
@@ -108,7 +107,7 @@ def school_of_account(account):
 
 def _check_manager(user, account) -> None:
     """Refuse anyone but staff and administrators, and an account outside their reach."""
-    if roles.role_of(user) not in MANAGER_ROLES:
+    if not permissions.can_manage_accounts(user):
         raise PermissionDenied(NOT_A_MANAGER)
     if not accounts_for(user).filter(pk=account.pk).exists():
         raise PermissionDenied("Эта учётная запись вам не подчинена.")

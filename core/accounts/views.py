@@ -18,11 +18,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core import roles
+from core import permissions, roles
 from core.accounts import services as accounts
 from core.accounts.forms import AccountSearchForm, NewPasswordForm, OwnPasswordChangeForm
 from core.audit import audit
-from core.decorators import role_required
+from core.decorators import require
 from core.http import perform, refused
 from core.models import AuditEvent
 from core.selectors import account_for, accounts_for
@@ -35,7 +35,7 @@ ACCOUNT_ACTIONS = (
     AuditEvent.Action.REACTIVATE,
 )
 
-manager_required = role_required(roles.ROLE_STAFF, roles.ROLE_ADMIN, message=accounts.NOT_A_MANAGER)
+manager_required = require(permissions.can_manage_accounts, accounts.NOT_A_MANAGER)
 
 
 class LoginView(auth_views.LoginView):
