@@ -430,10 +430,8 @@ def editor_measure(pk: int) -> Measure:
     return _editor_measures().select_related("section__roadmap").get(pk=pk)
 
 
-def editor_context(roadmap: Roadmap) -> dict:
-    """The editor page: sections with their measures, amendments, forms (constant queries)."""
-    from roadmap.forms import AmendmentForm, SectionForm  # forms import selectors' neighbours
-
+def editor_data(roadmap: Roadmap) -> dict:
+    """The editor page's data: sections with their measures, amendments (constant queries)."""
     sections = list(
         roadmap.sections.order_by("position", "number_key", "id").prefetch_related(
             Prefetch(
@@ -450,8 +448,6 @@ def editor_context(roadmap: Roadmap) -> dict:
         "amendments": amendments,
         "open_amendment": open_amendment,
         "editable": editable,
-        "section_form": SectionForm(initial={"number": str(len(sections) + 1)}),
-        "amendment_form": AmendmentForm(),
     }
 
 

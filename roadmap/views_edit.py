@@ -17,6 +17,14 @@ from roadmap.forms import AddSchoolForm, AmendmentForm, MeasureForm, RoadmapForm
 from roadmap.models import Measure, roadmap_quarters
 
 
+def _editor_context(roadmap) -> dict:
+    """The editor page: its data, and the empty forms for a new section and an amendment."""
+    context = selectors.editor_data(roadmap)
+    context["section_form"] = SectionForm(initial={"number": str(len(context["sections"]) + 1)})
+    context["amendment_form"] = AmendmentForm()
+    return context
+
+
 def _editor_url(roadmap_id: int, anchor: str = "") -> str:
     url = reverse("roadmap:editor", args=[roadmap_id])
     return f"{url}#{anchor}" if anchor else url
@@ -76,7 +84,7 @@ def roadmap_settings(request, pk: int):
 @editor_required
 def roadmap_editor(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
-    return render(request, "roadmap/editor.html", selectors.editor_context(roadmap))
+    return render(request, "roadmap/editor.html", _editor_context(roadmap))
 
 
 @require_GET
@@ -111,7 +119,7 @@ def section_create(request, pk: int):
         return services.create_section(user=request.user, roadmap=roadmap, **form.cleaned_data)
 
     def page():
-        context = selectors.editor_context(roadmap)
+        context = _editor_context(roadmap)
         context["section_form"] = form
         return render(request, "roadmap/editor.html", context, status=422)
 
@@ -414,7 +422,7 @@ def amendment_open(request, pk: int):
         return services.open_amendment(user=request.user, roadmap=roadmap, **form.cleaned_data)
 
     def page():
-        context = selectors.editor_context(roadmap)
+        context = _editor_context(roadmap)
         context["amendment_form"] = form
         return render(request, "roadmap/editor.html", context, status=422)
 
