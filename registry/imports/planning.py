@@ -1,16 +1,9 @@
-"""XLSX import and export of registry lists: one spec per entity, validated row by row.
-
-Every row is checked first; then all rows are written in one transaction, or none. A row
-that names a person already in the registry (same full name and date of birth) updates that
-record, so importing the same file twice creates nothing new — if the user may change it: a
-curator's row naming a mentor of another school sends a link request instead, and a mentee of
-another school is an error (transfers are the department's).
-"""
+"""An uploaded sheet checked row by row into a plan (what is created, updated, asked, refused),
+then written in one transaction, or not at all."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -21,10 +14,10 @@ from core import permissions
 from core.models import School
 from core.selectors import municipalities_for, school_of, schools_for
 from core.xlsx.reader import read_sheet
-from core.xlsx.spec import CellError, Column, ParseResult, SheetSpec
+from core.xlsx.spec import CellError, ParseResult
 from registry import services
+from registry.imports.sheets import MENTEE_KIND_LABELS, MENTOR_KIND_LABELS, PAIR_STATUSES, SPECS
 from registry.models import (
-    MENTEE_KINDS,
     Mentee,
     Mentor,
     MentoringForm,
@@ -38,243 +31,6 @@ from registry.models import (
 from registry.selectors import mentees_for as selectors_mentees
 from registry.selectors import mentors_for as selectors_mentors
 from registry.selectors import programmes_for as selectors_programmes
-
-MENTEE_KIND_LABELS = {str(k.label): k.value for k in MENTEE_KINDS}
-MENTOR_KIND_LABELS = {str(label): value for value, label in PersonKind.choices}
-
-
-def _person_columns() -> tuple[Column, ...]:
-    return (
-        Column("last_name", "Фамилия", required=True, example="Иванова", width=18, max_length=100),
-        Column("first_name", "Имя", required=True, example="Мария", width=16, max_length=100),
-        Column("patronymic", "Отчество", example="Ахмедовна", width=18, max_length=100),
-        Column(
-            "birth_date",
-            "Дата рождения",
-            kind="date",
-            required=True,
-            example=dt.date(2010, 3, 14),
-            width=14,
-        ),
-    )
-
-
-def _contact_columns() -> tuple[Column, ...]:
-    return (
-        Column("phone", "Телефон", example="+7 928 000-00-00", width=18, max_length=50),
-        Column("email", "E-mail", example="", width=22, max_length=254),
-    )
-
-
-def _school_column(user) -> Column:
-    names = tuple(schools_for(user).order_by("short_name").values_list("short_name", flat=True))
-    return Column(
-        "school",
-        "ОО",
-        kind="choice",
-        choices=names or ("—",),
-        required=True,
-        example=names[0] if names else "",
-        width=30,
-        help="Краткое наименование ОО, как в реестре",
-    )
-
-
-def mentee_spec(user) -> SheetSpec:
-    return SheetSpec(
-        "Наставляемые",
-        (
-            *_person_columns(),
-            _school_column(user),
-            Column(
-                "kind",
-                "Кто",
-                kind="choice",
-                choices=tuple(MENTEE_KIND_LABELS),
-                example="обучающийся",
-                width=16,
-            ),
-            Column("class_name", "Класс", example="7Б", width=8, max_length=20),
-            Column("position", "Должность (для педагога)", width=22),
-            Column(
-                "experience_years", "Стаж, лет", kind="int", min_value=0, max_value=60, width=10
-            ),
-            *_contact_columns(),
-        ),
-    )
-
-
-def mentor_spec(user) -> SheetSpec:
-    return SheetSpec(
-        "Наставники",
-        (
-            *_person_columns(),
-            Column(
-                "kind",
-                "Кто",
-                kind="choice",
-                choices=tuple(MENTOR_KIND_LABELS),
-                required=True,
-                example="педагог",
-                width=24,
-            ),
-            _school_column(user),
-            Column(
-                "partner",
-                "Организация-партнёр",
-                width=30,
-                help="Наименование, как в списке организаций-партнёров",
-            ),
-            Column("position", "Должность или класс", example="учитель математики", width=24),
-            *_contact_columns(),
-        ),
-    )
-
-
-def programme_spec(user) -> SheetSpec:
-    forms = tuple(MentoringForm.objects.filter(is_active=True).values_list("name", flat=True))
-    return SheetSpec(
-        "Программы",
-        (
-            Column(
-                "title",
-                "Наименование",
-                required=True,
-                width=40,
-                max_length=500,
-                example="Программа наставничества «Шаг вперёд»",
-            ),
-            _school_column(user),
-            Column(
-                "form",
-                "Форма наставничества",
-                kind="choice",
-                choices=forms or ("—",),
-                required=True,
-                example=forms[0] if forms else "",
-                width=24,
-            ),
-            Column(
-                "starts_on",
-                "Начало",
-                kind="date",
-                required=True,
-                example=dt.date(2020, 11, 1),
-                width=12,
-            ),
-            Column(
-                "ends_on",
-                "Окончание",
-                kind="date",
-                required=True,
-                example=dt.date(2021, 5, 31),
-                width=12,
-            ),
-        ),
-    )
-
-
-def partner_spec(user) -> SheetSpec:
-    return SheetSpec(
-        "Партнёры",
-        (
-            Column(
-                "name",
-                "Наименование",
-                required=True,
-                width=40,
-                max_length=500,
-                example="ООО «Аргунский завод»",
-            ),
-            Column("inn", "ИНН", width=14, max_length=12, example="2001000000"),
-            Column("address", "Адрес", width=30, max_length=500),
-            Column("contact_person", "Контактное лицо", width=24),
-            *_contact_columns(),
-        ),
-    )
-
-
-PAIR_STATUSES = {"планируется": "planned", "действует": "active"}
-
-
-def pair_spec(user) -> SheetSpec:
-    programmes = tuple(
-        selectors_programmes(user).order_by("title").values_list("title", flat=True).distinct()
-    )
-    return SheetSpec(
-        "Пары",
-        (
-            Column(
-                "programme",
-                "Программа",
-                kind="choice",
-                choices=programmes or ("—",),
-                required=True,
-                width=36,
-                example=programmes[0] if programmes else "",
-            ),
-            Column(
-                "mentor_last_name", "Наставник: фамилия", required=True, width=20, example="Исаев"
-            ),
-            Column("mentor_first_name", "Наставник: имя", required=True, width=16, example="Ислам"),
-            Column("mentor_patronymic", "Наставник: отчество", width=20),
-            Column(
-                "mentor_birth_date",
-                "Наставник: дата рождения",
-                kind="date",
-                required=True,
-                width=14,
-                example=dt.date(1985, 4, 1),
-            ),
-            Column(
-                "last_name", "Наставляемый: фамилия", required=True, width=20, example="Иванова"
-            ),
-            Column("first_name", "Наставляемый: имя", required=True, width=16, example="Мария"),
-            Column("patronymic", "Наставляемый: отчество", width=20),
-            Column(
-                "birth_date",
-                "Наставляемый: дата рождения",
-                kind="date",
-                required=True,
-                width=14,
-                example=dt.date(2010, 3, 14),
-            ),
-            Column(
-                "starts_on",
-                "Начало",
-                kind="date",
-                required=True,
-                width=12,
-                example=dt.date(2020, 11, 2),
-            ),
-            Column(
-                "status",
-                "Статус",
-                kind="choice",
-                choices=tuple(PAIR_STATUSES),
-                example="планируется",
-                width=14,
-                help="Строки с одинаковыми программой, наставником и началом — одна группа",
-            ),
-        ),
-    )
-
-
-SPECS = {
-    "mentees": mentee_spec,
-    "mentors": mentor_spec,
-    "programmes": programme_spec,
-    "pairs": pair_spec,
-    "partners": partner_spec,
-}
-ENTITY_TITLES = {
-    "mentees": "наставляемых",
-    "mentors": "наставников",
-    "programmes": "программ",
-    "pairs": "пар и групп",
-    "partners": "организаций-партнёров",
-}
-
 
 PREVIEW_ROWS = 20
 
@@ -428,7 +184,11 @@ def plan_mentees(user, parsed: ParseResult) -> Plan:
 
 
 MENTOR_IMPORT_FIELDS = (*PERSON_FIELDS, "kind", "position")
+
+
 ASK_TO_LINK = "числится в другой ОО — будет отправлен запрос на связь"
+
+
 ALREADY_ASKED = "числится в другой ОО — запрос на связь уже отправлен, ожидает решения"
 
 
@@ -772,138 +532,3 @@ def _apply_pairs(plan: Plan) -> tuple[int, int]:
             activate=group.activate,
         )
     return len(plan.to_create), len(plan.to_update)
-
-
-# --- export ----------------------------------------------------------------------------------
-
-
-def export_rows(entity: str, objects: Iterable, *, depersonalised: bool) -> tuple[SheetSpec, list]:
-    if entity == "mentees":
-        if depersonalised:
-            spec = SheetSpec(
-                "Наставляемые (обезличено)",
-                (
-                    Column("initials", "Инициалы", width=12),
-                    Column("birth_year", "Год рождения", kind="int", width=12),
-                    Column("school", "ОО", width=30),
-                    Column("class_name", "Класс", width=8),
-                    Column("kind", "Кто", width=16),
-                ),
-            )
-            rows = [
-                {
-                    "initials": m.initials,
-                    "birth_year": m.birth_date.year,
-                    "school": m.school.short_name,
-                    "class_name": m.class_name,
-                    "kind": m.get_kind_display(),
-                }
-                for m in objects
-            ]
-            return spec, rows
-        columns = (
-            Column("last_name", "Фамилия"),
-            Column("first_name", "Имя"),
-            Column("patronymic", "Отчество"),
-            Column("birth_date", "Дата рождения", kind="date"),
-            Column("school", "ОО", width=30),
-            Column("kind", "Кто"),
-            Column("class_name", "Класс", width=8),
-            Column("position", "Должность"),
-            Column("experience_years", "Стаж, лет", kind="int"),
-            Column("phone", "Телефон"),
-            Column("email", "E-mail"),
-        )
-        rows = [
-            {
-                **{c.key: getattr(m, c.key) for c in columns},
-                "school": m.school.short_name,
-                "kind": m.get_kind_display(),
-            }
-            for m in objects
-        ]
-        return SheetSpec("Наставляемые", columns), rows
-    if entity == "mentors":
-        columns = (
-            Column("name", "ФИО" if not depersonalised else "Инициалы", width=30),
-            Column("birth", "Дата рождения" if not depersonalised else "Год рождения", width=14),
-            Column("kind", "Кто", width=24),
-            Column("schools", "ОО", width=30),
-            Column("partner", "Организация-партнёр", width=30),
-            Column("position", "Должность"),
-        )
-        rows = [
-            {
-                "name": m.initials if depersonalised else m.full_name,
-                "birth": m.birth_date.year if depersonalised else m.birth_date,
-                "kind": m.get_kind_display(),
-                "schools": ", ".join(s.short_name for s in m.schools.all()),
-                "partner": m.partner.name if m.partner else "",
-                "position": m.position,
-            }
-            for m in objects
-        ]
-        return SheetSpec("Наставники", columns), rows
-    if entity == "programmes":
-        columns = (
-            Column("title", "Наименование", width=40),
-            Column("school", "ОО", width=30),
-            Column("form", "Форма", width=24),
-            Column("starts_on", "Начало", kind="date"),
-            Column("ends_on", "Окончание", kind="date"),
-            Column("review", "Экспертиза", width=24),
-        )
-        rows = [
-            {
-                "title": p.title,
-                "school": p.school.short_name,
-                "form": p.form.name,
-                "starts_on": p.starts_on,
-                "ends_on": p.ends_on,
-                "review": p.get_review_status_display(),
-            }
-            for p in objects
-        ]
-        return SheetSpec("Программы", columns), rows
-    if entity == "partners":
-        columns = (
-            Column("name", "Наименование", width=40),
-            Column("inn", "ИНН", width=14),
-            Column("address", "Адрес", width=30),
-            Column("contact_person", "Контактное лицо"),
-            Column("phone", "Телефон"),
-            Column("email", "E-mail"),
-            Column("agreements", "Соглашения", width=40),
-        )
-        rows = [
-            {
-                **{c.key: getattr(p, c.key) for c in columns if c.key != "agreements"},
-                "agreements": "; ".join(
-                    f"№ {a.number} от {a.date:%d.%m.%Y}" for a in p.agreements.all()
-                ),
-            }
-            for p in objects
-        ]
-        return SheetSpec("Партнёры", columns), rows
-    columns = (
-        Column("mentor", "Наставник", width=30),
-        Column("mentees", "Наставляемые", width=40),
-        Column("programme", "Программа", width=40),
-        Column("form", "Форма", width=22),
-        Column("starts_on", "Начало", kind="date"),
-        Column("status", "Статус", width=16),
-    )
-    rows = [
-        {
-            "mentor": p.mentor.initials if depersonalised else p.mentor.full_name,
-            "mentees": ", ".join(
-                m.initials if depersonalised else m.full_name for m in p.mentees.all()
-            ),
-            "programme": p.programme.title,
-            "form": p.programme.form.name,
-            "starts_on": p.starts_on,
-            "status": p.get_status_display(),
-        }
-        for p in objects
-    ]
-    return SheetSpec("Пары и группы", columns), rows

@@ -1,101 +1,45 @@
-"""Read the free-text «срок» column of the roadmap into dates.
-
-Kept free of Django so the importer, the editor and plain unit tests can all share it.
-"""
+"""Reading a deadline typed in Russian («до 1 декабря 2020 года», «ежеквартально», «в течение
+учебного года», «I полугодие 2021 г.»…) into a Deadline of the school year it belongs to."""
 
 from __future__ import annotations
 
 import calendar
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 
-__all__ = [
-    "DEFAULT_CALENDAR",
-    "KINDS",
-    "MAX_YEAR",
-    "MIN_YEAR",
-    "RECURRENCES",
-    "Deadline",
-    "SchoolCalendar",
-    "format_deadline",
-    "parse_deadline",
-    "school_year_bounds",
-    "school_year_of",
-]
-
-KINDS = (
-    "date",
-    "month",
-    "months",
-    "range",
-    "throughout",
-    "recurring",
-    "schedule",
-    "none",
-    "unknown",
+from roadmap.deadlines.school_year import (
+    DEFAULT_CALENDAR,
+    MAX_YEAR,
+    MIN_YEAR,
+    Deadline,
+    SchoolCalendar,
+    school_year_bounds,
+    school_year_of,
 )
-RECURRENCES = ("week", "month", "quarter", "term", "halfyear", "year")
-
-# The product's range of dates (registry/dates.py, kept equal by a test): this module stays
-# free of Django.
-MIN_YEAR = 1990
-MAX_YEAR = 2100
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A deadline as read from text; dates stay None when the text names none."""
-
-    kind: str
-    starts_on: date | None
-    due_on: date | None
-    text: str
-    recurrence: str | None = None
-
-
-def school_year_bounds(school_year_start: int) -> tuple[date, date]:
-    """The roadmap plans 1 September to 31 May; the summer is not part of a school year."""
-    return date(school_year_start, 9, 1), date(school_year_start + 1, 5, 31)
-
-
-def school_year_of(day: date) -> int:
-    """The school year a day belongs to; a summer day belongs to the one just ended."""
-    return day.year if day.month >= 9 else day.year - 1
-
-
-MonthDay = tuple[int, int]
-
-
-@dataclass(frozen=True)
-class SchoolCalendar:
-    """The four school quarters (четверти) of every school year, as (month, day) pairs.
-
-    A month from September to December falls in the school year's first calendar year,
-    January to August in the second. A municipality keeps its own (roadmap.models.SchoolCalendar).
-    """
-
-    quarters: tuple[tuple[MonthDay, MonthDay], ...] = (
-        ((9, 1), (10, 27)),
-        ((11, 6), (12, 29)),
-        ((1, 9), (3, 22)),
-        ((4, 1), (5, 31)),
-    )
-
-    def quarter(self, school_year_start: int, number: int) -> tuple[date, date]:
-        """First and last day of quarter ``number`` (1-4) of a school year."""
-        first, last = self.quarters[number - 1]
-        return _school_day(school_year_start, *first), _school_day(school_year_start, *last)
-
-
-DEFAULT_CALENDAR = SchoolCalendar()
-
-
-def _school_day(school_year_start: int, month: int, day: int) -> date:
-    year = school_year_start if month >= 9 else school_year_start + 1
-    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+from roadmap.deadlines.words import (
+    DATE_RE,
+    DUE_PREFIXES,
+    END_WORDS,
+    IN_PREFIXES,
+    MONTHS,
+    ORDINAL_STEMS,
+    RANGE_PREFIXES,
+    RECURRING_PHRASES,
+    RESULTS_PREFIXES,
+    ROMAN,
+    SCHEDULE_RE,
+    THROUGHOUT_RE,
+    TIMES_A_YEAR,
+    TIMES_RE,
+    TIMES_UNITS,
+    WHOLE_YEAR_RE,
+    YEAR_END_RE,
+    YEAR_WORDS,
+    YEAR_WORDS_PLURAL,
+    YEAR_WORDS_SINGULAR,
+    tokenize,
+)
 
 
 def parse_deadline(
@@ -114,7 +58,7 @@ def parse_deadline(
     """
     context = _Context(school_year_start, calendar or DEFAULT_CALENDAR)
     try:
-        kind, starts_on, due_on, recurrence = _read(_tokens(text), context, period, today)
+        kind, starts_on, due_on, recurrence = _read(tokenize(text), context, period, today)
     except (_Unreadable, ValueError, OverflowError, IndexError):
         kind, starts_on, due_on, recurrence = "unknown", None, None, None
     return Deadline(kind, starts_on, due_on, text, recurrence)
@@ -126,225 +70,9 @@ class _Context:
     calendar: SchoolCalendar
 
 
-_RECURRENCE_WORDS = {
-    "week": "еженедельно",
-    "month": "ежемесячно",
-    "quarter": "ежеквартально",
-    "term": "раз в четверть",
-    "halfyear": "раз в полугодие",
-    "year": "ежегодно",
-}
-
-
-def format_deadline(d: Deadline) -> str:
-    """Short Russian wording for the editor; tolerant of hand-built Deadline values."""
-    if d.kind == "none":
-        return "срок не указан"
-    if d.kind == "schedule":
-        return "по графику"
-    if d.kind == "recurring":
-        word = _RECURRENCE_WORDS.get(d.recurrence or "", "периодически")
-        if d.starts_on and d.due_on:
-            return f"{word} с {_fmt(d.starts_on)} по {_fmt(d.due_on)}"
-        return f"{word}, срок: {_fmt(d.due_on)}" if d.due_on else word
-    if d.kind == "unknown" or d.due_on is None:
-        return "не распознано"
-    if d.kind == "date" or d.starts_on is None:
-        return f"до {_fmt(d.due_on)}"
-    span = f"{_fmt(d.starts_on)} – {_fmt(d.due_on)}"
-    return f"весь период: {span}" if d.kind == "throughout" else span
-
-
-def _fmt(d: date) -> str:
-    return f"{d.day:02d}.{d.month:02d}.{d.year:04d}"
-
-
 class _Unreadable(Exception):
     """Lets any depth of the reader give the whole text up as unknown."""
 
-
-# --- normalisation ----------------------------------------------------------------------------
-
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d"
-_KEPT = frozenset("0123456789.,/-")
-_LATIN_LOOKALIKES = str.maketrans("aceopxykmtbh", "асеорхукмтвн")
-_WORD_RE = re.compile(r"[^\W\d_]+")
-_CYRILLIC_RE = re.compile(r"[а-я]")
-_ORDINAL_RE = re.compile(
-    r"(?<![0-9a-z])([0-9]{1,2}|[ivx]{1,4})(?:\s*-\s*|)"
-    r"(?:ый|ий|ой|ого|его|го|ое|ее|ом|ем|ая|ья|й|е|м|я)(?![^\W\d_])"
-)
-_LETTER_DIGIT_RE = re.compile(r"(?<=[0-9])(?=[^\W\d_])|(?<=[^\W\d_])(?=[0-9])")
-_STRAY_DOT_RE = re.compile(r"\.(?![0-9])|(?<![0-9])\.")
-_SEPARATOR_RE = re.compile(r"([-,/])")
-
-
-def _fix_script(match: re.Match[str]) -> str:
-    """Documents pasted from Word often mix Latin look-alikes into Cyrillic words."""
-    word = match.group()
-    if _CYRILLIC_RE.search(word) and not word.isascii():
-        return word.translate(_LATIN_LOOKALIKES)
-    return word
-
-
-def _tokens(text: str) -> list[str]:
-    """Lower-cased words, numbers, dates and separators, with spelling noise removed."""
-    chars = []
-    for ch in unicodedata.normalize("NFKC", text).lower():
-        if ch in _KEPT:
-            chars.append(ch)
-        elif ch == "ё":
-            chars.append("е")
-        elif ch == "і":  # Cyrillic «і» typed for the Roman numeral
-            chars.append("i")
-        elif ch in _DASHES:
-            chars.append("-")
-        elif ch == ";":
-            chars.append(",")
-        elif ch.isalpha():
-            chars.append(ch)
-        elif unicodedata.category(ch) != "Cf":  # soft hyphens and zero-width marks vanish
-            chars.append(" ")
-    s = _WORD_RE.sub(_fix_script, "".join(chars))
-    s = _ORDINAL_RE.sub(r"\1", s)
-    s = _LETTER_DIGIT_RE.sub(" ", s)
-    s = _STRAY_DOT_RE.sub(" ", s)
-    toks = [_SPELLING.get(t, t) for t in _SEPARATOR_RE.sub(r" \1 ", s).split()]
-    while toks and toks[-1] == ",":
-        toks.pop()
-    while toks and toks[0] == ",":
-        toks.pop(0)
-    return toks
-
-
-# --- vocabulary ---------------------------------------------------------------------------------
-
-
-def _month_forms() -> dict[str, int]:
-    forms: dict[str, int] = {}
-    soft = {1: "январ", 2: "феврал", 4: "апрел", 6: "июн", 7: "июл"}
-    soft |= {9: "сентябр", 10: "октябр", 11: "ноябр", 12: "декабр"}
-    for month, stem in soft.items():
-        for ending in ("ь", "я", "е", "ю", "ем"):
-            forms[stem + ending] = month
-    for month, stem in {3: "март", 8: "август"}.items():
-        for ending in ("", "а", "е", "у", "ом"):
-            forms[stem + ending] = month
-    for word in ("май", "мая", "мае", "маю", "маем"):
-        forms[word] = 5
-    abbreviations = {"янв": 1, "фев": 2, "февр": 2, "мар": 3, "апр": 4, "июн": 6, "июл": 7}
-    abbreviations |= {"авг": 8, "сен": 9, "сент": 9, "окт": 10, "ноя": 11, "нояб": 11, "дек": 12}
-    return forms | abbreviations
-
-
-_MONTHS = _month_forms()
-_YEAR_WORDS_SINGULAR = frozenset({"г", "год", "года", "году", "годом"})
-_YEAR_WORDS_PLURAL = frozenset({"гг", "годы", "годов", "годах", "годам"})
-_YEAR_WORDS = _YEAR_WORDS_SINGULAR | _YEAR_WORDS_PLURAL
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_ORDINAL_STEMS = (("перв", 1), ("втор", 2), ("трет", 3), ("четверт", 4))
-_SPELLING = {"течении": "течение"}  # «в течении года»: a frequent misspelling
-_END_WORDS = frozenset({"конца", "концу", "окончания", "окончанию"})
-_DATE_RE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})(?:\.([0-9]{4}|[0-9]{2}))?")
-
-_IN_PREFIXES = (
-    ("в",),
-    ("во",),
-    ("в", "течение"),
-    ("в", "течение", "всего"),
-    ("на", "протяжении"),
-    ("на", "протяжении", "всего"),
-    ("в", "период"),
-    ("в", "ходе"),
-)
-_RANGE_PREFIXES = (
-    *_IN_PREFIXES,
-    ("с",),
-    ("со",),
-    ("в", "период", "с"),
-    ("в", "период", "со"),
-    ("в", "течение", "периода", "с"),
-)
-_DUE_PREFIXES = (
-    ("до",),
-    ("к",),
-    ("по",),
-    ("не", "позднее"),
-    ("не", "позже"),
-    ("срок", "до"),
-    ("в", "срок"),
-    ("в", "срок", "до"),
-    ("в", "срок", "не", "позднее"),
-    ("в", "срок", "не", "позже"),
-)
-
-_SCHEDULE_RE = re.compile(
-    r"(?:в соответствии (?:с|со)|согласно)(?: .*)?"
-    r"|по (?:[а-я]+ )?(?:график|план)[а-я]*(?: .*)?"
-    r"|по мере [а-я]+(?: .*)?"
-    r"|по (?:запросу|требованию|согласованию|необходимости)(?: .*)?"
-)
-_WHOLE = r"(?:период|периода|срок|срока|время|времени)"
-_REALISATION = r"(?: реализации(?: .+)?)?"
-_THROUGHOUT_RE = re.compile(
-    rf"(?:в течение|на протяжении|в ходе|в период|за) (?:всего |весь |все )?{_WHOLE}{_REALISATION}"
-    rf"|(?:весь|все|всего) {_WHOLE}{_REALISATION}"
-    rf"|{_WHOLE} реализации(?: .+)?"
-    r"|(?:в течение|на протяжении|в ходе|в период) (?:всего )?реализации(?: .+)?"
-    r"|постоянно|ежедневно|систематически"
-)
-_WHOLE_YEAR_RE = re.compile(r"(?:в течение|на протяжении) (?:всего )?(?:учебного )?года")
-_YEAR_END_RE = re.compile(
-    r"по (?:итогам|окончании|завершении) (?:учебного )?года|(?:в конце|к концу) учебного года"
-)
-_RESULTS_PREFIXES = (
-    ("по", "итогам"),
-    ("по", "окончании"),
-    ("по", "завершении"),
-    ("в", "конце"),
-)
-_RECURRING_PHRASES = {
-    "еженедельно": "week",
-    "ежемесячно": "month",
-    "ежеквартально": "quarter",
-    "ежеполугодно": "halfyear",
-    "ежегодно": "year",
-    "каждую неделю": "week",
-    "каждый месяц": "month",
-    "каждый квартал": "quarter",
-    "каждое полугодие": "halfyear",
-    "каждый год": "year",
-    "ежечетвертно": "term",
-    "каждую четверть": "term",
-    "в каждой четверти": "term",
-    "по итогам четверти": "term",
-    "по итогам каждой четверти": "term",
-    "в конце каждой четверти": "term",
-    "по окончании каждой четверти": "term",
-}
-_TIMES_RE = re.compile(
-    r"(?:не (?:реже|менее) )?(?:(один|одного|[0-9]{1,2}|два|три|четыре) )?"
-    r"раза? в (неделю|месяц|квартал|четверть|полугодие|полгода|год)"
-)
-_TIMES_UNITS = {
-    "неделю": "week",
-    "месяц": "month",
-    "квартал": "quarter",
-    "четверть": "term",
-    "полугодие": "halfyear",
-    "полгода": "halfyear",
-    "год": "year",
-}
-_TIMES_A_YEAR = {
-    "2": "halfyear",
-    "два": "halfyear",
-    "4": "quarter",
-    "четыре": "quarter",
-    "12": "month",
-}
-
-
-# --- reading ------------------------------------------------------------------------------------
 
 _Result = tuple[str, date | None, date | None, str | None]
 
@@ -355,7 +83,7 @@ def _read(
     if all(t in ("-", "нет") for t in toks):
         return "none", None, None, None
     s = " ".join(toks)
-    if _SCHEDULE_RE.fullmatch(s):
+    if SCHEDULE_RE.fullmatch(s):
         return "schedule", None, None, None
     bounds = (min(period), max(period)) if period else school_year_bounds(ctx.start)
     recurrence = _recurrence_of(s)
@@ -365,11 +93,11 @@ def _read(
         if isinstance(today, datetime):
             today = today.date()
         return ("recurring", *_occurrence(recurrence, today, bounds, ctx.calendar), recurrence)
-    if _THROUGHOUT_RE.fullmatch(s):
+    if THROUGHOUT_RE.fullmatch(s):
         return "throughout", bounds[0], bounds[1], None
-    if _WHOLE_YEAR_RE.fullmatch(s):
+    if WHOLE_YEAR_RE.fullmatch(s):
         return ("range", *school_year_bounds(ctx.start), None)
-    if _YEAR_END_RE.fullmatch(s):
+    if YEAR_END_RE.fullmatch(s):
         return "date", None, school_year_bounds(ctx.start)[1], None
     if len(toks) > 1 and toks[-1] == "включительно":
         toks = toks[:-1]
@@ -381,14 +109,14 @@ def _read(
 
 
 def _recurrence_of(s: str) -> str | None:
-    if s in _RECURRING_PHRASES:
-        return _RECURRING_PHRASES[s]
-    match = _TIMES_RE.fullmatch(s)
+    if s in RECURRING_PHRASES:
+        return RECURRING_PHRASES[s]
+    match = TIMES_RE.fullmatch(s)
     if match is None:
         return None
-    unit = _TIMES_UNITS[match[2]]
+    unit = TIMES_UNITS[match[2]]
     if unit == "year":
-        return _TIMES_A_YEAR.get(match[1] or "", "year")
+        return TIMES_A_YEAR.get(match[1] or "", "year")
     return unit
 
 
@@ -428,8 +156,8 @@ def _term_of(day: date, bounds: tuple[date, date], school: SchoolCalendar) -> tu
 
 
 def _read_date(toks: list[str], ctx: _Context) -> tuple[str, date | None, date] | None:
-    i = _skip_prefix(toks, _DUE_PREFIXES)
-    if _at(toks, i) in _END_WORDS:
+    i = _skip_prefix(toks, DUE_PREFIXES)
+    if _at(toks, i) in END_WORDS:
         if i == 0:
             return None
         span = _span_at(toks, i + 1, ctx, bare_year=True)
@@ -444,7 +172,7 @@ def _read_date(toks: list[str], ctx: _Context) -> tuple[str, date | None, date] 
 
 def _read_results(toks: list[str], ctx: _Context) -> tuple[str, None, date] | None:
     """«По итогам III четверти», «в конце I полугодия»: due when that span ends."""
-    i = _skip_prefix(toks, _RESULTS_PREFIXES)
+    i = _skip_prefix(toks, RESULTS_PREFIXES)
     if i == 0:
         return None
     span = _span_at(toks, i, ctx)
@@ -455,7 +183,7 @@ def _read_results(toks: list[str], ctx: _Context) -> tuple[str, None, date] | No
 
 def _read_months(toks: list[str], ctx: _Context) -> tuple[str, date, date] | None:
     start = ctx.start
-    i = _skip_prefix(toks, _IN_PREFIXES)
+    i = _skip_prefix(toks, IN_PREFIXES)
     points = []
     while True:
         found = _point_at(toks, i)
@@ -478,7 +206,7 @@ def _read_months(toks: list[str], ctx: _Context) -> tuple[str, date, date] | Non
 
 def _read_range(toks: list[str], ctx: _Context) -> tuple[str, date, date] | None:
     start = ctx.start
-    i = _skip_prefix(toks, _RANGE_PREFIXES)
+    i = _skip_prefix(toks, RANGE_PREFIXES)
     opened = i > 0 and toks[i - 1] in ("с", "со")
     first = _point_at(toks, i)
     if first is None:
@@ -493,13 +221,10 @@ def _read_range(toks: list[str], ctx: _Context) -> tuple[str, date, date] | None
 
 
 def _read_span(toks: list[str], ctx: _Context) -> tuple[str, date, date] | None:
-    span = _span_at(toks, _skip_prefix(toks, _IN_PREFIXES), ctx)
+    span = _span_at(toks, _skip_prefix(toks, IN_PREFIXES), ctx)
     if span is None or span[1] != len(toks):
         return None
     return ("range", *span[0])
-
-
-# --- grammar pieces -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -528,7 +253,7 @@ def _skip_prefix(toks: list[str], prefixes: tuple[tuple[str, ...], ...]) -> int:
 
 
 def _skip_year_word(toks: list[str], i: int) -> int:
-    return i + 1 if _at(toks, i) in _YEAR_WORDS else i
+    return i + 1 if _at(toks, i) in YEAR_WORDS else i
 
 
 def _plausible(year: int) -> int:
@@ -549,7 +274,7 @@ def _year_at(toks: list[str], i: int) -> int | None:
 
 def _point_at(toks: list[str], i: int) -> tuple[_Point, int] | None:
     t = _at(toks, i)
-    numeric = _DATE_RE.fullmatch(t)
+    numeric = DATE_RE.fullmatch(t)
     if numeric:
         day, month, written = int(numeric[1]), int(numeric[2]), numeric[3]
         year = None
@@ -560,10 +285,10 @@ def _point_at(toks: list[str], i: int) -> tuple[_Point, int] | None:
         return _checked_point(day, month, year), j
     day = None
     j = i
-    if _is_number(t) and len(t) <= 2 and _at(toks, i + 1) in _MONTHS:
+    if _is_number(t) and len(t) <= 2 and _at(toks, i + 1) in MONTHS:
         day = int(t)
         j += 1
-    month = _MONTHS.get(_at(toks, j))
+    month = MONTHS.get(_at(toks, j))
     if month is None:
         return None
     j += 1
@@ -581,11 +306,11 @@ def _checked_point(day: int | None, month: int, year: int | None) -> _Point:
 
 def _ordinal_at(toks: list[str], i: int, limit: int) -> int | None:
     t = _at(toks, i)
-    number = _ROMAN.get(t)
+    number = ROMAN.get(t)
     if number is None and _is_number(t) and len(t) == 1:
         number = int(t)
     if number is None:
-        number = next((n for stem, n in _ORDINAL_STEMS if t.startswith(stem)), None)
+        number = next((n for stem, n in ORDINAL_STEMS if t.startswith(stem)), None)
     return number if number is not None and 1 <= number <= limit else None
 
 
@@ -613,7 +338,7 @@ def _year_spec_at(toks: list[str], i: int) -> tuple[_YearSpec, int] | None:
     first = _year_at(toks, i)
     if first is None:
         is_school = _at(toks, i) == "уч" or _at(toks, i).startswith("учебн")
-        if is_school and _at(toks, i + 1) in _YEAR_WORDS_SINGULAR:
+        if is_school and _at(toks, i + 1) in YEAR_WORDS_SINGULAR:
             return ("school", None, None), i + 2
         return None
     j = i + 1
@@ -627,7 +352,7 @@ def _year_spec_at(toks: list[str], i: int) -> tuple[_YearSpec, int] | None:
     j = _skip_year_word(toks, j)
     if last is None:
         return None if school else (("calendar", first, first), j)
-    if school or (last == first + 1 and word not in _YEAR_WORDS_PLURAL):
+    if school or (last == first + 1 and word not in YEAR_WORDS_PLURAL):
         return (("school", first, None), j) if last == first + 1 else None
     return (("calendar", first, last), j) if first <= last else None
 
