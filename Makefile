@@ -30,6 +30,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=argun_mentoring.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 		DATABASE_URL=postgresql://unused@127.0.0.1:9/unused \
 		ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING

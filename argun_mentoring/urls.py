@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from argun_mentoring.health import healthz
-from registry import views_accounts
+from core.accounts import views as views_accounts
 from roadmap import views as roadmap_views
 
 admin.site.site_header = "Дорожная карта ЦМН: администрирование"
@@ -15,7 +15,7 @@ urlpatterns = [
     path("", roadmap_views.home, name="home"),
     path("login/", views_accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/", include("registry.urls_accounts")),
+    path("accounts/", include("core.accounts.urls")),
     path("roadmaps/", include("roadmap.urls")),
     path("registry/", include("registry.urls")),
     path("monitoring/", include("monitoring.urls")),

@@ -22,8 +22,8 @@ def populate(schools: int):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from registry import roles
-    from registry.models import Profile, School
+    from core import roles
+    from core.models import Profile, School
     from roadmap.models import Execution, Measure, Participation
     from roadmap.seed import load_seed
     from roadmap.services import sync_executions

@@ -56,10 +56,10 @@ def populate() -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
+    from core import roles
+    from core.models import Municipality, Profile, School
     from monitoring import services as monitoring_services
     from monitoring.reference import ensure_questionnaires
-    from registry import roles
-    from registry.models import Municipality, Profile, School
     from registry.reference import ensure_mentoring_forms
 
     ensure_mentoring_forms()
@@ -89,9 +89,11 @@ def reader(kind: str, ids: dict):
     from django.contrib.auth import get_user_model
     from django.core.exceptions import ValidationError
 
+    from core.xlsx import reader as xlsx_reader
+    from core.xlsx import spec as xlsx_spec
     from monitoring import answers_io
     from monitoring.models import SchoolReport
-    from registry import imports, xlsx_io
+    from registry import imports
     from roadmap.documents import importer
 
     if kind == "registry":
@@ -99,8 +101,8 @@ def reader(kind: str, ids: dict):
 
         def run(upload):
             try:
-                result = xlsx_io.read_sheet(upload, spec)
-            except xlsx_io.ImportFileError as exc:
+                result = xlsx_reader.read_sheet(upload, spec)
+            except xlsx_spec.ImportFileError as exc:
                 return f"отказ: {exc}"
             return f"прочитано: строк {len(result.rows)}, ошибок {len(result.errors)}"
 
@@ -203,11 +205,12 @@ def cases():
 
 def at_the_limits():
     """The biggest files each reader still lets through: what its row limit can cost."""
-    from registry import imports, xlsx_io
+    from core.xlsx import reader as xlsx_reader
+    from registry import imports
     from roadmap.documents import importer
 
     spec = imports.mentee_spec(_any_curator())
-    limits = xlsx_io.sheet_limits(spec, 10_000)
+    limits = xlsx_reader.sheet_limits(spec, 10_000)
     sheet, strings_part = (part[1] for part in limits.bulk_parts)
     cells = int(sheet.items * 0.99)  # as many cells as a sheet may hold
     strings = int(strings_part.items * 0.99)  # and as many shared strings

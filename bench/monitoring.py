@@ -28,9 +28,10 @@ def populate():
     from django.contrib.auth.models import Group
     from django.db import connection
 
+    from core import roles
+    from core.models import Profile
     from monitoring import services
-    from registry import roles
-    from registry.models import Profile, SchoolYearStats
+    from registry.models import SchoolYearStats
     from registry.reference import ensure_mentoring_forms
     from roadmap.seed import load_seed
     from roadmap.services import add_school
@@ -38,7 +39,7 @@ def populate():
     forms = {f.name: f for f in ensure_mentoring_forms()}
     roadmap = load_seed().roadmap
     municipality = roadmap.municipality
-    from registry.models import School
+    from core.models import School
 
     schools = School.objects.bulk_create(
         School(municipality=municipality, full_name=f"Школа № {n}", short_name=f"СОШ № {n}")

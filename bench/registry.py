@@ -25,8 +25,8 @@ def populate():
     from django.contrib.auth.models import Group
     from django.db import connection
 
-    from registry import roles
-    from registry.models import Municipality, Profile, School
+    from core import roles
+    from core.models import Municipality, Profile, School
     from registry.reference import ensure_mentoring_forms
 
     ensure_mentoring_forms()

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.dates import DateRangeAdmin
 from monitoring.models import (
     Answer,
     AnswerSet,
@@ -11,7 +12,6 @@ from monitoring.models import (
     Swot,
     Target,
 )
-from registry.dates import DateRangeAdmin
 
 
 @admin.register(Target)

@@ -17,10 +17,10 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from monitoring import charts, indicators, summary
+from core.models import Municipality, School
+from monitoring import charts, indicators, regional, summary
 from monitoring.indicators import Assessment, Figure, Figures
 from monitoring.models import IndicatorCode, Period
-from registry.models import Municipality, School
 
 TREND_PERIODS = 8
 SHORT_LABELS = {
@@ -154,8 +154,6 @@ def _municipal_trend(municipality_ids, day: dt.date, schools) -> list[TrendRow]:
 def _regional_parts(scope, figures: Figures, compare: str, day: dt.date):
     """The trend by period title over the region, and the municipalities compared: each one's
     figures summed over its schools (shares over the schools with counts)."""
-    from monitoring import regional
-
     municipalities = list(Municipality.objects.filter(pk__in={s.municipality_id for s in scope}))
     titles = regional.period_titles(municipalities)[:TREND_PERIODS][::-1]
     totals = regional.totals_by_title(municipalities, titles)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from core.models import Profile
 from monitoring import services
 from monitoring.models import Period, Questionnaire, Stage, Target
 from registry.models import (
@@ -106,8 +107,6 @@ def load_monitoring_demo(municipality, schools, today: date) -> None:
 
 
 def _curator_profiles(schools):
-    from registry.models import Profile
-
     return Profile.objects.filter(school__in=schools).select_related("user")
 
 

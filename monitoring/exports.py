@@ -23,12 +23,12 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from core.files import safe_filename
+from core.xlsx.writer import set_cell
 from monitoring import charts, indicators
 from monitoring.models import IndicatorCode as C
 from monitoring.summary import QuestionnaireBlock, Summary
 from roadmap.documents.pdf import html_to_pdf
-from roadmap.files import safe_filename
-from roadmap.xlsx import set_cell
 
 TITLE = "Сводный отчёт о мониторинге реализации целевой модели наставничества"
 NO_DATA = "Нет данных"

@@ -1,5 +1,6 @@
 from django import forms
 
+from core import dates
 from monitoring.models import (
     IndicatorCode,
     Moment,
@@ -9,7 +10,6 @@ from monitoring.models import (
     Stage,
     Swot,
 )
-from registry import dates
 from registry.models import MentoringForm
 
 DATE_INPUT = dates.WIDGET

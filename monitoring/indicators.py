@@ -30,7 +30,7 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import IndicatorCode, Target
-from registry.models import SchoolYearStats
+from registry.models import MentoringForm, SchoolYearStats
 
 COUNTS = (IndicatorCode.MENTORS, IndicatorCode.MENTEES, IndicatorCode.PAIRS)
 SHARES = (
@@ -184,8 +184,6 @@ def _rows(sql: str, params: dict) -> list[tuple]:
 
 def compute(schools, day: dt.date, *, form_names: dict[int, str] | None = None) -> Figures:
     """The indicators of `schools` (School objects of one or more municipalities) on `day`."""
-    from registry.models import MentoringForm
-
     schools = list(schools)
     school_ids = [s.pk for s in schools]
     year = school_year_of(day)

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import MentoringForm, Municipality, Programme, School
+from core.models import Municipality, School
+from registry.models import MentoringForm, Programme
 
 
 class IndicatorCode(models.TextChoices):

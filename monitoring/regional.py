@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from core.models import Municipality, School
+from core.xlsx.writer import set_cell
 from monitoring import indicators, summary
 from monitoring.indicators import Figure
 from monitoring.models import IndicatorCode, Period, SchoolReport
-from registry.models import Municipality, School
-from roadmap.xlsx import set_cell
 
 
 @dataclass

@@ -7,11 +7,12 @@ import datetime as dt
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
+from core.models import School
+from core.permissions import is_curator
+from core.selectors import municipalities_for, school_of, schools_for
 from monitoring import indicators
 from monitoring.models import IndicatorCode, Period, Questionnaire, SchoolReport, Target
-from registry.models import Mentee, Mentor, Pair, PairMentee, Programme, School
-from registry.roles import ROLE_CURATOR, role_of
-from registry.selectors import municipalities_for, school_of, schools_for
+from registry.models import Mentee, Mentor, Pair, PairMentee, Programme
 from roadmap.models import Execution
 
 
@@ -35,7 +36,7 @@ def period_for(user, pk: int) -> Period:
 
 def reports_for(user) -> QuerySet[SchoolReport]:
     queryset = SchoolReport.objects.select_related("period", "school")
-    if role_of(user) == ROLE_CURATOR:
+    if is_curator(user):
         school = school_of(user)
         return queryset.filter(school=school) if school else queryset.none()
     return queryset.filter(period__municipality__in=municipalities_for(user))

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import permissions
+from core.models import School
 from monitoring import indicators
 from monitoring.models import (
     Answer,
@@ -29,18 +31,30 @@ from monitoring.models import (
     Target,
 )
 from monitoring.reference import ensure_questionnaires
-from registry.models import MentoringForm, Programme, School
+from registry.models import MentoringForm, Programme
 
 
 def _full_clean(instance, exclude=None) -> None:
     instance.full_clean(exclude=exclude)
 
 
+def _department_keeps(user, message: str) -> None:
+    if not permissions.can_edit_department(user):
+        raise PermissionDenied(message)
+
+
+def ensure_school_fills(user, report: SchoolReport) -> None:
+    """``user`` None: a trusted caller without a person (the demo data, a command)."""
+    if user is not None and not permissions.can_fill_school_report(user, report):
+        raise PermissionDenied("Отчёт заполняет куратор ОО.")
+
+
 # --- targets -----------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def save_target(*, municipality, indicator: str, year: int, value, note: str = "") -> Target:
+def save_target(*, user, municipality, indicator: str, year: int, value, note: str = "") -> Target:
+    _department_keeps(user, "Цели задают сотрудники департамента.")
     if indicator not in IndicatorCode.values:
         raise ValidationError({"indicator": "Неизвестный показатель."})
     if indicator in indicators.SHARES and value is not None and Decimal(value) > 100:
@@ -55,7 +69,8 @@ def save_target(*, municipality, indicator: str, year: int, value, note: str = "
 
 
 @transaction.atomic
-def delete_target(*, target: Target) -> None:
+def delete_target(*, user, target: Target) -> None:
+    _department_keeps(user, "Цели задают сотрудники департамента.")
     target.delete()
 
 
@@ -63,7 +78,11 @@ def delete_target(*, target: Target) -> None:
 
 
 @transaction.atomic
-def save_period(*, municipality, period: Period | None = None, **data) -> Period:
+def save_period(*, municipality, period: Period | None = None, user=None, **data) -> Period:
+    """A monitoring period of the municipality. ``user`` None: a trusted caller without a
+    person (the demo data, the region generator)."""
+    if user is not None:
+        _department_keeps(user, "Периоды мониторинга задают сотрудники департамента.")
     period = period or Period(municipality=municipality)
     moved = data.get("ends_on") and period.pk and data["ends_on"] != period.ends_on
     if moved and period.reports.exclude(status=SchoolReport.Status.DRAFT).exists():
@@ -147,7 +166,11 @@ def _step(report: SchoolReport, action: str, user, comment: str = "") -> None:
 
 @transaction.atomic
 def submit_report(*, user, report: SchoolReport, version: int | None = None) -> SchoolReport:
+    """The report goes for review: sent by a curator (which school's reports a curator reaches
+    is the selectors' business), or by department staff for a school that has none."""
     report = _lock(report)
+    if not (permissions.is_curator(user) or permissions.can_edit_department(user)):
+        raise PermissionDenied("Отчёт заполняет куратор ОО.")
     _check_version(report, version)
     ensure_editable(report)
     report.figures = freeze_figures(report.school, report.period.ends_on)
@@ -162,6 +185,8 @@ def submit_report(*, user, report: SchoolReport, version: int | None = None) -> 
 def review_report(
     *, user, report: SchoolReport, accept: bool, comment: str = "", version: int | None = None
 ) -> SchoolReport:
+    if not permissions.can_review(user):
+        raise PermissionDenied("Отчёты проверяют сотрудники департамента.")
     report = _lock(report)
     _check_version(report, version)
     if report.status != SchoolReport.Status.SUBMITTED:
@@ -215,11 +240,13 @@ def save_answer_set(
     moment: str,
     respondents: int,
     averages: dict[int, object],
+    user=None,
 ) -> AnswerSet:
     """Save (or replace) one questionnaire's aggregated answers for a form and a moment.
 
     ``averages`` maps question ids to the average score; every question must be answered."""
     report = _lock(report)
+    ensure_school_fills(user, report)
     ensure_editable(report)
     if questionnaire.municipality_id != report.period.municipality_id:
         raise ValidationError({"questionnaire": "Анкета другого муниципалитета."})
@@ -257,14 +284,18 @@ def save_answer_set(
 
 
 @transaction.atomic
-def delete_answer_set(*, answer_set: AnswerSet) -> None:
-    ensure_editable(_lock(answer_set.report))
+def delete_answer_set(*, user, answer_set: AnswerSet) -> None:
+    report = _lock(answer_set.report)
+    if not permissions.can_fill_school_report(user, report):
+        raise PermissionDenied("Отчёт заполняет куратор ОО.")
+    ensure_editable(report)
     answer_set.delete()
 
 
 @transaction.atomic
-def save_swot(*, report: SchoolReport, programme: Programme, **texts) -> Swot:
+def save_swot(*, report: SchoolReport, programme: Programme, user=None, **texts) -> Swot:
     report = _lock(report)
+    ensure_school_fills(user, report)
     ensure_editable(report)
     if programme.school_id != report.school_id:
         raise ValidationError({"programme": "Программа другой ОО."})
@@ -276,7 +307,10 @@ def save_swot(*, report: SchoolReport, programme: Programme, **texts) -> Swot:
 
 
 @transaction.atomic
-def save_questionnaire(*, municipality, questionnaire: Questionnaire | None = None, **data):
+def save_questionnaire(
+    *, user, municipality, questionnaire: Questionnaire | None = None, **data
+) -> Questionnaire:
+    _department_keeps(user, "Анкеты изменяют сотрудники департамента.")
     questionnaire = questionnaire or Questionnaire(municipality=municipality)
     if questionnaire.pk and questionnaire.answer_sets.exists():
         changed = [
@@ -296,7 +330,10 @@ def save_questionnaire(*, municipality, questionnaire: Questionnaire | None = No
 
 
 @transaction.atomic
-def save_question(*, questionnaire: Questionnaire, question: Question | None = None, text: str):
+def save_question(
+    *, user, questionnaire: Questionnaire, question: Question | None = None, text: str
+) -> Question:
+    _department_keeps(user, "Анкеты изменяют сотрудники департамента.")
     text = " ".join(text.split())
     if not text:
         raise ValidationError({"text": "Введите текст вопроса."})
@@ -311,7 +348,8 @@ def save_question(*, questionnaire: Questionnaire, question: Question | None = N
 
 
 @transaction.atomic
-def delete_question(*, question: Question) -> None:
+def delete_question(*, user, question: Question) -> None:
+    _department_keeps(user, "Анкеты изменяют сотрудники департамента.")
     if question.answers.exists():
         raise ValidationError(
             "На этот вопрос уже есть ответы в отчётах ОО: удалить его нельзя. "

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.models import School
 from monitoring import indicators
 from monitoring.indicators import Assessment, Figure, FormFigures
 from monitoring.models import (
@@ -26,7 +27,6 @@ from monitoring.models import (
     Stage,
     Swot,
 )
-from registry.models import School
 
 NOT_STARTED = "не начат"
 

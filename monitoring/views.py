@@ -11,17 +11,17 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
+from core import permissions
+from core.decorators import department_required, editor_required, require
+from core.files import XLSX
+from core.http import attachment, form_page, handle_form, perform
+from core.selectors import municipalities_for
 from monitoring import dashboard as dashboard_module
 from monitoring import indicators, regional, selectors, services
 from monitoring.forms import DayForm, QuestionForm, QuestionnaireForm, TargetForm
 from monitoring.models import IndicatorCode, Question
 from monitoring.reference import ensure_questionnaires
-from registry import roles
-from registry.decorators import department_required, editor_required, role_required
 from registry.models import MentoringForm
-from registry.selectors import municipalities_for
-from roadmap.views_documents import attachment
-from roadmap.web import form_page, perform, saved
 
 PAGE_SIZE = 50
 # Lists without people, open to the regional coordinator too (who reads them without the
@@ -29,19 +29,10 @@ PAGE_SIZE = 50
 REGION_RECORDS = {IndicatorCode.APPROVED_PROGRAMME, IndicatorCode.MEASURES_ON_TIME}
 
 
-# Everyone with a role sees the monitoring; a curator only their own school (selectors).
-monitoring_user = role_required(
-    roles.ROLE_ADMIN,
-    roles.ROLE_HEAD,
-    roles.ROLE_STAFF,
-    roles.ROLE_CURATOR,
-    roles.ROLE_REGION,
-    message="Нет доступа к мониторингу.",
-)
-region_required = role_required(
-    roles.ROLE_REGION,
-    roles.ROLE_ADMIN,
-    message="Сводка по региону доступна региональному координатору.",
+monitoring_user = require(permissions.can_use_monitoring, "Нет доступа к мониторингу.")
+region_required = require(
+    permissions.can_see_regional_summary,
+    "Сводка по региону доступна региональному координатору.",
 )
 
 
@@ -70,7 +61,7 @@ def _day_and_school(request):
         school = next((s for s in schools if s.pk == form.cleaned_data["school"]), None)
         if school is None:
             raise Http404("Нет такой ОО среди доступных вам.")
-    if roles.role_of(request.user) == roles.ROLE_CURATOR and schools:
+    if permissions.is_curator(request.user) and schools:
         school = schools[0]
     form.schools = schools
     form.school = school
@@ -94,7 +85,7 @@ def dashboard(request):
         day=day,
         school=school,
         compare=compare,
-        personal=roles.can_see_personal_data(request.user),
+        personal=permissions.can_see_personal_data(request.user),
     )
     return render(
         request,
@@ -103,7 +94,7 @@ def dashboard(request):
             "board": board,
             "form": form,
             "codes": IndicatorCode.choices,
-            "is_curator": roles.role_of(request.user) == roles.ROLE_CURATOR,
+            "is_curator": permissions.is_curator(request.user),
             "region_records": sorted(REGION_RECORDS),
             "records_query": urlencode(
                 {
@@ -137,7 +128,7 @@ def records(request, code: str):
     """The records behind a figure: who is counted, as of the day, in the user's schools."""
     if code not in IndicatorCode.values:
         raise Http404("Нет такого показателя.")
-    if not roles.can_see_personal_data(request.user) and code not in REGION_RECORDS:
+    if not permissions.can_see_personal_data(request.user) and code not in REGION_RECORDS:
         raise PermissionDenied(
             "Списки людей за показателями видят департамент и кураторы своей ОО; региональному "
             "координатору доступны сами показатели."
@@ -158,7 +149,7 @@ def records(request, code: str):
             schools=scope,
             day=day,
             form_id=form_id,
-            personal=roles.can_see_personal_data(request.user),
+            personal=permissions.can_see_personal_data(request.user),
         ),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
@@ -193,27 +184,28 @@ def records(request, code: str):
 @department_required
 def targets(request):
     municipality = _one_municipality(request.user)
-    editable = roles.can_edit_roadmap(request.user)
+    editable = permissions.can_edit_department(request.user)
     form = TargetForm(request.POST or None)
-    if request.method == "POST":
-        if not editable:
-            raise PermissionDenied("Цели задают сотрудники департамента.")
-        if form.is_valid():
-            response = saved(
-                request,
-                form,
-                lambda: services.save_target(municipality=municipality, **form.cleaned_data),
-                said=lambda t: f"Цель сохранена: {t.get_indicator_display()}, {t.year} г.",
-                then="monitoring:targets",
-            )
-            if response:
-                return response
-    rows = selectors.targets_for(request.user).order_by("indicator", "year")
-    return render(
+    if request.method == "POST" and not editable:
+        raise PermissionDenied("Цели задают сотрудники департамента.")
+    return handle_form(
         request,
-        "monitoring/targets.html",
-        {"form": form, "targets": rows, "editable": editable},
-        status=422 if form.errors else 200,
+        form,
+        lambda: services.save_target(
+            user=request.user, municipality=municipality, **form.cleaned_data
+        ),
+        said=lambda t: f"Цель сохранена: {t.get_indicator_display()}, {t.year} г.",
+        then="monitoring:targets",
+        page=lambda: render(
+            request,
+            "monitoring/targets.html",
+            {
+                "form": form,
+                "targets": selectors.targets_for(request.user).order_by("indicator", "year"),
+                "editable": editable,
+            },
+            status=422 if form.errors else 200,
+        ),
     )
 
 
@@ -223,7 +215,7 @@ def target_delete(request, pk: int):
     target = selectors.target_for(request.user, pk)
     return perform(
         request,
-        lambda: services.delete_target(target=target),
+        lambda: services.delete_target(user=request.user, target=target),
         success="Цель удалена.",
         back="monitoring:targets",
     )
@@ -244,7 +236,7 @@ def questionnaires(request):
             "questionnaires": selectors.questionnaires_for(request.user).prefetch_related(
                 "questions"
             ),
-            "editable": roles.can_edit_roadmap(request.user),
+            "editable": permissions.can_edit_department(request.user),
         },
     )
 
@@ -253,74 +245,85 @@ def questionnaires(request):
 def questionnaire_create(request):
     municipality = _one_municipality(request.user)
     form = QuestionnaireForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        response = saved(
-            request,
-            form,
-            lambda: services.save_questionnaire(municipality=municipality, **form.cleaned_data),
-            said="Анкета создана.",
-            then=lambda q: q.get_absolute_url(),
+
+    def save():
+        return services.save_questionnaire(
+            user=request.user, municipality=municipality, **form.cleaned_data
         )
-        if response:
-            return response
-    return form_page(
-        request, form, title="Новая анкета", cancel=reverse("monitoring:questionnaires")
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said="Анкета создана.",
+        then=lambda q: q.get_absolute_url(),
+        page=lambda: form_page(
+            request, form, title="Новая анкета", cancel=reverse("monitoring:questionnaires")
+        ),
     )
 
 
 @department_required
 def questionnaire_detail(request, pk: int):
     questionnaire = selectors.questionnaire_for(request.user, pk)
-    editable = roles.can_edit_roadmap(request.user)
+    editable = permissions.can_edit_department(request.user)
     form = QuestionnaireForm(instance=questionnaire)
     question_form = QuestionForm()
+    adds_question = request.method == "POST" and "text" in request.POST
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("Анкеты изменяют сотрудники департамента.")
-        if "text" in request.POST:
+        if adds_question:
             question_form = QuestionForm(request.POST)
-            if question_form.is_valid():
-                response = saved(
-                    request,
-                    question_form,
-                    lambda: services.save_question(
-                        questionnaire=questionnaire, text=question_form.cleaned_data["text"]
-                    ),
-                    said="Вопрос добавлен.",
-                    then=questionnaire.get_absolute_url(),
-                )
-                if response:
-                    return response
         else:
             form = QuestionnaireForm(
                 request.POST, instance=selectors.questionnaire_for(request.user, pk)
             )
-            if form.is_valid():
-                data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-                response = saved(
-                    request,
-                    form,
-                    lambda: services.save_questionnaire(
-                        municipality=questionnaire.municipality,
-                        questionnaire=selectors.questionnaire_for(request.user, pk),
-                        **data,
-                    ),
-                    said="Анкета сохранена.",
-                    then=questionnaire.get_absolute_url(),
-                )
-                if response:
-                    return response
-    return render(
+
+    def page():
+        return render(
+            request,
+            "monitoring/questionnaire.html",
+            {
+                "questionnaire": questionnaire,
+                "questions": questionnaire.questions.all(),
+                "form": form,
+                "question_form": question_form,
+                "editable": editable,
+            },
+            status=422 if form.errors or question_form.errors else 200,
+        )
+
+    if adds_question:
+        return handle_form(
+            request,
+            question_form,
+            lambda: services.save_question(
+                user=request.user,
+                questionnaire=questionnaire,
+                text=question_form.cleaned_data["text"],
+            ),
+            said="Вопрос добавлен.",
+            then=questionnaire.get_absolute_url(),
+            page=page,
+        )
+
+    def save():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        return services.save_questionnaire(
+            user=request.user,
+            municipality=questionnaire.municipality,
+            questionnaire=selectors.questionnaire_for(request.user, pk),
+            **data,
+        )
+
+    return handle_form(
         request,
-        "monitoring/questionnaire.html",
-        {
-            "questionnaire": questionnaire,
-            "questions": questionnaire.questions.all(),
-            "form": form,
-            "question_form": question_form,
-            "editable": editable,
-        },
-        status=422 if form.errors or question_form.errors else 200,
+        form,
+        save,
+        said="Анкета сохранена.",
+        then=questionnaire.get_absolute_url(),
+        page=page,
     )
 
 
@@ -335,7 +338,7 @@ def question_delete(request, pk: int):
     back = question.questionnaire.get_absolute_url()
     return perform(
         request,
-        lambda: services.delete_question(question=question),
+        lambda: services.delete_question(user=request.user, question=question),
         success="Вопрос удалён.",
         back=back,
     )
@@ -359,7 +362,7 @@ def regional_summary(request, fmt: str = "html"):
         return attachment(
             regional.regional_xlsx(built),
             name,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            XLSX.content_type,
         )
     return render(
         request,

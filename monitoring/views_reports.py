@@ -7,17 +7,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from core import permissions
+from core.decorators import curator_required, department_required, editor_required
+from core.files import PDF, XLSX
+from core.http import attachment, form_page, handle_form, perform, refused
+from core.selectors import school_of
 from monitoring import answers_io, exports, indicators, selectors, services, summary
 from monitoring.forms import AnswerSetForm, PeriodForm, ReviewForm, SwotForm, UploadForm
 from monitoring.models import AnswerSet, Questionnaire, SchoolReport, Swot
 from monitoring.views import _one_municipality, monitoring_user
-from registry import roles
-from registry.decorators import curator_required, department_required, editor_required
-from registry.selectors import programmes_for, school_of
-from roadmap.views_documents import attachment
-from roadmap.web import form_page, perform, refused, saved
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from registry.selectors import programmes_for
 
 STATUS_CSS = {
     SchoolReport.Status.DRAFT: "secondary",
@@ -35,15 +34,15 @@ STATUS_CSS = {
 def periods(request):
     rows = selectors.periods_for(request.user).order_by("-ends_on", "-id")
     mine = {}
-    if roles.role_of(request.user) == roles.ROLE_CURATOR:
+    if permissions.is_curator(request.user):
         mine = {r.period_id: r for r in selectors.reports_for(request.user)}
     return render(
         request,
         "monitoring/periods.html",
         {
             "periods": [(p, mine.get(p.pk)) for p in rows],
-            "editable": roles.can_edit_roadmap(request.user),
-            "is_curator": roles.role_of(request.user) == roles.ROLE_CURATOR,
+            "editable": permissions.can_edit_department(request.user),
+            "is_curator": permissions.is_curator(request.user),
         },
     )
 
@@ -52,18 +51,21 @@ def periods(request):
 def period_create(request):
     municipality = _one_municipality(request.user)
     form = PeriodForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        response = saved(
-            request,
-            form,
-            lambda: services.save_period(municipality=municipality, **form.cleaned_data),
-            said=lambda p: f"Период «{p.title}» создан.",
-            then=lambda p: reverse("monitoring:period", args=[p.pk]),
+
+    def save():
+        return services.save_period(
+            user=request.user, municipality=municipality, **form.cleaned_data
         )
-        if response:
-            return response
-    return form_page(
-        request, form, title="Новый период мониторинга", cancel=reverse("monitoring:periods")
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said=lambda p: f"Период «{p.title}» создан.",
+        then=lambda p: reverse("monitoring:period", args=[p.pk]),
+        page=lambda: form_page(
+            request, form, title="Новый период мониторинга", cancel=reverse("monitoring:periods")
+        ),
     )
 
 
@@ -71,23 +73,24 @@ def period_create(request):
 def period_edit(request, pk: int):
     period = selectors.period_for(request.user, pk)
     form = PeriodForm(request.POST or None, instance=selectors.period_for(request.user, pk))
-    if request.method == "POST" and form.is_valid():
-        response = saved(
-            request,
-            form,
-            lambda: services.save_period(
-                municipality=period.municipality, period=period, **form.cleaned_data
-            ),
-            said="Период сохранён.",
-            then=reverse("monitoring:period", args=[pk]),
+
+    def save():
+        return services.save_period(
+            user=request.user, municipality=period.municipality, period=period, **form.cleaned_data
         )
-        if response:
-            return response
-    return form_page(
+
+    return handle_form(
         request,
         form,
-        title=f"Период «{period.title}»",
-        cancel=reverse("monitoring:period", args=[pk]),
+        save,
+        said="Период сохранён.",
+        then=reverse("monitoring:period", args=[pk]),
+        page=lambda: form_page(
+            request,
+            form,
+            title=f"Период «{period.title}»",
+            cancel=reverse("monitoring:period", args=[pk]),
+        ),
     )
 
 
@@ -95,12 +98,12 @@ def period_edit(request, pk: int):
 @monitoring_user
 def period_detail(request, pk: int):
     period = selectors.period_for(request.user, pk)
-    if roles.role_of(request.user) == roles.ROLE_CURATOR:
+    if permissions.is_curator(request.user):
         report = selectors.reports_for(request.user).filter(period=period).first()
         if report:
             return redirect("monitoring:report", pk=report.pk)
         return render(request, "monitoring/period_start.html", {"period": period})
-    built = summary.build_summary(period, personal=roles.can_see_personal_data(request.user))
+    built = summary.build_summary(period, personal=permissions.can_see_personal_data(request.user))
     return render(
         request,
         "monitoring/period.html",
@@ -108,7 +111,7 @@ def period_detail(request, pk: int):
             "period": period,
             "summary": built,
             "status_css": STATUS_CSS,
-            "editable": roles.can_edit_roadmap(request.user),
+            "editable": permissions.can_edit_department(request.user),
         },
     )
 
@@ -128,7 +131,7 @@ def report_start(request, pk: int):
 @department_required
 def period_summary(request, pk: int):
     period = selectors.period_for(request.user, pk)
-    built = summary.build_summary(period, personal=roles.can_see_personal_data(request.user))
+    built = summary.build_summary(period, personal=permissions.can_see_personal_data(request.user))
     return render(
         request,
         "monitoring/summary.html",
@@ -145,18 +148,18 @@ def period_summary(request, pk: int):
 @department_required
 def period_summary_file(request, pk: int, fmt: str):
     period = selectors.period_for(request.user, pk)
-    built = summary.build_summary(period, personal=roles.can_see_personal_data(request.user))
+    built = summary.build_summary(period, personal=permissions.can_see_personal_data(request.user))
     name = exports.summary_filename(built, fmt)
     if fmt == "xlsx":
-        return attachment(exports.summary_xlsx(built), name, XLSX_TYPE)
-    return attachment(exports.summary_pdf(built), name, "application/pdf")
+        return attachment(exports.summary_xlsx(built), name, XLSX.content_type)
+    return attachment(exports.summary_pdf(built), name, PDF.content_type)
 
 
 # --- one school's report -----------------------------------------------------------------------
 
 
 def _can_write(user, report: SchoolReport) -> bool:
-    return roles.role_of(user) == roles.ROLE_CURATOR and report.is_editable
+    return permissions.can_fill_school_report(user, report) and report.is_editable
 
 
 @require_safe
@@ -182,7 +185,7 @@ def report_detail(request, pk: int):
             "answers__question"
         )
     )
-    personal = roles.can_see_personal_data(request.user)
+    personal = permissions.can_see_personal_data(request.user)
     # The SWOT texts, the department's comments and who did what are read only by those who
     # may see personal data; the regional coordinator reads the figures and the statuses.
     swots = {s.programme_id: s for s in report.swots.all()} if personal else {}
@@ -205,7 +208,7 @@ def report_detail(request, pk: int):
             ],
             "programmes": [(p, swots.get(p.pk)) for p in programmes],
             "can_write": _can_write(request.user, report),
-            "can_review": roles.can_edit_roadmap(request.user)
+            "can_review": permissions.can_review(request.user)
             and report.status == SchoolReport.Status.SUBMITTED,
             "review_form": ReviewForm(initial={"version": report.version}),
             "upload_form": UploadForm(),
@@ -217,7 +220,7 @@ def report_detail(request, pk: int):
 
 def _writable_report(request, pk: int) -> SchoolReport:
     report = selectors.report_for(request.user, pk)
-    if roles.role_of(request.user) != roles.ROLE_CURATOR:
+    if not permissions.is_curator(request.user):
         raise PermissionDenied("Отчёт заполняет куратор ОО.")
     return report
 
@@ -291,29 +294,31 @@ def answer_set_edit(request, pk: int, questionnaire_id: int):
             {f"q{a.question_id}": str(a.average).replace(".", ",") for a in existing.answers.all()}
         )
     form = AnswerSetForm(request.POST or None, initial=initial, questionnaire=questionnaire)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        response = saved(
-            request,
-            form,
-            lambda: services.save_answer_set(
-                report=report,
-                questionnaire=questionnaire,
-                form=data["form"],
-                moment=data.get("moment", ""),
-                respondents=data["respondents"],
-                averages=form.averages(),
-            ),
-            said=f"Результаты анкеты «{questionnaire.title}» сохранены.",
-            then=reverse("monitoring:report", args=[pk]),
+        return services.save_answer_set(
+            user=request.user,
+            report=report,
+            questionnaire=questionnaire,
+            form=data["form"],
+            moment=data.get("moment", ""),
+            respondents=data["respondents"],
+            averages=form.averages(),
         )
-        if response:
-            return response
-    return render(
+
+    return handle_form(
         request,
-        "monitoring/answer_form.html",
-        {"report": report, "questionnaire": questionnaire, "form": form},
-        status=422 if form.errors else 200,
+        form,
+        save,
+        said=f"Результаты анкеты «{questionnaire.title}» сохранены.",
+        then=reverse("monitoring:report", args=[pk]),
+        page=lambda: render(
+            request,
+            "monitoring/answer_form.html",
+            {"report": report, "questionnaire": questionnaire, "form": form},
+            status=422 if form.errors else 200,
+        ),
     )
 
 
@@ -328,7 +333,7 @@ def answer_set_delete(request, pk: int):
     back = reverse("monitoring:report", args=[answer_set.report_id])
     return perform(
         request,
-        lambda: services.delete_answer_set(answer_set=answer_set),
+        lambda: services.delete_answer_set(user=request.user, answer_set=answer_set),
         success="Результаты анкетирования удалены.",
         back=back,
     )
@@ -342,21 +347,24 @@ def swot_edit(request, pk: int, programme_id: int):
         return frozen
     instance = Swot.objects.filter(report=report, programme=programme).first()
     form = SwotForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        response = saved(
-            request,
-            form,
-            lambda: services.save_swot(report=report, programme=programme, **form.cleaned_data),
-            said="SWOT-анализ сохранён.",
-            then=reverse("monitoring:report", args=[pk]),
+
+    def save():
+        return services.save_swot(
+            user=request.user, report=report, programme=programme, **form.cleaned_data
         )
-        if response:
-            return response
-    return form_page(
+
+    return handle_form(
         request,
         form,
-        title=f"SWOT-анализ программы «{programme.title}»",
-        cancel=reverse("monitoring:report", args=[pk]),
+        save,
+        said="SWOT-анализ сохранён.",
+        then=reverse("monitoring:report", args=[pk]),
+        page=lambda: form_page(
+            request,
+            form,
+            title=f"SWOT-анализ программы «{programme.title}»",
+            cancel=reverse("monitoring:report", args=[pk]),
+        ),
     )
 
 
@@ -365,7 +373,7 @@ def swot_edit(request, pk: int, programme_id: int):
 def answers_template(request, pk: int):
     report = selectors.report_for(request.user, pk)
     name = f"Анкеты_{report.period.title}.xlsx".replace(" ", "_").replace("/", "-")
-    return attachment(answers_io.answers_template(report), name, XLSX_TYPE)
+    return attachment(answers_io.answers_template(report), name, XLSX.content_type)
 
 
 @curator_required
@@ -378,7 +386,7 @@ def answers_import(request, pk: int):
         return refused(request, ["Выберите файл Excel (.xlsx)."], back=back, status=422)
     return perform(
         request,
-        lambda: answers_io.import_answers(report, form.cleaned_data["file"]),
+        lambda: answers_io.import_answers(report, form.cleaned_data["file"], user=request.user),
         success=lambda n: f"Загружено результатов анкетирования: {n}.",
         back=back,
     )

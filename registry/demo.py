@@ -13,19 +13,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from registry import roles
+from core import roles
+from core.models import AccountState, Municipality, Profile, School
 from registry.models import (
-    AccountState,
     Consent,
     Mentee,
     Mentor,
-    Municipality,
     Pair,
     PairMentee,
     PersonKind,
-    Profile,
     Programme,
-    School,
     SchoolYearStats,
 )
 from registry.reference import ensure_mentoring_forms

@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from core.models import School
 from registry.models import (
     MENTEE_KINDS,
     Consent,
@@ -17,7 +18,6 @@ from registry.models import (
     Pair,
     PersonKind,
     Programme,
-    School,
     search_key,
 )
 

@@ -50,6 +50,8 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core import roles
+from core.models import Department, Municipality, Profile, School
 from monitoring import indicators
 from monitoring.models import (
     Answer,
@@ -66,19 +68,14 @@ from monitoring.models import (
 )
 from monitoring.reference import ensure_questionnaires
 from monitoring.services import save_period
-from registry import roles
 from registry.models import (
     Consent,
-    Department,
     Mentee,
     Mentor,
-    Municipality,
     Pair,
     PairMentee,
     PersonKind,
-    Profile,
     Programme,
-    School,
     SchoolYearStats,
     search_key,
 )

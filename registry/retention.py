@@ -9,7 +9,8 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from registry.models import AuditEvent, Consent, Mentee, search_key
+from core.models import AuditEvent
+from registry.models import Consent, Mentee, search_key
 
 RETENTION_DAYS = 30
 

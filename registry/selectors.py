@@ -2,80 +2,29 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from core.permissions import can_edit_department, is_curator, is_department
+from core.selectors import municipalities_for, school_of
 from registry.models import (
     Agreement,
     Consent,
     Mentee,
     Mentor,
     MentorLinkRequest,
-    Municipality,
     Pair,
     PairMentee,
     PartnerOrganization,
-    Profile,
     Programme,
-    School,
 )
-from registry.roles import (
-    CURATOR,
-    HEAD,
-    REGION,
-    ROLE_ADMIN,
-    ROLE_CURATOR,
-    ROLE_HEAD,
-    ROLE_REGION,
-    ROLE_STAFF,
-    STAFF,
-    role_of,
-)
-
-
-def profile_of(user) -> Profile | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        return user.profile
-    except Profile.DoesNotExist:
-        return None
-
-
-def municipalities_for(user) -> QuerySet[Municipality]:
-    """Administrators and the regional coordinator see every municipality; everyone else
-    only their own."""
-    role = role_of(user)
-    if role == ROLE_REGION or (role == ROLE_ADMIN and profile_of(user) is None):
-        return Municipality.objects.all()
-    profile = profile_of(user)
-    if profile is None or profile.municipality_id is None:
-        return Municipality.objects.none()
-    return Municipality.objects.filter(pk=profile.municipality_id)
-
-
-def school_of(user) -> School | None:
-    """The curator's school; None for everyone else."""
-    profile = profile_of(user)
-    if role_of(user) != ROLE_CURATOR or profile is None:
-        return None
-    return profile.school
-
-
-def schools_for(user) -> QuerySet[School]:
-    if role_of(user) == ROLE_CURATOR:
-        school = school_of(user)
-        return School.objects.filter(pk=school.pk) if school else School.objects.none()
-    return School.objects.filter(municipality__in=municipalities_for(user))
-
 
 # --- registry objects, each through what the user may see -------------------------------------
 
 
 def _by_school(queryset, user, school_field: str = "school"):
     """Department roles: their municipality's schools; a curator: their own school only."""
-    if role_of(user) == ROLE_CURATOR:
+    if is_curator(user):
         school = school_of(user)
         if school is None:
             return queryset.none()
@@ -85,7 +34,7 @@ def _by_school(queryset, user, school_field: str = "school"):
 
 def mentees_for(user) -> QuerySet[Mentee]:
     queryset = Mentee.objects.select_related("school")
-    if role_of(user) == ROLE_CURATOR:
+    if is_curator(user):
         return _by_school(queryset, user)
     # The municipality is on the row itself: the list's index starts with it.
     return queryset.filter(municipality__in=municipalities_for(user))
@@ -96,7 +45,7 @@ def mentee_for(user, pk: int) -> Mentee:
 
 
 def mentors_for(user) -> QuerySet[Mentor]:
-    if role_of(user) == ROLE_CURATOR:
+    if is_curator(user):
         school = school_of(user)
         if school is None:
             return Mentor.objects.none()
@@ -151,13 +100,9 @@ def agreements_for(user) -> QuerySet[Agreement]:
     queryset = Agreement.objects.filter(
         partner__municipality__in=municipalities_for(user)
     ).select_related("partner", "school")
-    if role_of(user) == ROLE_CURATOR:
+    if is_curator(user):
         return queryset.filter(Q(school__isnull=True) | Q(school=school_of(user)))
     return queryset
-
-
-def school_for(user, pk: int) -> School:
-    return get_object_or_404(schools_for(user), pk=pk)
 
 
 def mentor_load(mentor_ids) -> dict[int, int]:
@@ -186,15 +131,14 @@ def link_requests_for(user) -> QuerySet[MentorLinkRequest]:
     queryset = MentorLinkRequest.objects.select_related(
         "mentor", "school", "requested_by", "decided_by"
     )
-    role = role_of(user)
-    if role == ROLE_CURATOR:
+    if is_curator(user):
         school = school_of(user)
         if school is None:
             return queryset.none()
         return queryset.filter(
             Q(school=school) | Q(mentor__in=Mentor.objects.filter(schools=school))
         )
-    if role in {ROLE_STAFF, ROLE_HEAD, ROLE_ADMIN}:
+    if is_department(user):
         return queryset.filter(mentor__municipality__in=municipalities_for(user))
     return queryset.none()
 
@@ -206,39 +150,11 @@ def link_request_for(user, pk: int) -> MentorLinkRequest:
 def link_requests_to_decide(user) -> QuerySet[MentorLinkRequest]:
     """Pending requests the user may approve or reject."""
     pending = link_requests_for(user).filter(state=MentorLinkRequest.State.PENDING)
-    role = role_of(user)
-    if role == ROLE_CURATOR:
+    if is_curator(user):
         school = school_of(user)
         return pending.filter(mentor__in=Mentor.objects.filter(schools=school)).exclude(
             school=school
         )
-    if role in {ROLE_STAFF, ROLE_ADMIN}:
+    if can_edit_department(user):
         return pending
     return pending.none()
-
-
-# --- accounts ----------------------------------------------------------------------------------
-
-
-def accounts_for(user) -> QuerySet:
-    """The accounts the user manages (registry.accounts): an administrator — everyone; staff —
-    the curators of their municipality's schools, never an account with more rights
-    (department roles, the region, Django admin access); anyone else — none."""
-    User = get_user_model()
-    queryset = User.objects.select_related("profile__school", "account_state")
-    role = role_of(user)
-    if role == ROLE_ADMIN:
-        return queryset
-    profile = profile_of(user)
-    if role != ROLE_STAFF or profile is None or profile.municipality_id is None:
-        return queryset.none()
-    return queryset.filter(
-        groups__name=CURATOR,
-        profile__school__municipality_id=profile.municipality_id,
-        is_superuser=False,
-        is_staff=False,
-    ).exclude(groups__name__in=[STAFF, HEAD, REGION])
-
-
-def account_for(user, pk: int):
-    return get_object_or_404(accounts_for(user), pk=pk)

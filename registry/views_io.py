@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from registry import imports, roles, selectors, services
-from registry.decorators import registry_user
+from core import permissions
+from core.audit import audit
+from core.decorators import registry_user
+from core.files import XLSX
+from core.http import attachment, refused
+from core.models import AuditEvent, ImportBatch
+from core.selectors import school_of, schools_for
+from core.xlsx.spec import ImportFileError
+from core.xlsx.writer import rows_xlsx, template_xlsx
+from registry import imports, selectors
 from registry.filters import MenteeFilter, MentorFilter, PairFilter, ProgrammeFilter
 from registry.forms import ImportForm
-from registry.models import AuditEvent, ImportBatch
-from registry.xlsx_io import ImportFileError, rows_xlsx, template_xlsx
-from roadmap.web import refused
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORTABLE = set(imports.SPECS)
 EXPORTS = {
     "mentees": (selectors.mentees_for, MenteeFilter, "Наставляемые"),
@@ -35,17 +37,8 @@ EXPORTS = {
 EXPORT_LIMIT = 100_000
 
 
-def _xlsx_response(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    ascii_name = name.encode("ascii", "ignore").decode() or "export.xlsx"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-    )
-    return response
-
-
 def _can_change(user) -> None:
-    if roles.role_of(user) not in {roles.ROLE_CURATOR, roles.ROLE_STAFF, roles.ROLE_ADMIN}:
+    if not permissions.can_change_registry(user):
         raise PermissionDenied("Загружать данные могут кураторы и сотрудники департамента.")
 
 
@@ -54,7 +47,7 @@ def template(request, entity: str):
     if entity not in IMPORTABLE:
         raise Http404
     spec = imports.SPECS[entity](request.user)
-    return _xlsx_response(template_xlsx(spec), f"Шаблон_{spec.title}.xlsx")
+    return attachment(template_xlsx(spec), f"Шаблон_{spec.title}.xlsx", XLSX.content_type)
 
 
 @registry_user
@@ -62,11 +55,7 @@ def export(request, entity: str):
     if entity not in EXPORTS:
         raise Http404
     scoped, filter_class, title = EXPORTS[entity]
-    schools = (
-        None
-        if roles.role_of(request.user) == roles.ROLE_CURATOR
-        else (selectors.schools_for(request.user))
-    )
+    schools = None if permissions.is_curator(request.user) else (schools_for(request.user))
     queryset = scoped(request.user)
     if filter_class is not None:
         queryset = filter_class(request.GET or None, queryset=queryset, schools=schools).qs
@@ -76,17 +65,17 @@ def export(request, entity: str):
     objects = queryset[:EXPORT_LIMIT]
     depersonalised = request.GET.get("depersonalised") == "1"
     spec, rows = imports.export_rows(entity, objects, depersonalised=depersonalised)
-    services.audit(
+    audit(
         request,
         AuditEvent.Action.EXPORT,
         entity,
-        school=selectors.school_of(request.user),
+        school=school_of(request.user),
         detail=f"{'обезличенная ' if depersonalised else ''}выгрузка, строк: {len(rows)}; "
         f"фильтр: {request.GET.urlencode()[:300]}",
     )
     suffix = "_обезличено" if depersonalised else ""
     stamp = timezone.localdate().strftime("%d.%m.%Y")
-    return _xlsx_response(rows_xlsx(spec, rows), f"{title}{suffix}_{stamp}.xlsx")
+    return attachment(rows_xlsx(spec, rows), f"{title}{suffix}_{stamp}.xlsx", XLSX.content_type)
 
 
 @registry_user
@@ -131,7 +120,9 @@ def import_confirm(request, entity: str, pk: int):
         ImportBatch, pk=pk, user=request.user, entity=entity, status=ImportBatch.Status.PREVIEW
     )
     with batch.file.open("rb") as handle:
-        stored = SimpleUploadedFile(batch.original_name, handle.read(), content_type=XLSX)
+        stored = SimpleUploadedFile(
+            batch.original_name, handle.read(), content_type=XLSX.content_type
+        )
     try:
         plan = imports.plan_file(request.user, entity, stored)
     except ImportFileError as error:
@@ -169,11 +160,11 @@ def _apply_and_record(request, entity: str, batch: ImportBatch, plan) -> tuple[i
     batch.status = ImportBatch.Status.DONE
     batch.created, batch.updated = created, updated
     batch.save()
-    services.audit(
+    audit(
         request,
         AuditEvent.Action.IMPORT,
         entity,
-        school=selectors.school_of(request.user),
+        school=school_of(request.user),
         detail=f"{batch.original_name}: создано {created}, обновлено {updated}"
         + (f", запросов на связь {plan.requested}" if plan.requested else ""),
     )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry.dates import DateRangeAdmin
+from core.dates import DateRangeAdmin
 from roadmap.models import (
     Amendment,
     Evidence,
@@ -18,6 +18,8 @@ from roadmap.models import (
     SchoolCalendar,
     Section,
 )
+from roadmap.selectors import responsible_display
+from roadmap.services import apply_deadline, apply_school_calendar, sync_executions
 
 
 @admin.register(ResponsibleParty)
@@ -41,8 +43,6 @@ class SchoolCalendarAdmin(DateRangeAdmin, admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        from roadmap.services import apply_school_calendar
-
         super().save_model(request, obj, form, change)
         apply_school_calendar(obj.municipality)
 
@@ -119,17 +119,12 @@ class MeasureAdmin(DateRangeAdmin, SimpleHistoryAdmin):
     list_select_related = ("section",)
 
     def save_model(self, request, obj, form, change):
-        from roadmap.services import apply_deadline
-
         apply_deadline(obj, obj.section.roadmap)
         if change:
             obj.version += 1
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        from roadmap.selectors import responsible_display
-        from roadmap.services import sync_executions
-
         super().save_related(request, form, formsets, change)
         measure = form.instance
         names = [r.party.name for r in measure.responsibilities.select_related("party")]

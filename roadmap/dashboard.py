@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from registry.models import School
+from core.models import School
 from roadmap.deadlines import parse_deadline
 from roadmap.models import (
     Execution,

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from registry import dates
-from registry.models import School
+from core import dates
+from core.models import School
 from roadmap.dashboard import SCHOOL_SORTS, STATUS_FILTERS
 from roadmap.models import ResponsibleParty, Roadmap, Section
 

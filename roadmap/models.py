@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registry.models import Municipality, School
+from core.models import Municipality, School
 from roadmap.deadlines import DEFAULT_CALENDAR, KINDS
 from roadmap.deadlines import SchoolCalendar as Quarters
 from roadmap.numbering import number_key

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from registry import roles
+from core import permissions, roles
 from roadmap.models import Execution, ReminderDigest, Roadmap
 from roadmap.selectors import executions_for
 
@@ -37,8 +37,7 @@ def items_for(user, today: date) -> list[ReminderItem]:
 
     A curator's are their school's; staff's are the department's own.
     """
-    role = roles.role_of(user)
-    if role not in {roles.ROLE_CURATOR, roles.ROLE_STAFF}:
+    if not permissions.gets_reminders(user):
         return []
     queryset = (
         executions_for(user)
@@ -54,7 +53,7 @@ def items_for(user, today: date) -> list[ReminderItem]:
         )
         .exclude(measure__deadline_kind__in=["schedule", "unknown", "none"])
     )
-    if role == roles.ROLE_STAFF:
+    if not permissions.is_curator(user):  # staff: the department's own part
         queryset = queryset.filter(school__isnull=True)
     items = [ReminderItem(e, e.measure.due_on, (e.measure.due_on - today).days) for e in queryset]
     return sorted(items, key=lambda i: (i.due_on, i.execution.measure.number_key))

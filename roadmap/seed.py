@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from registry.models import Department, Municipality
+from core.models import Department, Municipality
 from roadmap.models import Measure, Order, OrderPoint, ResponsibleParty, Roadmap, Section
 from roadmap.selectors import responsible_display
 from roadmap.services import apply_deadline, set_responsible, sync_executions

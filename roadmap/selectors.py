@@ -10,8 +10,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from registry.roles import ROLE_CURATOR, can_see_personal_data, role_of
-from registry.selectors import municipalities_for, school_of
+from core.permissions import can_see_personal_data, is_curator
+from core.selectors import municipalities_for, school_of
 from roadmap.models import (
     Evidence,
     Execution,
@@ -225,7 +225,7 @@ def executions_for(user) -> QuerySet[Execution]:
     queryset = Execution.objects.filter(
         measure__section__roadmap__municipality__in=municipalities_for(user)
     ).select_related("measure__section__roadmap", "school")
-    if role_of(user) == ROLE_CURATOR:
+    if is_curator(user):
         school = school_of(user)
         return queryset.filter(school=school) if school else queryset.none()
     return queryset
@@ -300,7 +300,7 @@ def my_executions(user, today: date | None = None) -> list[Execution]:
     queryset = executions_for(user).filter(
         measure__section__roadmap__status__in=[Roadmap.Status.APPROVED, Roadmap.Status.DRAFT]
     )
-    if role_of(user) != ROLE_CURATOR:
+    if not is_curator(user):
         queryset = queryset.filter(school__isnull=True)
     executions = list(queryset)
     for execution in executions:
@@ -430,10 +430,8 @@ def editor_measure(pk: int) -> Measure:
     return _editor_measures().select_related("section__roadmap").get(pk=pk)
 
 
-def editor_context(roadmap: Roadmap) -> dict:
-    """The editor page: sections with their measures, amendments, forms (constant queries)."""
-    from roadmap.forms import AmendmentForm, SectionForm  # forms import selectors' neighbours
-
+def editor_data(roadmap: Roadmap) -> dict:
+    """The editor page's data: sections with their measures, amendments (constant queries)."""
     sections = list(
         roadmap.sections.order_by("position", "number_key", "id").prefetch_related(
             Prefetch(
@@ -450,8 +448,6 @@ def editor_context(roadmap: Roadmap) -> dict:
         "amendments": amendments,
         "open_amendment": open_amendment,
         "editable": editable,
-        "section_form": SectionForm(initial={"number": str(len(sections) + 1)}),
-        "amendment_form": AmendmentForm(),
     }
 
 

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from registry.selectors import school_of
+from core.selectors import school_of
 from roadmap import selectors
 
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from registry.decorators import department_required
+from core.decorators import department_required
+from core.files import XLSX
+from core.http import attachment
+from core.xlsx.writer import table_workbook
 from roadmap import selectors
 from roadmap.dashboard import Filters, build_dashboard
 from roadmap.forms import DashboardFilterForm
-from roadmap.xlsx import table_workbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filters(form: DashboardFilterForm) -> Filters:
@@ -91,12 +89,9 @@ def _xlsx(board) -> HttpResponse:
         f"На {board.as_of:%d.%m.%Y}", headers, rows, widths=[8, 60, 22, 14, 30, 22, 12, 50]
     )
     name = f"Исполнение_дорожной_карты_на_{board.as_of:%d.%m.%Y}.xlsx"
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = (
-        f'attachment; filename="roadmap_{board.as_of:%Y-%m-%d}.xlsx"; '
-        f"filename*=UTF-8''{quote(name)}"
+    return attachment(
+        content, name, XLSX.content_type, ascii_name=f"roadmap_{board.as_of:%Y-%m-%d}.xlsx"
     )
-    return response
 
 
 @department_required

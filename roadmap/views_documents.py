@@ -3,8 +3,6 @@ a roadmap imported from a DOCX or XLSX table."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django import forms
 from django.contrib import messages
 from django.core.files.base import ContentFile
@@ -14,26 +12,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from registry import dates
-from registry.decorators import department_required, editor_required
-from registry.models import ImportBatch
-from registry.selectors import municipalities_for
+from core import dates
+from core.decorators import department_required, editor_required
+from core.files import PDF
+from core.http import attachment, errors_to_form
+from core.models import ImportBatch
+from core.selectors import municipalities_for
 from roadmap import selectors
 from roadmap.deadlines import school_year_bounds, school_year_of
 from roadmap.documents import importer
 from roadmap.documents.pdf import report_pdf
 from roadmap.exports import EXPORTERS, file_name
 from roadmap.models import quarters_for
-from roadmap.web import errors_to_form
-
-
-def attachment(content: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    ascii_name = name.encode("ascii", "ignore").decode().strip("_.") or "document"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-    )
-    return response
 
 
 @require_safe
@@ -69,7 +59,7 @@ def execution_report(request, pk: int):
         )
     as_of = (form.cleaned_data.get("as_of") if request.GET else None) or timezone.localdate()
     name = f"Исполнение_дорожной_карты_на_{as_of:%d.%m.%Y}.pdf"
-    return attachment(report_pdf(roadmap, as_of), name, "application/pdf")
+    return attachment(report_pdf(roadmap, as_of), name, PDF.content_type)
 
 
 class RoadmapImportForm(forms.Form):

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from registry.decorators import department_required, editor_required, head_required
-from registry.selectors import municipalities_for
+from core.decorators import department_required, editor_required, head_required
+from core.http import errors_to_form, handle_form, is_htmx, perform
+from core.selectors import municipalities_for
 from roadmap import selectors, services
 from roadmap.deadlines import format_deadline, parse_deadline
 from roadmap.forms import AddSchoolForm, AmendmentForm, MeasureForm, RoadmapForm, SectionForm
 from roadmap.models import Measure, roadmap_quarters
-from roadmap.web import errors_to_form, is_htmx, perform, saved
+
+
+def _editor_context(roadmap) -> dict:
+    """The editor page: its data, and the empty forms for a new section and an amendment."""
+    context = selectors.editor_data(roadmap)
+    context["section_form"] = SectionForm(initial={"number": str(len(context["sections"]) + 1)})
+    context["amendment_form"] = AmendmentForm()
+    return context
 
 
 def _editor_url(roadmap_id: int, anchor: str = "") -> str:
@@ -30,48 +37,54 @@ def roadmap_create(request):
     if municipality is None:
         messages.error(request, "У вашей учётной записи не указан муниципалитет.")
         return redirect("roadmap:list")
-    if request.method == "POST" and form.is_valid():
-        done = saved(
-            request,
-            form,
-            lambda: services.create_roadmap(
-                user=request.user, municipality=municipality, **form.cleaned_data
-            ),
-            said="Дорожная карта создана. Добавьте разделы и мероприятия.",
-            then=lambda roadmap: reverse("roadmap:editor", args=[roadmap.pk]),
+
+    def save():
+        return services.create_roadmap(
+            user=request.user, municipality=municipality, **form.cleaned_data
         )
-        if done:
-            return done
-    status = 422 if form.errors else 200
-    return render(request, "roadmap/roadmap_form.html", {"form": form}, status=status)
+
+    def page():
+        status = 422 if form.errors else 200
+        return render(request, "roadmap/roadmap_form.html", {"form": form}, status=status)
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said="Дорожная карта создана. Добавьте разделы и мероприятия.",
+        then=lambda roadmap: reverse("roadmap:editor", args=[roadmap.pk]),
+        page=page,
+    )
 
 
 @editor_required
 def roadmap_settings(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
     form = RoadmapForm(request.POST or None, instance=roadmap if request.method != "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        done = saved(
-            request,
-            form,
-            lambda: services.update_roadmap(
-                user=request.user, roadmap=roadmap, **form.cleaned_data
-            ),
-            said="Сведения о дорожной карте сохранены; сроки пересчитаны.",
-            then=reverse("roadmap:editor", args=[roadmap.pk]),
+
+    def save():
+        return services.update_roadmap(user=request.user, roadmap=roadmap, **form.cleaned_data)
+
+    def page():
+        status = 422 if form.errors else 200
+        return render(
+            request, "roadmap/roadmap_form.html", {"form": form, "roadmap": roadmap}, status=status
         )
-        if done:
-            return done
-    status = 422 if form.errors else 200
-    return render(
-        request, "roadmap/roadmap_form.html", {"form": form, "roadmap": roadmap}, status=status
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said="Сведения о дорожной карте сохранены; сроки пересчитаны.",
+        then=reverse("roadmap:editor", args=[roadmap.pk]),
+        page=page,
     )
 
 
 @editor_required
 def roadmap_editor(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
-    return render(request, "roadmap/editor.html", selectors.editor_context(roadmap))
+    return render(request, "roadmap/editor.html", _editor_context(roadmap))
 
 
 @require_GET
@@ -101,21 +114,23 @@ def deadline_preview(request, pk: int):
 def section_create(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
     form = SectionForm(request.POST)
-    if form.is_valid():
-        done = saved(
-            request,
-            form,
-            lambda: services.create_section(
-                user=request.user, roadmap=roadmap, **form.cleaned_data
-            ),
-            said=lambda section: f"Раздел {section.number} добавлен.",
-            then=lambda section: _editor_url(roadmap.pk, f"section-{section.pk}"),
-        )
-        if done:
-            return done
-    context = selectors.editor_context(roadmap)
-    context["section_form"] = form
-    return render(request, "roadmap/editor.html", context, status=422)
+
+    def save():
+        return services.create_section(user=request.user, roadmap=roadmap, **form.cleaned_data)
+
+    def page():
+        context = _editor_context(roadmap)
+        context["section_form"] = form
+        return render(request, "roadmap/editor.html", context, status=422)
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said=lambda section: f"Раздел {section.number} добавлен.",
+        then=lambda section: _editor_url(roadmap.pk, f"section-{section.pk}"),
+        page=page,
+    )
 
 
 @editor_required
@@ -123,20 +138,20 @@ def section_edit(request, pk: int):
     section = selectors.section_for(request.user, pk)
     initial = {"number": section.number, "title": section.title}
     form = SectionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_section(user=request.user, section=section, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, "Раздел сохранён.")
-            url = _editor_url(section.roadmap_id, f"section-{section.pk}")
-            if is_htmx(request):
-                return HttpResponse(status=204, headers={"HX-Redirect": url})
-            return redirect(url)
-    status = 422 if form.errors else 200
     template = "roadmap/_section_form_row.html" if is_htmx(request) else "roadmap/section_form.html"
-    return render(request, template, {"form": form, "section": section}, status=status)
+    return handle_form(
+        request,
+        form,
+        lambda: services.update_section(user=request.user, section=section, **form.cleaned_data),
+        said="Раздел сохранён.",
+        then=_editor_url(section.roadmap_id, f"section-{section.pk}"),
+        page=lambda: render(
+            request,
+            template,
+            {"form": form, "section": section},
+            status=422 if form.errors else 200,
+        ),
+    )
 
 
 @editor_required
@@ -229,28 +244,28 @@ def measure_create(request, pk: int):
     section = selectors.section_for(request.user, pk)
     count = section.measures.count()
     form = MeasureForm(request.POST or None, initial={"number": f"{section.number}.{count + 1}"})
-    if request.method == "POST" and form.is_valid():
+
+    def create():
         data = form.cleaned_data
-        try:
-            measure = services.create_measure(
-                user=request.user,
-                section=section,
-                number=data["number"],
-                title=data["title"],
-                deadline_text=data["deadline_text"],
-                result=data["result"],
-                parties=list(data["parties"]),
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, f"Мероприятие {measure.number} добавлено.")
-            url = _editor_url(section.roadmap_id, f"measure-{measure.pk}")
-            if is_htmx(request):
-                return HttpResponse(status=204, headers={"HX-Redirect": url})
-            return redirect(url)
-    return _render_measure_form(
-        request, None, form, section=section, status=422 if form.errors else 200
+        return services.create_measure(
+            user=request.user,
+            section=section,
+            number=data["number"],
+            title=data["title"],
+            deadline_text=data["deadline_text"],
+            result=data["result"],
+            parties=list(data["parties"]),
+        )
+
+    return handle_form(
+        request,
+        form,
+        create,
+        said=lambda measure: f"Мероприятие {measure.number} добавлено.",
+        then=lambda measure: _editor_url(section.roadmap_id, f"measure-{measure.pk}"),
+        page=lambda: _render_measure_form(
+            request, None, form, section=section, status=422 if form.errors else 200
+        ),
     )
 
 
@@ -344,22 +359,23 @@ def measure_move(request, pk: int, direction: str):
 def roadmap_schools(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
     form = AddSchoolForm(request.POST or None, roadmap=roadmap)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         school = form.cleaned_data["school"]
-        done = saved(
-            request,
-            form,
-            lambda: services.add_school(roadmap=roadmap, school=school, user=request.user),
-            said=f"{school} участвует в дорожной карте.",
-            then=reverse("roadmap:schools", args=[roadmap.pk]),
-        )
-        if done:
-            return done
-    return render(
+        return services.add_school(roadmap=roadmap, school=school, user=request.user)
+
+    return handle_form(
         request,
-        "roadmap/schools.html",
-        {"roadmap": roadmap, "form": form, "rows": selectors.participation_rows(roadmap)},
-        status=422 if form.errors else 200,
+        form,
+        save,
+        said=lambda participation: f"{participation.school} участвует в дорожной карте.",
+        then=reverse("roadmap:schools", args=[roadmap.pk]),
+        page=lambda: render(
+            request,
+            "roadmap/schools.html",
+            {"roadmap": roadmap, "form": form, "rows": selectors.participation_rows(roadmap)},
+            status=422 if form.errors else 200,
+        ),
     )
 
 
@@ -401,21 +417,23 @@ def roadmap_approve(request, pk: int):
 def amendment_open(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
     form = AmendmentForm(request.POST)
-    if form.is_valid():
-        done = saved(
-            request,
-            form,
-            lambda: services.open_amendment(
-                user=request.user, roadmap=roadmap, **form.cleaned_data
-            ),
-            said=lambda amendment: f"{amendment} открыто: текст можно менять.",
-            then=reverse("roadmap:editor", args=[roadmap.pk]),
-        )
-        if done:
-            return done
-    context = selectors.editor_context(roadmap)
-    context["amendment_form"] = form
-    return render(request, "roadmap/editor.html", context, status=422)
+
+    def save():
+        return services.open_amendment(user=request.user, roadmap=roadmap, **form.cleaned_data)
+
+    def page():
+        context = _editor_context(roadmap)
+        context["amendment_form"] = form
+        return render(request, "roadmap/editor.html", context, status=422)
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said=lambda amendment: f"{amendment} открыто: текст можно менять.",
+        then=reverse("roadmap:editor", args=[roadmap.pk]),
+        page=page,
+    )
 
 
 @require_POST

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from registry import roles
-from registry.decorators import department_required, personal_data_required
+from core import permissions
+from core.decorators import department_required, personal_data_required
+from core.http import handle_form, perform
+from core.selectors import school_of
 from roadmap import reminders, selectors, services
 from roadmap.forms import ReportForm, ReviewForm
 from roadmap.models import Execution, Report
-from roadmap.web import errors_to_form, perform, saved
 
 
 @login_required
 def my_measures(request):
     """The curator's executions (staff: the department's own), overdue first."""
-    if roles.role_of(request.user) not in {roles.ROLE_CURATOR, roles.ROLE_STAFF, roles.ROLE_ADMIN}:
+    if not permissions.has_own_measures(request.user):
         raise PermissionDenied("Список «Мои мероприятия» — для кураторов ОО и сотрудников.")
     executions = selectors.my_executions(request.user)
     return render(
@@ -31,7 +31,7 @@ def my_measures(request):
         {
             "executions": executions,
             "overdue_count": sum(1 for e in executions if e.is_overdue),
-            "school": selectors.school_of(request.user),
+            "school": school_of(request.user),
         },
     )
 
@@ -44,10 +44,7 @@ def review_queue(request):
 
 def _execution_context(request, execution: Execution, **extra) -> dict:
     user = request.user
-    role = roles.role_of(user)
-    own_part = (role == roles.ROLE_CURATOR and execution.school_id is not None) or (
-        role in {roles.ROLE_STAFF, roles.ROLE_ADMIN} and execution.school_id is None
-    )
+    own_part = permissions.can_act_on(user, execution)
     reports = selectors.execution_reports(execution, user)
     pending = next((r for r in reports if r.decision == Report.Decision.PENDING), None)
     context = {
@@ -58,7 +55,7 @@ def _execution_context(request, execution: Execution, **extra) -> dict:
         "can_report": own_part and execution.status in services.REPORTABLE,
         "can_start": own_part
         and execution.status in {Execution.Status.NOT_STARTED, Execution.Status.RETURNED},
-        "can_review": role in {roles.ROLE_STAFF, roles.ROLE_ADMIN} and pending is not None,
+        "can_review": permissions.can_review(user) and pending is not None,
         "report_form": ReportForm(),
         "review_form": ReviewForm(),
         "history": selectors.execution_history(execution, user),
@@ -92,30 +89,37 @@ def execution_report(request, pk: int):
     execution = selectors.execution_for(request.user, pk)
     services.ensure_executor(request.user, execution)  # 403 before reading the form
     form = ReportForm(request.POST, request.FILES)
-    if form.is_valid():
+
+    def submit():
         data = form.cleaned_data
-        try:
-            services.submit_report(
-                user=request.user,
-                execution=execution,
-                text=data["text"],
-                completed_on=data["completed_on"],
-                files=data["files"],
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            if execution.school_id is None:
-                messages.success(request, "Исполнение департамента отмечено выполненным.")
-            else:
-                messages.success(request, "Отчёт отправлен в департамент на проверку.")
-            return redirect("roadmap:execution", pk=execution.pk)
-    execution.refresh_from_db()
-    return render(
+        return services.submit_report(
+            user=request.user,
+            execution=execution,
+            text=data["text"],
+            completed_on=data["completed_on"],
+            files=data["files"],
+        )
+
+    def page():
+        execution.refresh_from_db()
+        return render(
+            request,
+            "roadmap/execution_detail.html",
+            _execution_context(request, execution, report_form=form),
+            status=422,
+        )
+
+    return handle_form(
         request,
-        "roadmap/execution_detail.html",
-        _execution_context(request, execution, report_form=form),
-        status=422,
+        form,
+        submit,
+        said=(
+            "Исполнение департамента отмечено выполненным."
+            if execution.school_id is None
+            else "Отчёт отправлен в департамент на проверку."
+        ),
+        then=reverse("roadmap:execution", args=[execution.pk]),
+        page=page,
     )
 
 
@@ -124,27 +128,31 @@ def execution_report(request, pk: int):
 def report_review(request, pk: int):
     report = selectors.report_for(request.user, pk)
     form = ReviewForm(request.POST)
-    if form.is_valid():
-        accept = form.cleaned_data["decision"] == "accept"
-        response = saved(
-            request,
-            form,
-            lambda: services.review_report(
-                user=request.user,
-                report=report,
-                accept=accept,
-                comment=form.cleaned_data["comment"],
-            ),
-            said="Отчёт принят." if accept else "Отчёт возвращён куратору на доработку.",
-            then=reverse("roadmap:execution", args=[report.execution_id]),
+
+    def save():
+        return services.review_report(
+            user=request.user,
+            report=report,
+            accept=form.cleaned_data["decision"] == "accept",
+            comment=form.cleaned_data["comment"],
         )
-        if response:
-            return response
-    return render(
+
+    return handle_form(
         request,
-        "roadmap/execution_detail.html",
-        _execution_context(request, report.execution, review_form=form),
-        status=422,
+        form,
+        save,
+        said=lambda reviewed: (
+            "Отчёт принят."
+            if reviewed.decision == Report.Decision.ACCEPTED
+            else "Отчёт возвращён куратору на доработку."
+        ),
+        then=reverse("roadmap:execution", args=[report.execution_id]),
+        page=lambda: render(
+            request,
+            "roadmap/execution_detail.html",
+            _execution_context(request, report.execution, review_form=form),
+            status=422,
+        ),
     )
 
 

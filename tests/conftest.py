@@ -3,7 +3,7 @@ department of another municipality; the seed roadmap with the two schools taking
 
 import pytest
 
-from registry import roles
+from core import roles
 from roadmap.seed import load_seed
 from roadmap.services import add_school
 from tests.factories import MunicipalityFactory, RoadmapFactory, SchoolFactory, make_user

@@ -4,8 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from registry import roles
-from registry.models import Municipality, Profile, School
+from core import roles
+from core.models import Municipality, Profile, School
 from roadmap.models import Measure, ResponsibleParty, Roadmap, Section
 
 

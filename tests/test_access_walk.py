@@ -8,15 +8,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from registry.models import (
-    AuditEvent,
-    Consent,
-    Mentee,
-    Mentor,
-    MentorLinkRequest,
-    Pair,
-    Programme,
-)
+from core.models import AuditEvent
+from registry.models import Consent, Mentee, Mentor, MentorLinkRequest, Pair, Programme
 from roadmap import services as roadmap_services
 from roadmap.models import Evidence, Execution, Measure, Report, Section
 from tests.factories import make_user
@@ -153,7 +146,7 @@ def foreign(roadmap, registry_data, school_b, curator_b, staff, other_roadmap, s
         given_on=datetime.date(2020, 9, 1),
         scan=upload("c.pdf", PDF_BYTES),
     )
-    from registry.models import ImportBatch
+    from core.models import ImportBatch
 
     batch = ImportBatch.objects.create(
         user=curator_b, entity="mentees", original_name="x.xlsx", file="imports/none.xlsx"
@@ -273,7 +266,7 @@ def accounts_fingerprint():
     """Who has access, with which password, who must change it; the account events."""
     from django.contrib.auth import get_user_model
 
-    from registry.models import AccountState
+    from core.models import AccountState
 
     return (
         list(get_user_model().objects.order_by("pk").values_list("is_active", "password")),

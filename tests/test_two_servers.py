@@ -31,7 +31,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django.urls import reverse
 
-from registry import roles
+from core import roles
 from roadmap.models import Evidence, Execution, Measure, Roadmap
 from tests.factories import make_user
 

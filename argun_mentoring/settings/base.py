@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "pgtrigger",
+    "core",
     "registry",
     "roadmap",
     "monitoring",
@@ -69,12 +70,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Responses to a signed-in user are never cached (Cache-Control: private, no-store).
-    "argun_mentoring.middleware.PrivateNoStoreMiddleware",
+    "core.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication and messages: an idle session ends; a password set by someone
     # else is changed before anything else opens.
-    "registry.auth.IdleSessionMiddleware",
-    "registry.auth.PasswordChangeRequiredMiddleware",
+    "core.accounts.auth.IdleSessionMiddleware",
+    "core.accounts.auth.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -95,7 +96,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "registry.context_processors.role",
+                "core.context_processors.role",
+                "registry.context_processors.link_requests",
             ],
         },
     },
@@ -130,7 +132,7 @@ else:
 
 # Sessions end after SESSION_IDLE_TIMEOUT_MINUTES without a request and when the browser
 # closes (school computers are shared). The session's expiry moves forward with each request,
-# written at most once every SESSION_REFRESH_SECONDS (registry.auth.IdleSessionMiddleware)
+# written at most once every SESSION_REFRESH_SECONDS (core.accounts.auth.IdleSessionMiddleware)
 # rather than on every request.
 SESSION_IDLE_TIMEOUT_MINUTES = max(1, env_int("SESSION_IDLE_TIMEOUT_MINUTES", 8 * 60))
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
@@ -143,7 +145,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Django's ModelBackend (inactive users are refused, their sessions end at the next
     # request), loading the account's state with the user in one query.
-    "registry.auth.AccountBackend",
+    "core.accounts.auth.AccountBackend",
 ]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -153,7 +155,7 @@ AXES_RESET_ON_SUCCESS = True
 # A lockout lasts AXES_COOLOFF_MINUTES from the last counted failure, as the message says.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_CALLABLE = "argun_mentoring.middleware.lockout_response"
+AXES_LOCKOUT_CALLABLE = "core.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "argun_mentoring.middleware.client_ip"
 # How many reverse proxies (nginx) append to X-Forwarded-For in front of the application;
 # 0: the client is REMOTE_ADDR. Used for the lockout and the request log.

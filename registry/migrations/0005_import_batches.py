@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import registry.models
+import core.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('entity', models.CharField(max_length=20, verbose_name='что загружается')),
-                ('file', models.FileField(max_length=255, upload_to=registry.models.import_path)),
+                ('file', models.FileField(max_length=255, upload_to=core.models.import_path)),
                 ('original_name', models.CharField(max_length=255)),
                 ('status', models.CharField(choices=[('preview', 'предпросмотр'), ('done', 'загружено')], default='preview', max_length=20)),
                 ('rows', models.PositiveIntegerField(default=0)),

@@ -13,7 +13,10 @@ def curators_change_their_passwords(apps, schema_editor):
     change it): each active one must choose their own at the next login."""
     app_label, model_name = settings.AUTH_USER_MODEL.split(".")
     User = apps.get_model(app_label, model_name)
-    AccountState = apps.get_model("registry", "AccountState")
+    try:
+        AccountState = apps.get_model("registry", "AccountState")
+    except LookupError:  # today's models: the account state has moved to core
+        AccountState = apps.get_model("core", "AccountState")
     curators = (
         User.objects.filter(groups__name=CURATOR_GROUP, is_active=True)
         .exclude(password__startswith="!")

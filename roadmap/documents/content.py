@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from registry.models import Department
+from core.models import Department
 from roadmap.models import Order, Roadmap
 from roadmap.selectors import roadmap_table
 

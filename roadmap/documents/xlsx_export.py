@@ -9,9 +9,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from core.xlsx.writer import set_cell
 from roadmap.documents.content import TABLE_HEADERS, build_document
 from roadmap.documents.docx_export import property_text
-from roadmap.xlsx import set_cell
 
 SHEET_TITLE = "Приложение"
 WIDTHS = (8, 60, 22, 28, 40)

@@ -19,7 +19,7 @@ import re
 
 import pytest
 
-from registry.models import AccountState
+from core.models import AccountState
 from tests.e2e.conftest import PASSWORD, TIMEOUT_MS, VIEWPORT
 
 sync_api = pytest.importorskip("playwright.sync_api")

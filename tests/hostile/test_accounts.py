@@ -33,8 +33,9 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from registry import accounts, roles
-from registry.models import AccountState, AuditEvent
+from core import roles
+from core.accounts import services as accounts
+from core.models import AccountState, AuditEvent
 from tests.factories import SchoolFactory, make_user
 
 pytestmark = pytest.mark.django_db

@@ -20,9 +20,10 @@ from django.db.models import ProtectedError
 from django.test import Client
 from django.urls import reverse
 
+from core.audit import audit
+from core.models import AuditEvent
 from registry import services
 from registry.management.commands.backup_data import Database
-from registry.models import AuditEvent
 from registry.retention import destroy_due
 from tests.test_backup import database_url, media_root, scratch_database, table_fingerprints
 
@@ -38,7 +39,7 @@ def entries(registry_data, curator_a, staff):
     client.force_login(curator_a)
     minor = registry_data["a"]["minor"]
     assert client.get(reverse("registry:mentee", args=[minor.pk])).status_code == 200
-    services.audit(staff, AuditEvent.Action.EXPORT, "mentee", detail="выгрузка реестра")
+    audit(staff, AuditEvent.Action.EXPORT, "mentee", detail="выгрузка реестра")
     assert AuditEvent.objects.count() == 2
     return list(AuditEvent.objects.order_by("pk").values_list())
 
@@ -83,7 +84,7 @@ def test_the_orm_cannot_update_or_delete_entries_either(entries):
 
 @pytest.mark.django_db
 def test_new_entries_are_still_written(entries, staff):
-    services.audit(staff, AuditEvent.Action.DENIED, "mentee", 1, detail="чужая ОО")
+    audit(staff, AuditEvent.Action.DENIED, "mentee", 1, detail="чужая ОО")
     assert len(rows()) == len(entries) + 1
     assert rows()[: len(entries)] == entries
 

@@ -26,9 +26,9 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core import dates
 from monitoring import indicators
 from monitoring.models import IndicatorCode
-from registry import dates
 from registry.models import Agreement, Consent, PartnerOrganization
 from roadmap import deadlines
 from tests.hostile.test_inputs import (
@@ -398,7 +398,8 @@ def test_the_deadline_parser_uses_the_same_years():
 
 
 def test_a_far_date_in_an_imported_cell_is_that_cells_error():
-    from registry.xlsx_io import Column, clean_value
+    from core.xlsx.reader import clean_value
+    from core.xlsx.spec import Column
 
     starts = Column("starts_on", "Начало", kind="date")
     born = Column("birth_date", "Дата рождения", kind="date")

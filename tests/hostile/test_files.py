@@ -19,12 +19,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bench import hostile_files as hf
+from core.office_limits import check_office_file
+from core.xlsx import reader as xlsx_reader
+from core.xlsx import spec as xlsx_spec
+from core.xlsx import writer as xlsx_writer
 from monitoring import answers_io
-from registry import imports, xlsx_io
+from registry import imports
 from roadmap.documents import importer
 from roadmap.documents.docx_export import export_docx
 from roadmap.documents.xlsx_export import export_xlsx
-from roadmap.office_limits import check_office_file
 from roadmap.text import clean_text
 from tests.hostile.test_inputs import (
     ANSWER_GUARD,
@@ -58,7 +61,7 @@ def never_parsed(monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("a hostile file reached a parser")
 
-    monkeypatch.setattr(xlsx_io, "load_workbook", forbidden)
+    monkeypatch.setattr(xlsx_reader, "load_workbook", forbidden)
     monkeypatch.setattr(importer, "_read_docx", forbidden)
     monkeypatch.setattr(importer, "_read_xlsx", forbidden)
 
@@ -163,7 +166,7 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
 
 
 def mentee_limits(user):
-    return xlsx_io.sheet_limits(imports.mentee_spec(user), 10_000)
+    return xlsx_reader.sheet_limits(imports.mentee_spec(user), 10_000)
 
 
 def excel_like(rows: list[list[str]]) -> bytes:
@@ -176,7 +179,7 @@ def excel_like(rows: list[list[str]]) -> bytes:
             if text not in index:
                 index[text] = len(strings)
                 strings.append(text)
-            letter = xlsx_io.get_column_letter(c + 1).encode()
+            letter = xlsx_writer.get_column_letter(c + 1).encode()
             sheet.append(b'<c r="%s%d" t="s"><v>%d</v></c>' % (letter, r, index[text]))
         sheet.append(b"</row>")
     sheet.append(b"</sheetData></worksheet>")
@@ -192,7 +195,7 @@ def test_a_full_registry_file_of_10000_rows_as_excel_writes_it_passes(curator_a,
     spec = imports.mentee_spec(curator_a)
     rows = [[column.header for column in spec.columns]]
     for row in range(10_000):
-        rows.append([f"{row:05d}" + "Ж" * (xlsx_io.column_chars(c) - 5) for c in spec.columns])
+        rows.append([f"{row:05d}" + "Ж" * (xlsx_spec.column_chars(c) - 5) for c in spec.columns])
     content = excel_like(rows)
     check_office_file(upload("full.xlsx", content), "full.xlsx", mentee_limits(curator_a))
 
@@ -214,7 +217,7 @@ def test_a_registry_export_of_10000_rows_loads_back(curator_a, forms):
         "phone": "+7 928 000-00-00",
         "email": "khadizhat.magomedova@argun-school.ru",
     }
-    content = xlsx_io.rows_xlsx(spec, [person] * 10_000)
+    content = xlsx_writer.rows_xlsx(spec, [person] * 10_000)
     check_office_file(upload("export.xlsx", content), "export.xlsx", mentee_limits(curator_a))
 
 
@@ -230,10 +233,10 @@ def test_the_check_refuses_one_string_more_than_the_limit_and_not_one_less(curat
 @pytest.mark.django_db
 def test_the_products_own_files_pass_their_readers_limits(curator_a, forms, roadmap, report):
     spec = imports.mentee_spec(curator_a)
-    template = xlsx_io.template_xlsx(spec)
+    template = xlsx_writer.template_xlsx(spec)
     check_office_file(upload("t.xlsx", template), "t.xlsx", mentee_limits(curator_a))
     rows = [{c.key: "Ж" * 20 for c in spec.columns} for _ in range(2000)]
-    exported = xlsx_io.rows_xlsx(spec, rows)
+    exported = xlsx_writer.rows_xlsx(spec, rows)
     check_office_file(upload("e.xlsx", exported), "e.xlsx", mentee_limits(curator_a))
     answers = answers_io.answers_template(report)
     check_office_file(upload("a.xlsx", answers), "a.xlsx", answers_io._limits(report))

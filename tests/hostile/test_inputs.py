@@ -516,10 +516,10 @@ def says_pattern(pattern: str, response) -> None:
 
 # --- the table of refused inputs ----------------------------------------------------------------
 
-IMPORT_GUARD = ("registry.Mentee", "registry.ImportBatch")
+IMPORT_GUARD = ("registry.Mentee", "core.ImportBatch")
 EVIDENCE_GUARD = ("roadmap.Report", "roadmap.Evidence", "roadmap.Execution")
 ANSWER_GUARD = ("monitoring.AnswerSet", "monitoring.Answer", "monitoring.SchoolReport")
-ROADMAP_GUARD = ("roadmap.Roadmap", "roadmap.Section", "roadmap.Measure", "registry.ImportBatch")
+ROADMAP_GUARD = ("roadmap.Roadmap", "roadmap.Section", "roadmap.Measure", "core.ImportBatch")
 
 
 @dataclass(frozen=True)
@@ -844,7 +844,7 @@ CASES = [
         lambda w: school_post(w, website="javascript:alert(1)"),
         422,
         ("Введите правильный URL",),
-        ("registry.School",),
+        ("core.School",),
         ("school_a", "staff"),
         check=field_error("website"),
     ),
@@ -853,7 +853,7 @@ CASES = [
         lambda w: school_post(w, website="data:text/html,<script>alert(1)</script>"),
         422,
         ("Введите правильный URL",),
-        ("registry.School",),
+        ("core.School",),
         ("school_a", "staff"),
         check=field_error("website"),
     ),

@@ -52,6 +52,8 @@ from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import timezone
 
+from core import roles
+from core.models import Department, ImportBatch, Municipality, Profile, School
 from monitoring import services as monitoring_services
 from monitoring.models import (
     AnswerSet,
@@ -62,20 +64,15 @@ from monitoring.models import (
     Swot,
     Target,
 )
-from registry import demo, roles
+from registry import demo
 from registry.models import (
     Consent,
-    Department,
-    ImportBatch,
     Mentee,
     Mentor,
     MentorLinkRequest,
-    Municipality,
     Pair,
     PartnerOrganization,
-    Profile,
     Programme,
-    School,
 )
 from registry.region import RegionOptions, generate_region
 from registry.services import record_consent
@@ -826,7 +823,7 @@ def test_a_view_may_set_its_own_cache_control(rf, staff):
     from django.contrib.auth.models import AnonymousUser
     from django.http import HttpResponse
 
-    from argun_mentoring.middleware import PrivateNoStoreMiddleware
+    from core.middleware import PrivateNoStoreMiddleware
 
     def view_with(header):
         def view(request):

@@ -55,9 +55,11 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from registry import roles, services
+from core import roles
+from core.models import AuditEvent, ImportBatch
+from registry import services
 from registry.imports import ALREADY_ASKED, ASK_TO_LINK
-from registry.models import AuditEvent, ImportBatch, Mentee, Mentor, MentorLinkRequest
+from registry.models import Mentee, Mentor, MentorLinkRequest
 from tests.factories import MunicipalityFactory, SchoolFactory, make_user
 from tests.hostile.test_inputs import (
     World,

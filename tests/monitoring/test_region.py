@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core import roles
 from monitoring import services
-from registry import roles
 from registry.models import Mentee, Programme, SchoolYearStats
 from tests.factories import SchoolFactory, make_user
 from tests.monitoring.fixtures import D, make_pair

@@ -21,9 +21,12 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from registry import accounts, roles, services
-from registry.auth import LAST_SEEN_KEY, idle_limit_text
-from registry.models import AccountState, AuditEvent
+from core import roles
+from core.accounts import services as accounts
+from core.accounts.auth import LAST_SEEN_KEY, idle_limit_text
+from core.audit import audit
+from core.models import AccountState, AuditEvent
+from registry import services
 from tests.factories import SchoolFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -657,7 +660,7 @@ def test_history_keeps_the_name_of_a_curator_who_left(staff, curator_a, roadmap)
         completed_on=dt.date(2020, 10, 20),
         files=[],
     )
-    services.audit(curator_a, AuditEvent.Action.VIEW, "mentee", 1)
+    audit(curator_a, AuditEvent.Action.VIEW, "mentee", 1)
     accounts.deactivate_account(user=staff, account=curator_a)
     client = log_in("staff")
     page = client.get(reverse("roadmap:execution", args=[execution.pk])).content.decode()

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.models import Department, Municipality, Profile, School
 from monitoring.indicators import school_year_of
 from monitoring.models import (
     Answer,
@@ -26,15 +27,11 @@ from monitoring.models import (
 from monitoring.services import freeze_figures
 from registry.models import (
     Consent,
-    Department,
     Mentee,
     Mentor,
-    Municipality,
     Pair,
     PairMentee,
-    Profile,
     Programme,
-    School,
     SchoolYearStats,
     search_key,
 )

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from registry.models import AuditEvent, ImportBatch, Mentee, Mentor, Programme
+from core.models import AuditEvent, ImportBatch
+from registry.models import Mentee, Mentor, Programme
 from tests.roadmap.files_helpers import PDF_BYTES, upload
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,9 @@ import io
 import pytest
 from django.core.management import call_command
 
+from core.models import AuditEvent
 from registry import services
-from registry.models import AuditEvent, Mentee
+from registry.models import Mentee
 from registry.retention import destroy_due
 
 pytestmark = pytest.mark.django_db

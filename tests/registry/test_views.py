@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registry.models import AuditEvent, Consent, Mentee, MentorLinkRequest, Pair
+from core.models import AuditEvent
+from registry.models import Consent, Mentee, MentorLinkRequest, Pair
 from tests.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -365,8 +366,8 @@ def test_linking_needs_the_identity_not_an_id(client, curator_b, registry_data):
         "registry_agreement",
         "registry_schoolyearstats",
         "registry_mentoringform",
-        "registry_auditevent",
-        "registry_importbatch",
+        "core_auditevent",
+        "core_importbatch",
     ],
 )
 def test_admin_changelists(client, admin_user, registry_data, name):
@@ -381,13 +382,13 @@ def test_audit_log_cannot_be_edited_even_by_admins(client, admin_user, staff, re
     client.force_login(admin_user)
     assert (
         client.post(
-            reverse("admin:registry_auditevent_change", args=[event.pk]), {"detail": "подчищено"}
+            reverse("admin:core_auditevent_change", args=[event.pk]), {"detail": "подчищено"}
         ).status_code
         == 403
     )
     assert (
         client.post(
-            reverse("admin:registry_auditevent_delete", args=[event.pk]), {"post": "yes"}
+            reverse("admin:core_auditevent_delete", args=[event.pk]), {"post": "yes"}
         ).status_code
         == 403
     )

@@ -12,15 +12,9 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from registry.xlsx_io import (
-    CellError,
-    Column,
-    ImportFileError,
-    SheetSpec,
-    read_sheet,
-    rows_xlsx,
-    template_xlsx,
-)
+from core.xlsx.reader import read_sheet
+from core.xlsx.spec import CellError, Column, ImportFileError, SheetSpec
+from core.xlsx.writer import rows_xlsx, template_xlsx
 from tests.roadmap.files_helpers import EXE_BYTES, PDF_BYTES, docx_bytes
 
 FORMS = ("ученик – ученик", "учитель – учитель", "студент – ученик")

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from roadmap.files import DOCX, JPEG, PDF, PNG, XLSX, safe_filename, validate_upload
+from core.files import DOCX, JPEG, PDF, PNG, XLSX, safe_filename, validate_upload
 from tests.roadmap.files_helpers import (
     EXE_BYTES,
     JPEG_BYTES,

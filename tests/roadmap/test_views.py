@@ -96,7 +96,7 @@ def test_admin_site_for_admin_only(client, cast, roadmap):
     login(client, cast["admin"])
     assert client.get(reverse("admin:roadmap_measure_changelist") + "?q=1.1").status_code == 200
     assert client.get(reverse("admin:roadmap_execution_changelist")).status_code == 200
-    assert client.get(reverse("admin:registry_school_changelist")).status_code == 200
+    assert client.get(reverse("admin:core_school_changelist")).status_code == 200
     for who in ["staff", "head", "curator_a"]:
         client.force_login(cast[who])
         assert client.get(reverse("admin:index")).status_code == 302
@@ -162,10 +162,10 @@ def test_curator_progress_counts_only_what_the_school_owes(client, curator_a, sc
         "roadmap_amendment",
         "roadmap_report",
         "roadmap_reminderdigest",
-        "registry_school",
-        "registry_municipality",
-        "registry_department",
-        "registry_profile",
+        "core_school",
+        "core_municipality",
+        "core_department",
+        "core_profile",
         "auth_user",
     ],
 )

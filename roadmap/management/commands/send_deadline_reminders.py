@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from registry import dates
+from core import dates
 from roadmap.reminders import send_digests
 
 

@@ -16,7 +16,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from registry.models import ImportBatch
+from core.models import ImportBatch
 from roadmap.dashboard import Filters, build_dashboard
 from roadmap.models import Measure, ResponsibleParty, Roadmap, SchoolCalendar
 from roadmap.services import apply_school_calendar

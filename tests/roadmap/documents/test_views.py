@@ -82,7 +82,7 @@ def test_import_a_roadmap_in_the_browser(client, staff, roadmap):
     assert preview.status_code == 200
     html = preview.content.decode()
     assert "Прочитано: разделов 4, мероприятий 34" in html
-    from registry.models import ImportBatch
+    from core.models import ImportBatch
 
     batch = ImportBatch.objects.get(entity="roadmap")
     bad = client.post(

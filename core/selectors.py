@@ -1,0 +1,83 @@
+"""Who works where, read for a user: their profile, the municipalities and schools they see,
+and the accounts they manage. Every app's selectors scope their objects through these."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from core.models import Municipality, Profile, School
+from core.permissions import is_curator, is_region
+from core.roles import (
+    CURATOR,
+    HEAD,
+    REGION,
+    ROLE_ADMIN,
+    ROLE_STAFF,
+    STAFF,
+    role_of,
+)
+
+
+def profile_of(user) -> Profile | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        return None
+
+
+def municipalities_for(user) -> QuerySet[Municipality]:
+    """Administrators and the regional coordinator see every municipality; everyone else
+    only their own."""
+    if is_region(user) or (role_of(user) == ROLE_ADMIN and profile_of(user) is None):
+        return Municipality.objects.all()
+    profile = profile_of(user)
+    if profile is None or profile.municipality_id is None:
+        return Municipality.objects.none()
+    return Municipality.objects.filter(pk=profile.municipality_id)
+
+
+def school_of(user) -> School | None:
+    """The curator's school; None for everyone else."""
+    profile = profile_of(user)
+    if not is_curator(user) or profile is None:
+        return None
+    return profile.school
+
+
+def schools_for(user) -> QuerySet[School]:
+    if is_curator(user):
+        school = school_of(user)
+        return School.objects.filter(pk=school.pk) if school else School.objects.none()
+    return School.objects.filter(municipality__in=municipalities_for(user))
+
+
+def school_for(user, pk: int) -> School:
+    return get_object_or_404(schools_for(user), pk=pk)
+
+
+def accounts_for(user) -> QuerySet:
+    """The accounts the user manages (core.accounts): an administrator — everyone; staff —
+    the curators of their municipality's schools, never an account with more rights
+    (department roles, the region, Django admin access); anyone else — none."""
+    User = get_user_model()
+    queryset = User.objects.select_related("profile__school", "account_state")
+    role = role_of(user)
+    if role == ROLE_ADMIN:
+        return queryset
+    profile = profile_of(user)
+    if role != ROLE_STAFF or profile is None or profile.municipality_id is None:
+        return queryset.none()
+    return queryset.filter(
+        groups__name=CURATOR,
+        profile__school__municipality_id=profile.municipality_id,
+        is_superuser=False,
+        is_staff=False,
+    ).exclude(groups__name__in=[STAFF, HEAD, REGION])
+
+
+def account_for(user, pk: int):
+    return get_object_or_404(accounts_for(user), pk=pk)

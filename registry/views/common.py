@@ -1,0 +1,71 @@
+"""What the registry's pages share: the list page, paging, the school field of a form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms as djforms
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from core import permissions
+from core.selectors import school_of, schools_for
+
+PAGE_SIZE = 50
+HISTORY_SIZE = 20
+
+
+@dataclass
+class Cell:
+    text: object
+    url: str = ""
+
+
+def school_choices(user):
+    """The schools a form may offer: the curator's own, or the municipality's for staff."""
+    return schools_for(user).filter(is_active=True)
+
+
+def with_school_field(form, user, initial=None):
+    """Staff choose the school; a curator's school is fixed and never read from the post."""
+    if not permissions.is_curator(user):
+        form.fields["school"] = djforms.ModelChoiceField(
+            label="ОО", queryset=school_choices(user), initial=initial
+        )
+        form.order_fields(["school"])
+    return form
+
+
+def school_from(form, user):
+    return school_of(user) if permissions.is_curator(user) else form.cleaned_data["school"]
+
+
+def paginate(request, queryset):
+    paginator = Paginator(queryset, PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def query_without(request, *names) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def list_page(request, *, title, filterset, headers, row, actions=(), entity=""):
+    page = paginate(request, filterset.qs)
+    return render(
+        request,
+        "registry/list.html",
+        {
+            "title": title,
+            "filter": filterset,
+            "page": page,
+            "headers": headers,
+            "rows": [row(obj) for obj in page.object_list],
+            "actions": actions,
+            "entity": entity,
+            "query": query_without(request, "page"),
+            "can_edit": permissions.can_change_registry(request.user),
+        },
+    )

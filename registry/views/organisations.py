@@ -1,0 +1,166 @@
+"""Partner organisations and agreements, schools with their counts, curators."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core import permissions
+from core.decorators import editor_required, registry_user
+from core.http import form_page, handle_form
+from core.selectors import municipalities_for, school_for, school_of, schools_for
+from registry import selectors, services
+from registry.forms import (
+    AgreementForm,
+    CuratorForm,
+    PartnerForm,
+    SchoolForm,
+    SchoolYearStatsForm,
+)
+from registry.views.common import school_choices
+
+
+@registry_user
+def partner_list(request):
+    partners = selectors.partners_for(request.user).order_by("name")
+    return render(
+        request,
+        "registry/partners.html",
+        {
+            "partners": partners,
+            "agreements": selectors.agreements_for(request.user).order_by("-date"),
+            "can_add": permissions.can_edit_department(request.user),
+        },
+    )
+
+
+@editor_required
+def partner_create(request):
+    form = PartnerForm(request.POST or None)
+
+    def save():
+        municipality = municipalities_for(request.user).first()
+        return services.save_partner(
+            user=request.user, municipality=municipality, **form.cleaned_data
+        )
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said="Организация-партнёр добавлена.",
+        then=reverse("registry:partners"),
+        page=lambda: form_page(
+            request, form, title="Новая организация-партнёр", cancel=reverse("registry:partners")
+        ),
+    )
+
+
+@registry_user
+def agreement_create(request, pk: int):
+    partner = selectors.partner_for(request.user, pk)
+    form = AgreementForm(request.POST or None)
+
+    def save():
+        school = school_of(request.user)
+        return services.save_agreement(
+            user=request.user, partner=partner, school=school, **form.cleaned_data
+        )
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said=lambda agreement: f"{agreement} внесено.",
+        then=reverse("registry:partners"),
+        page=lambda: form_page(
+            request,
+            form,
+            title=f"Соглашение с «{partner.name}»",
+            cancel=reverse("registry:partners"),
+        ),
+    )
+
+
+@registry_user
+def school_list(request):
+    schools = schools_for(request.user).prefetch_related("year_stats", "profiles__user")
+    return render(request, "registry/schools.html", {"schools": schools})
+
+
+@editor_required
+def school_edit(request, pk: int):
+    school = school_for(request.user, pk)
+    form = SchoolForm(request.POST or None, instance=school)
+    stats_form = SchoolYearStatsForm(prefix="stats")
+    return handle_form(
+        request,
+        form,
+        lambda: services.save_school(user=request.user, school=school, **form.cleaned_data),
+        said="Сведения об ОО сохранены.",
+        then="registry:schools",
+        page=lambda: render(
+            request,
+            "registry/school_form.html",
+            {
+                "form": form,
+                "school": school,
+                "stats_form": stats_form,
+                "stats": school.year_stats.all(),
+            },
+            status=422 if form.errors else 200,
+        ),
+    )
+
+
+@require_POST
+@editor_required
+def school_stats(request, pk: int):
+    school = school_for(request.user, pk)
+    form = SchoolYearStatsForm(request.POST, prefix="stats")
+
+    def save():
+        return services.save_year_stats(user=request.user, school=school, **form.cleaned_data)
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said="Численность сохранена.",
+        then=reverse("registry:school_edit", args=[school.pk]),
+        page=lambda: render(
+            request,
+            "registry/school_form.html",
+            {
+                "form": SchoolForm(instance=school),
+                "school": school,
+                "stats_form": form,
+                "stats": school.year_stats.all(),
+            },
+            status=422,
+        ),
+    )
+
+
+@editor_required
+def curator_create(request):
+    form = CuratorForm(request.POST or None, schools=school_choices(request.user))
+
+    def save():
+        return services.appoint_curator(user=request.user, **form.cleaned_data)
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said=lambda curator: (
+            f"{curator.get_full_name()} назначен(а) куратором; имя для входа: "
+            f"{curator.username}. При первом входе куратор заменит начальный пароль "
+            "собственным."
+        ),
+        then=reverse("registry:schools"),
+        page=lambda: form_page(
+            request, form, title="Назначить куратора ОО", cancel=reverse("registry:schools")
+        ),
+    )

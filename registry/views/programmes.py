@@ -1,0 +1,203 @@
+"""Programmes (with the department's expert review) and pairs."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from core import permissions
+from core.decorators import registry_user
+from core.http import form_page, handle_form
+from registry import selectors, services
+from registry.filters import PairFilter, ProgrammeFilter
+from registry.forms import (
+    PairForm,
+    PairStatusForm,
+    ProgrammeForm,
+    ProgrammeReviewForm,
+)
+from registry.views.common import (
+    Cell,
+    list_page,
+    school_choices,
+    school_from,
+    with_school_field,
+)
+
+
+@registry_user
+def programme_list(request):
+    schools = None if permissions.is_curator(request.user) else school_choices(request.user)
+    filterset = ProgrammeFilter(
+        request.GET or None, queryset=selectors.programmes_for(request.user), schools=schools
+    )
+    return list_page(
+        request,
+        title="Программы наставничества",
+        filterset=filterset,
+        entity="programmes",
+        headers=["Наименование", "ОО", "Форма", "Срок", "Экспертиза"],
+        row=lambda p: [
+            Cell(p.title, reverse("registry:programme", args=[p.pk])),
+            Cell(p.school.short_name),
+            Cell(p.form.name),
+            Cell(f"{p.starts_on:%d.%m.%Y} – {p.ends_on:%d.%m.%Y}"),
+            Cell(p.get_review_status_display()),
+        ],
+        actions=[("Добавить программу", reverse("registry:programme_create"))],
+    )
+
+
+@registry_user
+def programme_create(request):
+    form = with_school_field(ProgrammeForm(request.POST or None), request.user)
+
+    def save():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "school"}
+        school = school_from(form, request.user)
+        return services.save_programme(user=request.user, school=school, **data)
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said="Программа добавлена.",
+        then=lambda programme: reverse("registry:programme", args=[programme.pk]),
+        title="Новая программа наставничества",
+        cancel=reverse("registry:programmes"),
+    )
+
+
+@registry_user
+def programme_detail(request, pk: int):
+    programme = selectors.programme_for(request.user, pk)
+    review_form = ProgrammeReviewForm(request.POST or None, instance=programme)
+    if request.method == "POST" and not permissions.can_review(request.user):
+        raise PermissionDenied("Экспертизу программ отмечают сотрудники департамента.")
+
+    def review():
+        data = review_form.cleaned_data
+        return services.review_programme(
+            user=request.user,
+            programme=programme,
+            status=data["review_status"],
+            reviewer=data["reviewer"],
+            conclusion=data["review_conclusion"],
+            reviewed_on=data["reviewed_on"],
+        )
+
+    return handle_form(
+        request,
+        review_form,
+        review,
+        said="Результат экспертизы сохранён.",
+        then=reverse("registry:programme", args=[programme.pk]),
+        page=lambda: render(
+            request,
+            "registry/programme_detail.html",
+            {
+                "programme": programme,
+                "pairs": programme.pairs.select_related("mentor").prefetch_related("mentees"),
+                "review_form": review_form,
+                "can_review": permissions.can_review(request.user),
+            },
+            status=422 if review_form.errors else 200,
+        ),
+    )
+
+
+@registry_user
+def pair_list(request):
+    schools = None if permissions.is_curator(request.user) else school_choices(request.user)
+    queryset = selectors.pairs_for(request.user).prefetch_related("mentees")
+    filterset = PairFilter(request.GET or None, queryset=queryset, schools=schools)
+    return list_page(
+        request,
+        title="Наставнические пары и группы",
+        filterset=filterset,
+        entity="pairs",
+        headers=["Наставник", "Наставляемые", "Программа", "Начало", "Статус"],
+        row=lambda p: [
+            Cell(p.mentor.full_name, reverse("registry:pair", args=[p.pk])),
+            Cell(", ".join(m.full_name for m in p.mentees.all())),
+            Cell(f"{p.programme.title} ({p.programme.form})"),
+            Cell(p.starts_on.strftime("%d.%m.%Y")),
+            Cell(p.get_status_display()),
+        ],
+        actions=[("Сформировать пару или группу", reverse("registry:pair_create"))],
+    )
+
+
+def _pair_form(request, data=None, initial=None):
+    user = request.user
+    return PairForm(
+        data,
+        initial=initial,
+        programmes=selectors.programmes_for(user),
+        mentors=selectors.mentors_for(user),
+        mentees=selectors.mentees_for(user),
+    )
+
+
+@registry_user
+def pair_create(request):
+    form = _pair_form(request, request.POST or None, initial={"starts_on": timezone.localdate()})
+
+    def save():
+        data = form.cleaned_data
+        return services.save_pair(
+            user=request.user,
+            programme=data["programme"],
+            mentor=data["mentor"],
+            mentees=list(data["mentees"]),
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            goals=data["goals"],
+            activate=data["activate"],
+        )
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said="Пара (группа) сформирована.",
+        then=lambda pair: reverse("registry:pair", args=[pair.pk]),
+        page=lambda: form_page(
+            request,
+            form,
+            title="Новая наставническая пара или группа",
+            cancel=reverse("registry:pairs"),
+        ),
+    )
+
+
+@registry_user
+def pair_detail(request, pk: int):
+    pair = selectors.pair_for(request.user, pk)
+    form = PairStatusForm(request.POST or None)
+
+    def save():
+        data = form.cleaned_data
+        return services.change_pair_status(
+            user=request.user,
+            pair=pair,
+            status=data["status"],
+            reason=data["reason"],
+            result=data["result"],
+        )
+
+    return handle_form(
+        request,
+        form,
+        save,
+        said="Статус пары изменён.",
+        then=reverse("registry:pair", args=[pair.pk]),
+        page=lambda: render(
+            request,
+            "registry/pair_detail.html",
+            {"pair": pair, "mentees": pair.mentees.all(), "form": form},
+            status=422 if form.errors else 200,
+        ),
+    )

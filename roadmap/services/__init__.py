@@ -1,0 +1,87 @@
+"""Writes to roadmaps, one module per concern: a roadmap's life (participants, approval,
+amendments, the copy to the next year), its sections and measures, and the executions
+schools and the department report on. Every write checks who acts (core.permissions)."""
+
+from roadmap.services.executions import (
+    REPORTABLE,
+    ensure_executor,
+    review_report,
+    start_execution,
+    submit_report,
+)
+from roadmap.services.guards import (
+    ARCHIVED,
+    FROZEN,
+    ensure_can_edit,
+    ensure_wording_editable,
+    open_amendment_of,
+)
+from roadmap.services.measures import (
+    ConflictError,
+    FieldChange,
+    create_measure,
+    create_section,
+    delete_measure,
+    delete_section,
+    measure_changes_since,
+    move_measure,
+    move_section,
+    renumber,
+    update_measure,
+    update_section,
+)
+from roadmap.services.roadmaps import (
+    add_school,
+    approve_roadmap,
+    close_amendment,
+    copy_roadmap,
+    create_roadmap,
+    open_amendment,
+    remove_school,
+    shift_years,
+    update_roadmap,
+)
+from roadmap.services.schedule import (
+    apply_deadline,
+    apply_school_calendar,
+    set_responsible,
+    sync_executions,
+)
+
+__all__ = [
+    "ARCHIVED",
+    "FROZEN",
+    "REPORTABLE",
+    "ConflictError",
+    "FieldChange",
+    "add_school",
+    "apply_deadline",
+    "apply_school_calendar",
+    "approve_roadmap",
+    "close_amendment",
+    "copy_roadmap",
+    "create_measure",
+    "create_roadmap",
+    "create_section",
+    "delete_measure",
+    "delete_section",
+    "ensure_can_edit",
+    "ensure_executor",
+    "ensure_wording_editable",
+    "measure_changes_since",
+    "move_measure",
+    "move_section",
+    "open_amendment",
+    "open_amendment_of",
+    "remove_school",
+    "renumber",
+    "review_report",
+    "set_responsible",
+    "shift_years",
+    "start_execution",
+    "submit_report",
+    "sync_executions",
+    "update_measure",
+    "update_roadmap",
+    "update_section",
+]

@@ -1,0 +1,147 @@
+"""Executions and reports: who may act on an execution, reports with evidence files, review."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core import permissions
+from core.files import safe_filename, sha256_of, validate_upload
+from roadmap.models import (
+    Evidence,
+    Execution,
+    Report,
+)
+from roadmap.services.guards import stamp
+
+REPORTABLE = {
+    Execution.Status.NOT_STARTED,
+    Execution.Status.IN_PROGRESS,
+    Execution.Status.RETURNED,
+}
+
+
+def ensure_executor(user, execution: Execution) -> None:
+    """Curators act for their own school's part; staff for the department's part."""
+    if permissions.can_act_on(user, execution):
+        return
+    if execution.school_id is None:
+        raise PermissionDenied("Исполнение департамента отмечают сотрудники департамента.")
+    raise PermissionDenied("Отчёт по образовательной организации сдаёт её куратор.")
+
+
+@transaction.atomic
+def start_execution(*, user, execution: Execution) -> Execution:
+    execution = Execution.objects.select_for_update().get(pk=execution.pk)
+    ensure_executor(user, execution)
+    if execution.status not in {Execution.Status.NOT_STARTED, Execution.Status.RETURNED}:
+        raise ValidationError("Взять в работу можно только не начатое или возвращённое.")
+    execution.status = Execution.Status.IN_PROGRESS
+    execution.version += 1
+    stamp(execution, user, "Взято в работу")
+    execution.save()
+    return execution
+
+
+@transaction.atomic
+def submit_report(
+    *, user, execution: Execution, text: str, completed_on: date, files: Sequence = ()
+) -> Report:
+    """A school's report goes to review; the department's own report completes it at once."""
+    execution = Execution.objects.select_for_update().get(pk=execution.pk)
+    ensure_executor(user, execution)
+    if execution.status not in REPORTABLE:
+        label = Execution.Status(execution.status).label
+        raise ValidationError(f"Отчёт уже отправлен или принят (статус: {label}).")
+    errors = {}
+    if not text.strip():
+        errors["text"] = "Опишите, что сделано."
+    today = timezone.localdate()
+    if completed_on is None:
+        errors["completed_on"] = "Укажите дату выполнения."
+    elif completed_on > today:
+        errors["completed_on"] = "Дата выполнения не может быть позже сегодняшней."
+    checked = []
+    for upload in files:
+        try:
+            checked.append((upload, validate_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)))
+        except ValidationError as exc:
+            errors.setdefault("files", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+
+    own_department = execution.school_id is None
+    now = timezone.now()
+    report = Report.objects.create(
+        execution=execution,
+        text=text.strip(),
+        completed_on=completed_on,
+        submitted_by=user,
+        submitted_at=now,
+        decision=Report.Decision.ACCEPTED if own_department else Report.Decision.PENDING,
+        reviewed_by=user if own_department else None,
+        reviewed_at=now if own_department else None,
+    )
+    stored = []
+    try:
+        for upload, kind in checked:
+            evidence = Evidence(
+                report=report,
+                original_name=safe_filename(upload.name, kind.extension),
+                content_type=kind.content_type,
+                size=upload.size,
+                sha256=sha256_of(upload),
+            )
+            evidence.file.save(f"upload.{kind.extension}", upload, save=False)
+            stored.append(evidence.file)
+            evidence.save()
+    except Exception:
+        for file in stored:  # the rows roll back; the files must go with them
+            file.delete(save=False)
+        raise
+    if own_department:
+        execution.status = Execution.Status.ACCEPTED
+        execution.completed_on = completed_on
+        reason = "Отмечено выполненным"
+    else:
+        execution.status = Execution.Status.SUBMITTED
+        reason = "Отчёт отправлен на проверку"
+    execution.version += 1
+    stamp(execution, user, reason)
+    execution.save()
+    return report
+
+
+@transaction.atomic
+def review_report(*, user, report: Report, accept: bool, comment: str = "") -> Report:
+    if not permissions.can_review(user):
+        raise PermissionDenied("Отчёты проверяют сотрудники департамента.")
+    report = Report.objects.select_for_update().select_related("execution").get(pk=report.pk)
+    execution = Execution.objects.select_for_update().get(pk=report.execution_id)
+    if report.decision != Report.Decision.PENDING:
+        raise ValidationError("Этот отчёт уже проверен.")
+    if not accept and not comment.strip():
+        raise ValidationError({"comment": "Напишите, что нужно доработать."})
+    report.decision = Report.Decision.ACCEPTED if accept else Report.Decision.RETURNED
+    report.reviewed_by = user
+    report.reviewed_at = timezone.now()
+    report.review_comment = comment.strip()
+    report.save()
+    if accept:
+        execution.status = Execution.Status.ACCEPTED
+        execution.completed_on = report.completed_on
+        reason = "Отчёт принят"
+    else:
+        execution.status = Execution.Status.RETURNED
+        execution.completed_on = None
+        reason = "Отчёт возвращён на доработку"
+    execution.comment = comment.strip()
+    execution.version += 1
+    stamp(execution, user, reason)
+    execution.save()
+    return report
