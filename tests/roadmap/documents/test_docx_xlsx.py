@@ -6,7 +6,7 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-from roadmap.documents.content import TABLE_HEADERS, build_document
+from roadmap.documents.content import TABLE_HEADERS, build_document, keep_together
 from roadmap.documents.docx_export import export_docx
 from roadmap.documents.xlsx_export import export_xlsx
 
@@ -66,11 +66,11 @@ def test_docx_order_reads_back(seed_files):
     assert doc.title in texts
     for number, point in enumerate(doc.points, start=1):
         assert f"{number}. {point}" in texts
-    assert "Начальник\tЛ.В. Кагирова" in texts
+    assert "Начальник\tЛ.В.\u00a0Кагирова" in texts  # initials never apart from the surname
     letterhead, date_line = document.tables[0], document.tables[1]
     assert [p.text for p in letterhead.cell(0, 0).paragraphs] == doc.header_lines
     assert [p.text for p in letterhead.cell(0, 1).paragraphs] == doc.header_lines_local
-    assert [c.text for c in date_line.rows[0].cells] == ["28.10.2020", "№ 172/1"]
+    assert [c.text for c in date_line.rows[0].cells] == ["28.10.2020", "№\u00a0172/1"]
     title = document.core_properties.title  # at most 255 characters: the order's is longer
     assert len(doc.title) > 255 and len(title) == 255
     assert title.endswith("…") and doc.title.startswith(title[:-1])
@@ -115,7 +115,7 @@ def test_docx_appendix_table_equals_the_roadmap(seed_files):
     document = Document(io.BytesIO(seed_files["docx"]))
     doc = seed_files["doc"]
     table = document.tables[-1]
-    assert [c.text for c in table.rows[0].cells] == list(TABLE_HEADERS)
+    assert [c.text for c in table.rows[0].cells] == [keep_together(h) for h in TABLE_HEADERS]
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
     rows = docx_rows(table)
