@@ -41,8 +41,8 @@ def keep_together(text: str) -> str:
     """The text with non-breaking spaces where a line must not break.
 
     After «№» and after «г.» of a city, between a number and its unit («2020 г.», «45 дн.»),
-    between initials and a surname: one function for every printed document (PDF, DOCX, XLSX), so that «№»
-    never ends a line. Only spaces change; line breaks and everything else stay.
+    between initials and a surname: one function for every printed document (PDF, DOCX,
+    XLSX), so that «№» never ends a line. Only spaces change; line breaks and the rest stay.
     """
     if not text:
         return text
