@@ -1,4 +1,5 @@
 import io
+import zipfile
 
 import pytest
 from docx import Document
@@ -8,7 +9,7 @@ from openpyxl import load_workbook
 
 from roadmap.documents.content import TABLE_HEADERS, build_document, keep_together
 from roadmap.documents.docx_export import export_docx
-from roadmap.documents.xlsx_export import export_xlsx
+from roadmap.documents.xlsx_export import WIDTHS, export_xlsx, text_lines
 
 pytestmark = pytest.mark.django_db
 EMU_PER_MM = 36000
@@ -149,8 +150,11 @@ def sheet_of(content: bytes):
     return load_workbook(io.BytesIO(content))["Приложение"]
 
 
+HEADERS = [keep_together(text) for text in TABLE_HEADERS]  # «№ п/п» never apart
+
+
 def header_row_of(sheet) -> int:
-    return next(row[0].row for row in sheet.iter_rows() if row[0].value == TABLE_HEADERS[0])
+    return next(row[0].row for row in sheet.iter_rows() if row[0].value == HEADERS[0])
 
 
 def xlsx_rows(sheet) -> list[tuple]:
@@ -165,7 +169,7 @@ def test_xlsx_equals_the_roadmap(seed_files):
     sheet = sheet_of(seed_files["xlsx"])
     doc = seed_files["doc"]
     header = header_row_of(sheet)
-    assert [c.value for c in sheet[header]] == list(TABLE_HEADERS)
+    assert [c.value for c in sheet[header]] == HEADERS
     assert xlsx_rows(sheet) == expected_rows(doc)
     assert all(sheet.cell(header, c).font.b for c in range(1, 6))
     # Section rows are merged across A:E and bold; the mark and title sit above the header.
@@ -173,8 +177,10 @@ def test_xlsx_equals_the_roadmap(seed_files):
     first_section = header + 1
     assert f"A{first_section}:E{first_section}" in merged
     assert sheet.cell(first_section, 1).font.b
-    assert sheet["A1"].value == doc.appendix_mark_lines[0]
-    assert sheet["A1"].alignment.horizontal == "right"
+    # The appendix mark: top right, in the last column, its lines wrapped there.
+    marks = [sheet.cell(r, 5).value for r in range(1, len(doc.appendix_mark_lines) + 1)]
+    assert marks == doc.appendix_mark_lines
+    assert sheet["E1"].alignment.wrap_text
     titles = [sheet.cell(r, 1).value for r in range(1, header)]
     assert doc.roadmap_title in titles
     measure = sheet.cell(first_section + 1, 2)
@@ -183,16 +189,81 @@ def test_xlsx_equals_the_roadmap(seed_files):
 
 
 def test_xlsx_print_setup(seed_files):
+    """A4 landscape at 100 %: the columns fit the 267 mm between the margins, no shrinking."""
     sheet = sheet_of(seed_files["xlsx"])
     header = header_row_of(sheet)
     assert sheet.freeze_panes == f"A{header + 1}"
     assert sheet.print_title_rows == f"${header}:${header}"
-    assert sheet.page_setup.orientation == "landscape"
-    assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
-    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    setup = sheet.page_setup
+    assert setup.orientation == "landscape"
+    assert str(setup.paperSize) == sheet.PAPERSIZE_A4
+    assert int(setup.scale) == 100 and not sheet.sheet_properties.pageSetUpPr.fitToPage
     widths = [sheet.column_dimensions[c].width for c in "ABCDE"]
-    assert widths == [8, 60, 22, 28, 40]
+    assert widths == list(WIDTHS)
+    # A digit of Times New Roman 12 pt is 8 px at 96 dpi: the columns' pixels are the page's.
+    assert sum(widths) * 8 * 25.4 / 96 <= 297 - 20 - 10
+    margins = sheet.page_margins
+    in_mm = [round(getattr(margins, side) * 25.4) for side in ("left", "right", "top", "bottom")]
+    assert in_mm == [20, 10, 20, 20]
+    assert round(margins.header * 25.4) >= 10  # the page number 10 mm from the edge or more
+
+
+def test_xlsx_page_number_from_page_2(seed_files):
+    sheet = sheet_of(seed_files["xlsx"])
+    assert sheet.HeaderFooter.differentFirst
+    assert sheet.oddHeader.center.text == "&P"
+    assert sheet.oddHeader.center.font == "Times New Roman,Regular"
+    assert not sheet.firstHeader.center.text and not sheet.firstFooter.center.text
+
+
+def test_xlsx_every_cell_names_its_font(seed_files):
+    book = load_workbook(io.BytesIO(seed_files["xlsx"]))
+    sheet = book["Приложение"]
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert cells
+    for cell in cells:
+        assert cell.font.name == "Times New Roman", cell.coordinate
+        assert cell.font.sz >= 12, cell.coordinate
+    header = header_row_of(sheet)
+    assert all(sheet.cell(header, c).font.b for c in range(1, 6))
+    # The workbook's default font (unstyled cells, the unit of the column widths) too.
+    with zipfile.ZipFile(io.BytesIO(seed_files["xlsx"])) as archive:
+        styles = archive.read("xl/styles.xml").decode()
+    first_font = styles[styles.index("<font>") : styles.index("</font>")]
+    assert '<name val="Times New Roman"/>' in first_font and '<sz val="12"/>' in first_font
+    assert "Calibri" not in styles
+
+
+def test_xlsx_rows_are_fitted_not_fixed(seed_files):
+    """Each row is as tall as its longest cell's wrapped lines, and left automatic."""
+    sheet = sheet_of(seed_files["xlsx"])
+    with zipfile.ZipFile(io.BytesIO(seed_files["xlsx"])) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "customHeight" not in xml
+    header = header_row_of(sheet)
+    for row in sheet.iter_rows(min_row=header + 1):
+        height = sheet.row_dimensions[row[0].row].height
+        texts = [c.value or "" for c in row]
+        merged = not any(texts[1:])
+        cells = [(texts[0], sum(WIDTHS))] if merged else list(zip(texts, WIDTHS, strict=True))
+        lines = max(text_lines(text, width, bold=merged) for text, width in cells)
+        assert height >= lines * 15, (texts[0], height, lines)
+    # The «Результат» of 3.7 and 4.3 was clipped by a fixed height: several lines, all inside.
+    for number in ("3.7.", "4.3."):
+        row = next(r for r in sheet.iter_rows(min_row=header) if r[0].value == number)
+        lines = text_lines(row[4].value, WIDTHS[4])
+        assert lines >= 3 and sheet.row_dimensions[row[0].row].height >= lines * 15
+
+
+def test_text_lines_wraps_as_a_spreadsheet_does():
+    assert text_lines("", 10) == 1
+    assert text_lines("Приказ", 48) == 1
+    assert text_lines("Приказ\nПротокол", 48) == 2
+    words = " ".join(["наставничество"] * 20)
+    assert text_lines(words, 48) > text_lines(words, 96) >= 2
+    # A non-breaking space joins: «№ 1» is never split, so it may take a line more.
+    assert text_lines("аааа № 1", 6) >= text_lines("аааа №\u00a01", 6)
+    assert text_lines("а" * 200, 10) > 3  # a word longer than the column is cut
 
 
 def test_xlsx_formula_looking_text_stays_text(roadmap):
