@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from monitoring import charts, indicators
 from monitoring.models import IndicatorCode as C
 from monitoring.summary import QuestionnaireBlock, Summary
+from roadmap.documents.content import keep_together
 from roadmap.documents.pdf import html_to_pdf
 from roadmap.files import safe_filename
 from roadmap.xlsx import set_cell
@@ -35,6 +36,9 @@ NO_DATA = "Нет данных"
 NBSP = "\u00a0"
 MINUS = "\u2212"
 DASH = "—"
+# The chart's own width in the PDF: drawn for 672 units over the 267 mm of text width, its
+# smallest text (9 units) prints at 10 pt.
+CHART_WIDTH = 672
 
 # Kinds of cells: how a value is stored in the XLSX and shown in the PDF.
 TEXT, INT, YEAR, PCT, NUM, SCORE, CHANGE = "text", "int", "year", "pct", "num", "score", "change"
@@ -99,6 +103,11 @@ class Part:
     frozen_columns: int = 0
     wide: bool = False  # many columns: a smaller font in the PDF
 
+    def __post_init__(self):
+        # Printed text: «№», «г.» and initials never end a line (school names, notes).
+        self.title = keep_together(self.title)
+        self.notes = [keep_together(note) for note in self.notes]
+
     @property
     def columns(self) -> int:
         return len(self.widths)
@@ -114,7 +123,7 @@ def shown(value, kind: str = TEXT) -> str:
     if value is None or value == "":
         return "" if kind == TEXT else DASH
     if kind == TEXT:
-        return str(value)
+        return keep_together(str(value))
     if kind == INT:
         return _decimal(value, 0)
     if kind == YEAR:
@@ -232,7 +241,7 @@ def _schools(summary: Summary) -> Part:
     ]
     if rows:
         rows.append(Row([Cell(None), Cell("Итого"), *cells(summary.totals)], kind="total"))
-    widths = (5, 32) + (11,) * len(indicators.COUNTS) + (8, 8, 8) * len(indicators.SHARES)
+    widths = (5, 30) + (11,) * len(indicators.COUNTS) + (8, 8, 9) * len(indicators.SHARES)
     return Part(
         key="schools",
         sheet="По ОО",
@@ -284,6 +293,12 @@ def _answered(blocks: list[QuestionnaireBlock]) -> tuple[list[QuestionnaireBlock
     return answered, forms
 
 
+def _total(counts: list[int | None]) -> int | None:
+    """The sum of the forms' counts; none («—») when no form has one, as in each form's cell."""
+    known = [count for count in counts if count is not None]
+    return sum(known) if known else None
+
+
 def _block_title(block: QuestionnaireBlock) -> str:
     return f"{block.questionnaire.title} (шкала от 1 до {block.questionnaire.scale_max})"
 
@@ -312,7 +327,7 @@ def _stage1(summary: Summary) -> Part:
             Row(
                 [Cell(None), Cell("Число ответивших")]
                 + [Cell(n, INT) for n in counts]
-                + [Cell(sum(block.respondents.values()), INT)],
+                + [Cell(_total(counts), INT)],
                 kind="total",
             )
         )
@@ -397,10 +412,10 @@ def _stage2(summary: Summary) -> Part:
             ]
             rows.append(Row(cells))
         cells = [Cell(None), Cell("Число ответивших (в конце)")]
-        for form in forms:
-            count = block.respondents.get(form) if form in block.forms else None
+        counts = [block.respondents.get(form) if form in block.forms else None for form in forms]
+        for count in counts:
             cells += [Cell(None), Cell(count, INT), Cell(None)]
-        cells += [Cell(None), Cell(sum(block.respondents.values()), INT), Cell(None)]
+        cells += [Cell(None), Cell(_total(counts), INT), Cell(None)]
         rows.append(Row(cells, kind="total"))
     return Part(
         key="stage2",
@@ -450,7 +465,7 @@ def parts(summary: Summary) -> list[Part]:
 
 def header_lines(summary: Summary, built_on: dt.date) -> list[str]:
     period = summary.period
-    return [
+    lines = [
         f"Муниципалитет: {period.municipality.name}",
         f"Период мониторинга: {period.title} "
         f"(с {_date(period.starts_on)} по {_date(period.ends_on)})",
@@ -458,6 +473,7 @@ def header_lines(summary: Summary, built_on: dt.date) -> list[str]:
         "Учтены только принятые отчёты ОО: "
         f"принято {len(summary.accepted)} из {len(summary.rows)} ОО.",
     ]
+    return [keep_together(line) for line in lines]
 
 
 def summary_filename(summary: Summary, ext: str) -> str:
@@ -508,7 +524,7 @@ def _xlsx_value(cell: Cell):
     if value is None or value == "":
         return None
     if cell.kind == TEXT:
-        return _clean(str(value))
+        return keep_together(_clean(str(value)))
     if cell.kind in (INT, YEAR):
         return int(value)
     if cell.kind == PCT:
@@ -681,6 +697,7 @@ def summary_html(summary: Summary, built_on: dt.date | None = None) -> str:
         ],
         title="Доли: значение и целевое значение",
         unit="%",
+        width=CHART_WIDTH,
     )
     if all(a.figure.value is None for a in shares):
         chart = ""  # nothing to draw: the table says «—» already
