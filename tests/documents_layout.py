@@ -324,6 +324,20 @@ def page_texts(pdf: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
+def poppler_texts(pdf: bytes) -> list[str]:
+    """Each page's text as poppler reads it (pdftotext: the viewers' search on Linux); pypdf
+    and poppler part letters by different gaps, so a searchable word must pass both."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "document.pdf"
+        source.write_bytes(pdf)
+        result = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(source), "-"],
+            check=True,
+            capture_output=True,
+        )
+    return result.stdout.decode().split("\f")[: len(PdfReader(io.BytesIO(pdf)).pages)]
+
+
 def numero_line_ends(pdf: bytes) -> list[str]:
     """«№» with a line break right after it: «стр. 3: …СОШ №»."""
     found = []
@@ -377,7 +391,7 @@ def check_pdf(pdf: bytes, *, min_font: float, margins: Margins = GOST, dpi: int 
     smallest = smallest_font(pdf)
     numero = numero_line_ends(pdf)
     problems = margin_problems(layouts, margins)
-    if smallest < min_font:
+    if smallest < min_font - 0.05:  # printed sizes are rounded to hundredths
         problems.append(f"шрифт {smallest:g} пт < {min_font:g} пт")
     problems += [f"«№» в конце строки, {where}" for where in numero]
     return Measured(len(layouts), layouts, smallest, numero, problems)
@@ -392,29 +406,90 @@ LIBREOFFICE_MISSING = (
 )
 
 
-def libreoffice_pdf(data: bytes, suffix: str, timeout: float = 180) -> bytes:
-    """A DOCX or XLSX as LibreOffice prints it, in a profile of its own (no shared state)."""
+def libreoffice_pdfs(files: dict[str, bytes], timeout: float = 300) -> dict[str, bytes]:
+    """DOCX and XLSX files as LibreOffice prints them, {"order.docx": pdf, …}: one run of
+    LibreOffice for them all (its start is most of the time), in a profile of its own."""
     if LIBREOFFICE is None:
         raise RuntimeError(LIBREOFFICE_MISSING)
     with tempfile.TemporaryDirectory() as folder:
         folder_path = Path(folder)
-        source = folder_path / f"document.{suffix.lstrip('.')}"
-        source.write_bytes(data)
+        sources = []
+        for index, (name, data) in enumerate(files.items()):
+            source = folder_path / f"{index:03d}{Path(name).suffix}"  # safe, unique stems
+            source.write_bytes(data)
+            sources.append(source)
         profile = (folder_path / "profile").as_uri()
+        command = [LIBREOFFICE, f"-env:UserInstallation={profile}", "--headless", "--norestore"]
+        command += ["--convert-to", "pdf", "--outdir", str(folder_path)]
         subprocess.run(
-            [
-                LIBREOFFICE,
-                f"-env:UserInstallation={profile}",
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(folder_path),
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=timeout,
+            [*command, *map(str, sources)], check=True, capture_output=True, timeout=timeout
         )
-        return (folder_path / "document.pdf").read_bytes()
+        return {
+            name: source.with_suffix(".pdf").read_bytes()
+            for name, source in zip(files, sources, strict=True)
+        }
+
+
+def libreoffice_pdf(data: bytes, suffix: str) -> bytes:
+    """One DOCX or XLSX as LibreOffice prints it."""
+    return libreoffice_pdfs({f"document.{suffix.lstrip('.')}": data})[
+        f"document.{suffix.lstrip('.')}"
+    ]
+
+
+# --- where things are -------------------------------------------------------------------------
+
+
+def flat(text: str) -> str:
+    """Text with every run of spaces (non-breaking ones too) and line breaks as one space."""
+    return " ".join(text.split())
+
+
+def page_of(texts: list[str], needle: str) -> int | None:
+    """The first page (from 1) whose text holds ``needle`` (spaces compared loosely)."""
+    needle = flat(needle)
+    for number, text in enumerate(texts, start=1):
+        if needle in flat(text):
+            return number
+    return None
+
+
+def measure_page(texts: list[str], number: str) -> int | None:
+    """The page where the measure numbered ``number`` («3.1.») is printed: a number alone,
+    not a part of «3.10.» or of a date."""
+    pattern = re.compile(rf"(?<![\d.]){re.escape(number)}(?![\d])")
+    for page, text in enumerate(texts, start=1):
+        if pattern.search(text):
+            return page
+    return None
+
+
+def broken_sections(texts: list[str], sections) -> list[str]:
+    """Sections whose heading is printed on another page than their first measure, and a
+    last measure alone on its page: each as a sentence."""
+    return headings_apart(texts, sections) + last_alone(texts, sections)
+
+
+def headings_apart(texts: list[str], sections) -> list[str]:
+    problems = []
+    for section in sections:
+        if not section.measures:
+            continue
+        heading = page_of(texts, section.heading)
+        first = measure_page(texts, section.measures[0].number)
+        if heading != first:
+            problems.append(
+                f"заголовок «{section.heading[:40]}» на стр. {heading}, "
+                f"мероприятие {section.measures[0].number} на стр. {first}"
+            )
+    return problems
+
+
+def last_alone(texts: list[str], sections) -> list[str]:
+    problems = []
+    measures = [m for section in sections for m in section.measures]
+    if len(measures) >= 2:
+        last, before = measures[-1].number, measures[-2].number
+        if measure_page(texts, last) != measure_page(texts, before):
+            problems.append(f"мероприятие {last} одно на последней странице")
+    return problems

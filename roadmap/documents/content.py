@@ -32,8 +32,11 @@ _KEEP_TOGETHER = (
     re.compile(
         rf"(?<![{_UPPER}{_LOWER}])([{_UPPER}]\.){_SPACE}(?=[{_UPPER}]\.|[{_UPPER}][{_LOWER}])"
     ),
-    # a surname before its initials: «Кагирова Л.В.»
-    re.compile(rf"([{_UPPER}][{_LOWER}]+){_SPACE}(?=[{_UPPER}]\.(?:{_SPACE})?[{_UPPER}]\.)"),
+    # a surname before its initials: «Кагирова Л.В.» (not «Начальник» before «Л.В. Кагирова»)
+    re.compile(
+        rf"([{_UPPER}][{_LOWER}]+){_SPACE}"
+        rf"(?=[{_UPPER}]\.(?:{_SPACE})?[{_UPPER}]\.(?!(?:{_SPACE})?[{_UPPER}][{_LOWER}]))"
+    ),
 )
 
 

@@ -32,7 +32,7 @@ TEXT_SIZE = Pt(14)
 TABLE_SIZE = Pt(12)
 LETTERHEAD_SIZE = Pt(13)  # two columns of 14 pt bold do not fit the department's name
 KIND_SIZE = Pt(16)  # «ПРИКАЗ»
-KIND_SPACING = Pt(2)  # its letter-spacing, as the PDF's
+KIND_SPACING = Pt(1.5)  # its letter-spacing, as the PDF's: wider, and it reads «П Р И К А З»
 RULE = 12  # the rule under the letterhead, in eighths of a point: 1.5 pt
 TABLE_RULE = 6  # the appendix table's lines: 0.75 pt
 MARK_WIDTH = Mm(80)  # a corner-placed requisite's lines are at most 8 cm (ГОСТ Р 7.0.97-2025)
@@ -45,7 +45,11 @@ TABLE_STYLE = "Текст таблицы"
 
 
 def export_docx(roadmap) -> bytes:
-    doc = build_document(roadmap)
+    return order_docx(build_document(roadmap))
+
+
+def order_docx(doc: OrderDocument) -> bytes:
+    """The order with its appendix as a DOCX, from what the document says."""
     document = Document()
     _set_defaults(document)
     order_section = document.sections[0]

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from roadmap.dashboard import Filters, build_dashboard
-from roadmap.documents.content import build_document, keep_together
+from roadmap.documents.content import OrderDocument, build_document, keep_together
 from roadmap.models import Roadmap
 
 STATIC_BASE = Path(settings.BASE_DIR) / "static"
@@ -30,7 +30,12 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def order_html(roadmap: Roadmap) -> str:
-    return render_to_string("roadmap/documents/order.html", {"doc": build_document(roadmap)})
+    return document_html(build_document(roadmap))
+
+
+def document_html(doc: OrderDocument) -> str:
+    """The order with its appendix as HTML for WeasyPrint, from what the document says."""
+    return render_to_string("roadmap/documents/order.html", {"doc": doc})
 
 
 def export_pdf(roadmap: Roadmap) -> bytes:

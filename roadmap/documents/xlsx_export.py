@@ -50,9 +50,9 @@ HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 MM_PER_INCH = 25.4
 FONT_FILES = {False: "LiberationSerif-Regular.ttf", True: "LiberationSerif-Bold.ttf"}
-DIGIT_PX = 8  # a digit of Times New Roman 12 pt at 96 dpi: the unit of the column widths
 CELL_PADDING_PX = 5  # Excel's cell margins and grid line inside a column's width
 LINE_PT = 15.75  # Excel's line of Times New Roman 12 pt (LibreOffice's is lower)
+MIN_PRINTED_PT = 9  # the least a sheet's text may print at when it is fitted to the width
 MARGINS_MM = {"left": 20, "right": 10, "top": 20, "bottom": 20, "header": 10, "footer": 10}
 
 
@@ -85,11 +85,20 @@ def _font(bold: bool, size: float):
     return ImageFont.truetype(str(path), size=size)
 
 
-def text_lines(text: str, width: float, *, size: float = TABLE_SIZE, bold=False) -> int:
-    """How many lines ``text`` takes in a column ``width`` characters wide, wrapped at spaces
-    (not at the non-breaking ones) as a spreadsheet wraps it; a word too long is cut."""
+def digit_px(size: float) -> int:
+    """A digit's width in pixels at 96 dpi for Times New Roman of ``size`` pt (half an em):
+    the unit of the column widths when that is the workbook's default font."""
+    return round(size * 96 / 72 / 2)
+
+
+def text_lines(
+    text: str, width: float, *, size: float = TABLE_SIZE, bold=False, default: float = TABLE_SIZE
+) -> int:
+    """How many lines ``text`` takes in a column ``width`` characters (of the ``default`` font
+    size's digits) wide, wrapped at spaces (not at the non-breaking ones) as a spreadsheet
+    wraps it; a word too long for the column is cut."""
     font = _font(bold, size)
-    room = max(1.0, (width * DIGIT_PX - CELL_PADDING_PX) * 0.75)  # points
+    room = max(1.0, (width * digit_px(default) - CELL_PADDING_PX) * 0.75)  # points
     lines = 0
     for paragraph in str(text or "").split("\n"):
         line = ""
@@ -108,27 +117,95 @@ def text_lines(text: str, width: float, *, size: float = TABLE_SIZE, bold=False)
     return max(1, lines)
 
 
-def fit_row(sheet, row: int, cells, *, size: float = TABLE_SIZE, bold=False) -> None:
+def fit_row(
+    sheet, row: int, cells, *, size: float = TABLE_SIZE, bold=False, default=TABLE_SIZE
+) -> None:
     """Give ``row`` the height of its tallest cell; ``cells`` are (text, width) pairs."""
-    lines = max(text_lines(text, width, size=size, bold=bold) for text, width in cells)
+    lines = max(
+        text_lines(text, width, size=size, bold=bold, default=default) for text, width in cells
+    )
     height = round(lines * LINE_PT * size / TABLE_SIZE + 3, 2)
     sheet.row_dimensions[row] = FittedRow(sheet, index=row, ht=height)
 
 
-def print_setup(sheet, *, header_rows: str | None = None, orientation: str = "landscape"):
-    """A4 at 100 %, margins 20/10/20/20 mm, the page number at the top centre from page 2."""
+def paginate(sheet, header_row: int, *, keep_with_next=(), landscape: bool = True) -> None:
+    """Page breaks of our own, as the PDF's: a section heading stays with its first row, the
+    last row never stands alone, and every page is filled to 94 % at most of its height.
+
+    The margin of the pages keeps both applications from breaking anywhere else; LibreOffice
+    needs it (left to break a table with a repeated header row itself, it may drop the last
+    page), Excel honours the breaks as they are.
+    """
+    from openpyxl.worksheet.pagebreak import Break, RowBreak
+
+    page_mm = (210 if landscape else 297) - MARGINS_MM["top"] - MARGINS_MM["bottom"]
+    room = page_mm / MM_PER_INCH * 72 * 0.94  # points
+
+    def height(row: int) -> float:
+        return sheet.row_dimensions[row].height or LINE_PT
+
+    last = sheet.max_row
+    # Blocks of rows printed on one page: a heading with the row after it, the last two rows.
+    blocks, row = [], header_row + 1
+    while row <= last:
+        size = 2 if row in keep_with_next or row == last - 1 else 1
+        blocks.append(list(range(row, min(row + size, last + 1))))
+        row += size
+    breaks = RowBreak()
+    used = sum(height(r) for r in range(1, header_row + 1))
+    for block in blocks:
+        needed = sum(height(r) for r in block)
+        if used + needed > room and used > height(header_row):
+            breaks.append(Break(id=block[0] - 1))  # a break after the row before the block
+            used = height(header_row)
+        used += needed
+    sheet.row_breaks = breaks
+
+
+def print_scale(widths, *, size: float = TABLE_SIZE, landscape: bool = True) -> float | None:
+    """How the sheet prints: 1.0 (its columns fit the page's text width at 100 %), a smaller
+    scale to fit the width that keeps ``size`` pt at MIN_PRINTED_PT or more, or None — the
+    columns then print at 100 % over several pages, the first columns repeated on each."""
+    page = (297 if landscape else 210) - MARGINS_MM["left"] - MARGINS_MM["right"]
+    room_px = page / MM_PER_INCH * 96
+    needed_px = sum(width * digit_px(size) for width in widths)
+    scale = min(1.0, room_px / needed_px)
+    if scale == 1.0 or size * scale >= MIN_PRINTED_PT:
+        return scale
+    return None
+
+
+def print_setup(
+    sheet,
+    *,
+    header_rows: str | None = None,
+    orientation: str = "landscape",
+    widths=None,
+    size: float = TABLE_SIZE,
+    title_columns: str | None = None,
+):
+    """A4, margins 20/10/20/20 mm, the page number at the top centre from page 2. At 100 %
+    when the columns fit (``widths`` none or narrow enough), else fitted to the width if the
+    text stays readable (`print_scale`), else at 100 % with ``title_columns`` repeated."""
     setup = sheet.page_setup
     setup.paperSize = sheet.PAPERSIZE_A4
     setup.orientation = orientation
-    setup.scale = 100
-    sheet.sheet_properties.pageSetUpPr.fitToPage = False
+    scale = 1.0 if widths is None else print_scale(widths, size=size)
+    fit = scale is not None and scale < 1.0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = fit
+    if fit:
+        setup.fitToWidth, setup.fitToHeight = 1, 0
+    else:
+        setup.scale = 100
+        if scale is None and title_columns:
+            sheet.print_title_cols = title_columns
     margins = sheet.page_margins
     for side, millimetres in MARGINS_MM.items():
         setattr(margins, side, round(millimetres / MM_PER_INCH, 3))
     sheet.HeaderFooter.differentFirst = True
     sheet.oddHeader.center.text = "&P"
     sheet.oddHeader.center.font = f"{FONT_NAME},Regular"
-    sheet.oddHeader.center.size = TABLE_SIZE
+    sheet.oddHeader.center.size = max(size, 12)
     if header_rows:
         sheet.print_title_rows = header_rows
 
@@ -167,8 +244,10 @@ def export_xlsx(roadmap) -> bytes:
     fit_row(sheet, header_row, list(zip(headers, WIDTHS, strict=True)), bold=True)
 
     row = header_row
+    headings = set()
     for section in doc.sections:
         row += 1
+        headings.add(row)
         for column in range(1, len(TABLE_HEADERS) + 1):
             sheet.cell(row=row, column=column).border = BORDER
         cell = _merged(sheet, row, section.heading, BOLD)
@@ -192,7 +271,8 @@ def export_xlsx(roadmap) -> bytes:
             fit_row(sheet, row, list(zip(values, WIDTHS, strict=True)))
 
     sheet.freeze_panes = f"A{header_row + 1}"
-    print_setup(sheet, header_rows=f"{header_row}:{header_row}")
+    print_setup(sheet, header_rows=f"{header_row}:{header_row}", widths=WIDTHS)
+    paginate(sheet, header_row, keep_with_next=headings)
 
     book.properties.title = property_text(doc.roadmap_title)
     book.properties.language = "ru-RU"

@@ -4,6 +4,7 @@ import zipfile
 import pytest
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
@@ -275,3 +276,116 @@ def test_xlsx_formula_looking_text_stays_text(roadmap):
     cell = next(row[1] for row in sheet.iter_rows() if row[0].value == "1.1.")
     assert cell.value == evil
     assert cell.data_type == "s"
+
+
+def test_xlsx_pages_break_as_the_pdf(seed_files):
+    """Page breaks of its own: never after a section heading, never before the last row, and
+    pages filled short of their height (so that no application breaks elsewhere)."""
+    sheet = sheet_of(seed_files["xlsx"])
+    header = header_row_of(sheet)
+    breaks = [b.id for b in sheet.row_breaks.brk]
+    assert len(breaks) >= 4
+    headings = {
+        row[0].row
+        for row in sheet.iter_rows(min_row=header + 1)
+        if row[0].value and not any(c.value for c in row[1:])
+    }
+    assert len(headings) == 4
+    assert not headings & set(breaks)  # a heading never ends a page
+    assert sheet.max_row - 1 not in breaks  # the last row never alone
+    room = (210 - 40) / 25.4 * 72
+    starts = [header + 1] + [b + 1 for b in breaks]
+    ends = [*breaks, sheet.max_row]
+    for first, last in zip(starts, ends, strict=True):
+        rows = range(first, last + 1)
+        used = sum(sheet.row_dimensions[r].height for r in rows)
+        used += sheet.row_dimensions[header].height
+        if first == header + 1:
+            used += sum(sheet.row_dimensions[r].height or 15 for r in range(1, header))
+        assert used <= room, (first, last, used)
+
+
+# --- DOCX set as the PDF --------------------------------------------------------------------
+
+
+def test_docx_letterhead_kind_and_rule_as_the_pdf(seed_files):
+    document = Document(io.BytesIO(seed_files["docx"]))
+    letterhead = document.tables[0]
+    sizes = {
+        r.font.size.pt for cell in letterhead.rows[0].cells for p in cell.paragraphs for r in p.runs
+    }
+    assert sizes == {13}
+    rule = next(p for p in document.paragraphs if p._p.find(".//" + qn("w:pBdr")) is not None)
+    bottom = rule._p.find(".//" + qn("w:bottom"))
+    assert bottom.get(qn("w:val")) == "single" and bottom.get(qn("w:sz")) == "12"  # 1.5 pt
+    kind = next(p for p in document.paragraphs if p.text == "ПРИКАЗ")
+    order = [paragraph._p for paragraph in document.paragraphs]
+    assert order.index(kind._p) > order.index(rule._p)  # the rule under the letterhead
+    run = kind.runs[0]
+    assert run.bold and run.font.size.pt == 16
+    assert kind.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    spacing = run._r.rPr.find(qn("w:spacing"))
+    assert spacing is not None and int(spacing.get(qn("w:val"))) == 30  # 1.5 pt, as the PDF
+    # The schema's order of a run's properties: w:spacing after w:b, before w:sz.
+    tags = [child.tag.split("}")[1] for child in run._r.rPr]
+    assert tags.index("b") < tags.index("spacing") < tags.index("sz")
+
+
+def test_docx_text_is_justified_and_hyphenated(seed_files):
+    document = Document(io.BytesIO(seed_files["docx"]))
+    settings = document.settings.element
+    assert settings.find(qn("w:autoHyphenation")) is not None
+    assert settings.find(qn("w:doNotHyphenateCaps")) is not None
+    preamble = next(p for p in document.paragraphs if p.text.startswith("Во исполнении"))
+    assert preamble.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
+    suppress = preamble._p.pPr.find(qn("w:suppressAutoHyphens"))
+    assert suppress is not None and suppress.get(qn("w:val")) == "0"
+    # Everything else keeps its words whole, as in the PDF (the Normal style suppresses).
+    normal = document.styles["Normal"].element.pPr.find(qn("w:suppressAutoHyphens"))
+    assert normal is not None and normal.get(qn("w:val")) is None
+
+
+def test_docx_table_cells_as_the_pdf(seed_files):
+    """Left-aligned numbers, deadlines and headings; 1 mm above and below, 1.5 mm aside."""
+    document = Document(io.BytesIO(seed_files["docx"]))
+    table = document.tables[-1]
+    margins = table._tbl.tblPr.find(qn("w:tblCellMar"))
+    twips = {child.tag.split("}")[1]: int(child.get(qn("w:w"))) for child in margins}
+    assert twips == {"top": 57, "left": 85, "bottom": 57, "right": 85}
+    header = table.rows[0].cells
+    assert all(c.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER for c in header)
+    for row in table.rows[1:]:
+        for cell in row.cells:
+            assert all(p.alignment in (None, WD_ALIGN_PARAGRAPH.LEFT) for p in cell.paragraphs)
+    assert {b.get(qn("w:sz")) for b in table._tbl.tblPr.find(qn("w:tblBorders"))} == {"6"}
+
+
+def test_docx_heading_rows_keep_with_their_first_row(seed_files):
+    document = Document(io.BytesIO(seed_files["docx"]))
+    table = document.tables[-1]
+    rows = table.rows[1:]
+    texts = [{c.text for c in row.cells} for row in rows]
+    for row, cells in zip(rows, texts, strict=True):
+        heading = len(cells) == 1
+        kept = all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs)
+        assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+        if heading:
+            assert kept, cells
+    # The row before the last keeps with it: the last measure never alone on a page.
+    assert all(p.paragraph_format.keep_with_next for c in rows[-2].cells for p in c.paragraphs)
+    assert not any(p.paragraph_format.keep_with_next for c in rows[-1].cells for p in c.paragraphs)
+    # Ordinary rows do not: the table breaks between them.
+    assert not any(p.paragraph_format.keep_with_next for c in rows[2].cells for p in c.paragraphs)
+
+
+def test_docx_appendix_mark_within_8_cm(seed_files):
+    document = Document(io.BytesIO(seed_files["docx"]))
+    doc = seed_files["doc"]
+    appendix = document.sections[1]
+    usable = appendix.page_width - appendix.left_margin - appendix.right_margin
+    marks = [p for p in document.paragraphs if p.text in doc.appendix_mark_lines]
+    assert len(marks) == len(doc.appendix_mark_lines)
+    for paragraph in marks:
+        width = usable - paragraph.paragraph_format.left_indent
+        assert mm(width) <= 80
+        assert paragraph.alignment in (None, WD_ALIGN_PARAGRAPH.LEFT)
