@@ -52,7 +52,6 @@ MM_PER_INCH = 25.4
 FONT_FILES = {False: "LiberationSerif-Regular.ttf", True: "LiberationSerif-Bold.ttf"}
 CELL_PADDING_PX = 5  # Excel's cell margins and grid line inside a column's width
 LINE_PT = 15.75  # Excel's line of Times New Roman 12 pt (LibreOffice's is lower)
-MIN_PRINTED_PT = 9  # the least a sheet's text may print at when it is fitted to the width
 MARGINS_MM = {"left": 20, "right": 10, "top": 20, "bottom": 20, "header": 10, "footer": 10}
 
 
@@ -128,9 +127,18 @@ def fit_row(
     sheet.row_dimensions[row] = FittedRow(sheet, index=row, ht=height)
 
 
-def paginate(sheet, header_row: int, *, keep_with_next=(), landscape: bool = True) -> None:
-    """Page breaks of our own, as the PDF's: a section heading stays with its first row, the
-    last row never stands alone, and every page is filled to 94 % at most of its height.
+def paginate(
+    sheet,
+    header_row: int,
+    *,
+    header_top: int | None = None,
+    keep_with_next=(),
+    landscape: bool = True,
+) -> None:
+    """Page breaks of our own, as the PDF's: a row in ``keep_with_next`` (a section heading)
+    stays with the row after it, the last row never stands alone, and every page is filled
+    to 94 % at most of its height. The header rows (``header_top`` to ``header_row``) repeat
+    on every page.
 
     The margin of the pages keeps both applications from breaking anywhere else; LibreOffice
     needs it (left to break a table with a repeated header row itself, it may drop the last
@@ -144,35 +152,56 @@ def paginate(sheet, header_row: int, *, keep_with_next=(), landscape: bool = Tru
     def height(row: int) -> float:
         return sheet.row_dimensions[row].height or LINE_PT
 
+    header = sum(height(r) for r in range(header_top or header_row, header_row + 1))
     last = sheet.max_row
     # Blocks of rows printed on one page: a heading with the row after it, the last two rows.
     blocks, row = [], header_row + 1
     while row <= last:
-        size = 2 if row in keep_with_next or row == last - 1 else 1
-        blocks.append(list(range(row, min(row + size, last + 1))))
-        row += size
+        block = [row]
+        while (block[-1] in keep_with_next or block[-1] == last - 1) and block[-1] < last:
+            block.append(block[-1] + 1)
+        blocks.append(block)
+        row = block[-1] + 1
     breaks = RowBreak()
     used = sum(height(r) for r in range(1, header_row + 1))
     for block in blocks:
         needed = sum(height(r) for r in block)
-        if used + needed > room and used > height(header_row):
+        if used + needed > room and used > header:
             breaks.append(Break(id=block[0] - 1))  # a break after the row before the block
-            used = height(header_row)
+            used = header
         used += needed
     sheet.row_breaks = breaks
 
 
-def print_scale(widths, *, size: float = TABLE_SIZE, landscape: bool = True) -> float | None:
-    """How the sheet prints: 1.0 (its columns fit the page's text width at 100 %), a smaller
-    scale to fit the width that keeps ``size`` pt at MIN_PRINTED_PT or more, or None — the
-    columns then print at 100 % over several pages, the first columns repeated on each."""
+def page_room(size: float = TABLE_SIZE, *, landscape: bool = True) -> float:
+    """The text width of an A4 page between the margins, in characters of ``size`` pt.
+
+    Excel rounds a digit to whole pixels (7 px at 11 pt), LibreOffice does not (7.33 px): the
+    wider one is taken, so that the columns fit the page in both."""
     page = (297 if landscape else 210) - MARGINS_MM["left"] - MARGINS_MM["right"]
-    room_px = page / MM_PER_INCH * 96
-    needed_px = sum(width * digit_px(size) for width in widths)
-    scale = min(1.0, room_px / needed_px)
-    if scale == 1.0 or size * scale >= MIN_PRINTED_PT:
-        return scale
-    return None
+    return page / MM_PER_INCH * 96 / max(digit_px(size), size * 96 / 72 / 2)
+
+
+def fitted_widths(widths, *, size: float = TABLE_SIZE, least: float = 7) -> list[float]:
+    """Column widths narrowed in proportion so that the sheet prints on the page's width at
+    100 %: its text wraps more and keeps its size. No column gets narrower than ``least``
+    characters or than half its own width; a sheet that cannot be that narrow prints over
+    several pages (`print_setup`)."""
+    room = page_room(size)
+    if sum(widths) <= room:
+        return list(widths)
+    floors = [min(width, max(least, width / 2)) for width in widths]
+    fixed: dict[int, float] = {}  # columns already at their floor
+    scale = 0.0
+    while True:
+        free = [i for i in range(len(widths)) if i not in fixed]
+        left = room - sum(fixed.values())
+        scale = left / sum(widths[i] for i in free) if free and left > 0 else 0.0
+        narrow = [i for i in free if widths[i] * scale < floors[i]]
+        if not narrow:
+            break
+        fixed.update({i: floors[i] for i in narrow})
+    return [fixed.get(i, round(w * scale - 0.05, 1)) for i, w in enumerate(widths)]
 
 
 def print_setup(
@@ -184,21 +213,18 @@ def print_setup(
     size: float = TABLE_SIZE,
     title_columns: str | None = None,
 ):
-    """A4, margins 20/10/20/20 mm, the page number at the top centre from page 2. At 100 %
-    when the columns fit (``widths`` none or narrow enough), else fitted to the width if the
-    text stays readable (`print_scale`), else at 100 % with ``title_columns`` repeated."""
+    """A4 at 100 % (never shrunk to fit: a 12 pt table fitted to the width printed at 7.5 pt),
+    margins 20/10/20/20 mm, the page number at the top centre from page 2. A sheet wider than
+    the page (``widths`` in characters) prints over several pages, ``title_columns`` repeated
+    on each."""
     setup = sheet.page_setup
     setup.paperSize = sheet.PAPERSIZE_A4
     setup.orientation = orientation
-    scale = 1.0 if widths is None else print_scale(widths, size=size)
-    fit = scale is not None and scale < 1.0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = fit
-    if fit:
-        setup.fitToWidth, setup.fitToHeight = 1, 0
-    else:
-        setup.scale = 100
-        if scale is None and title_columns:
-            sheet.print_title_cols = title_columns
+    setup.scale = 100
+    sheet.sheet_properties.pageSetUpPr.fitToPage = False
+    too_wide = widths is not None and sum(widths) > page_room(size)
+    if too_wide and title_columns:
+        sheet.print_title_cols = title_columns
     margins = sheet.page_margins
     for side, millimetres in MARGINS_MM.items():
         setattr(margins, side, round(millimetres / MM_PER_INCH, 3))

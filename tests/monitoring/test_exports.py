@@ -12,6 +12,7 @@ from monitoring import exports, services, summary
 from monitoring.models import Moment, Questionnaire, Stage
 from monitoring.reference import ensure_questionnaires
 from roadmap.documents.content import keep_together
+from roadmap.documents.xlsx_export import page_room
 from tests import documents_layout as layout
 
 pytestmark = pytest.mark.django_db
@@ -106,8 +107,18 @@ def test_xlsx_has_one_sheet_per_part_and_the_header(built):
     for sheet in book.worksheets:
         assert sheet.page_setup.orientation == "landscape"
         assert int(sheet.page_setup.paperSize) == 9  # A4
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage
         assert sheet.freeze_panes  # every part has data here
+        # At 100 %, the columns narrowed to the page: 11 pt prints as 11 pt (6.4 pt before).
+        assert int(sheet.page_setup.scale) == 100, sheet.title
+        assert not sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        widths = [sheet.column_dimensions[c].width for c in sheet.column_dimensions]
+        assert sum(widths) <= page_room(exports.SIZE), sheet.title
+        assert sheet.HeaderFooter.differentFirst and sheet.oddHeader.center.text == "&P"
+        assert not sheet.oddFooter.center.text  # no «Страница 1 из 8» at the foot
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    assert cell.font.name == "Times New Roman", (sheet.title, cell.coordinate)
 
 
 def test_xlsx_indicators_are_numbers(built):

@@ -10,7 +10,13 @@ from openpyxl import load_workbook
 
 from roadmap.documents.content import TABLE_HEADERS, build_document, keep_together
 from roadmap.documents.docx_export import export_docx
-from roadmap.documents.xlsx_export import WIDTHS, export_xlsx, text_lines
+from roadmap.documents.xlsx_export import (
+    WIDTHS,
+    export_xlsx,
+    fitted_widths,
+    page_room,
+    text_lines,
+)
 
 pytestmark = pytest.mark.django_db
 EMU_PER_MM = 36000
@@ -389,3 +395,16 @@ def test_docx_appendix_mark_within_8_cm(seed_files):
         width = usable - paragraph.paragraph_format.left_indent
         assert mm(width) <= 80
         assert paragraph.alignment in (None, WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def test_fitted_widths_narrow_the_columns_to_the_page():
+    room = page_room(11)
+    assert fitted_widths((10, 20), size=11) == [10, 20]  # it fits: unchanged
+    wide = (5, 40, 12, 13, 22, 11, 12, 8, 16, 12, 12)
+    fitted = fitted_widths(wide, size=11)
+    assert sum(fitted) <= room < sum(wide)
+    assert fitted[0] == 5 and fitted[1] > fitted[2]  # a narrow column keeps its width
+    assert all(f >= min(w, max(7, w / 2)) for f, w in zip(fitted, wide, strict=True))
+    # Too many columns to be that narrow: each at its floor, printed over several pages.
+    many = fitted_widths((5, 34, *(9, 9, 11) * 6), size=11)
+    assert sum(many) > room and min(many[2:]) == 7
