@@ -328,3 +328,15 @@ def test_school_names_keep_their_number(built, known):
     assert exports.shown(name) == keep_together(name) != name
     texts = _texts(_book(exports.summary_xlsx(built))["По ОО"])
     assert keep_together(name) in texts and name not in texts
+
+
+@pytest.mark.skipif(layout.LIBREOFFICE is None, reason=layout.LIBREOFFICE_MISSING)
+def test_xlsx_layout_in_libreoffice(built):
+    """Printed by LibreOffice: margins 20/10/20/20 mm, every sheet's text at its 11 pt."""
+    pdf = layout.libreoffice_pdf(exports.summary_xlsx(built), "xlsx")
+    measured = layout.check_pdf(pdf, min_font=11)
+    assert measured.problems == [], "\n".join(measured.problems)
+    assert not measured.layouts[0].header
+    flat = layout.flat(" ".join(layout.page_texts(pdf)))
+    for part in exports.parts(built):
+        assert layout.flat(part.title) in flat, part.title  # every sheet printed
