@@ -4,7 +4,9 @@
     .venv/bin/python bench/documents_layout.py [--screenshots docs/screenshots]
 
 Margins are the least over all pages (left/right/top/bottom, mm, the page number's zone
-apart); DOCX and XLSX are measured as LibreOffice prints them, when it is installed.
+apart), measured at 200 dpi (±0.06 mm); DOCX and XLSX are measured as LibreOffice prints
+them, when it is installed. The limits: margins 20/10/20/20 mm, fonts 10 pt in the PDFs and
+DOCX (12 pt in the order's table), 9 pt in the XLSX (tests/documents_layout.py).
 """
 
 from __future__ import annotations
@@ -20,12 +22,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import fresh_database, setup_django
 
 REPORT_DAY = dt.date(2021, 1, 15)  # mid-period: some measures due, some not yet
-SCREENSHOTS = {  # document: (page, file name)
-    "order.pdf": [(1, "order-page-1.png"), (5, "order-page-5.png")],
-    "order.docx": [(1, "order-docx-libreoffice-page-1.png"), (3, "order-docx-libreoffice-page-3.png")],
+SCREENSHOTS = {  # document: [(page, file name)]
+    "order.pdf": [(1, "order-page-1.png"), (2, "order-page-2.png"), (6, "order-page-6.png")],
+    "order.docx": [
+        (1, "order-docx-libreoffice-page-1.png"),
+        (6, "order-docx-libreoffice-page-6.png"),
+    ],
     "order.xlsx": [(1, "order-xlsx-libreoffice-page-1.png")],
     "execution-report.pdf": [(1, "execution-report-page-1.png")],
-    "monitoring-summary.pdf": [(1, "monitoring-summary-page-1.png"), (2, "monitoring-summary-page-2.png")],
+    "monitoring-summary.pdf": [
+        (1, "monitoring-summary-page-1.png"),
+        (2, "monitoring-summary-page-2.png"),
+    ],
+    "monitoring-summary.xlsx": [(2, "monitoring-summary-xlsx-libreoffice-page-2.png")],
     "regional-summary.xlsx": [(1, "regional-summary-xlsx-libreoffice-page-1.png")],
 }
 
@@ -68,6 +77,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--screenshots", type=Path, help="folder for the pages as PNG pictures")
     parser.add_argument("--keep", type=Path, help="folder to keep the files and their PDFs in")
+    parser.add_argument("--dpi", type=int, default=200, help="rendering for the ink box")
     args = parser.parse_args()
     setup_django()
     from tests import documents_layout as layout
@@ -88,11 +98,11 @@ def main() -> None:
             pdf = layout.libreoffice_pdf(data, suffix)
         else:
             pdf = data
-        measured = layout.check_pdf(pdf, min_font=min_font)
+        measured = layout.check_pdf(pdf, min_font=min_font, dpi=args.dpi)
         seconds = time.perf_counter() - started
         print(f"{name:<26}{measured.summary()} ({seconds:.1f} с)")
-        sizes = layout.font_sizes(pdf)
-        print(f"{'':<26}размеры, пт (знаков): {', '.join(f'{k:g} ({v})' for k, v in sizes.items())}")
+        sizes = ", ".join(f"{size:g} ({count})" for size, count in layout.font_sizes(pdf).items())
+        print(f"{'':<26}размеры, пт (знаков): {sizes}")
         for problem in measured.problems[:8]:
             print(f"{'':<26}! {problem}")
         if len(measured.problems) > 8:
