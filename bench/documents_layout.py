@@ -23,7 +23,12 @@ from bench.common import fresh_database, setup_django
 
 REPORT_DAY = dt.date(2021, 1, 15)  # mid-period: some measures due, some not yet
 SCREENSHOTS = {  # document: [(page, file name)]
-    "order.pdf": [(1, "order-page-1.png"), (2, "order-page-2.png"), (6, "order-page-6.png")],
+    "order.pdf": [
+        (1, "order-page-1.png"),
+        (2, "order-appendix-page-2.png"),
+        (5, "order-page-5.png"),
+        (6, "order-page-6.png"),
+    ],
     "order.docx": [
         (1, "order-docx-libreoffice-page-1.png"),
         (6, "order-docx-libreoffice-page-6.png"),
@@ -115,7 +120,7 @@ def main() -> None:
         if args.screenshots:
             for page, file_name in SCREENSHOTS.get(name, []):
                 if page <= measured.pages:
-                    layout.save_page_png(pdf, page, args.screenshots / file_name)
+                    layout.save_page_png(pdf, page, args.screenshots / file_name, dpi=90)
 
 
 if __name__ == "__main__":
