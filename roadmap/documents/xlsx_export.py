@@ -21,6 +21,7 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
+from django.conf import settings
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -29,7 +30,6 @@ from openpyxl.worksheet.dimensions import RowDimension
 
 from roadmap.documents.content import TABLE_HEADERS, build_document, keep_together
 from roadmap.documents.docx_export import property_text
-from roadmap.documents.pdf import STATIC_BASE
 from roadmap.xlsx import set_cell
 
 SHEET_TITLE = "Приложение"
@@ -80,7 +80,7 @@ class FittedRow(RowDimension):
 def _font(bold: bool, size: float):
     from PIL import ImageFont  # Pillow, which WeasyPrint uses too
 
-    path = Path(STATIC_BASE) / "fonts" / "liberation-serif" / FONT_FILES[bold]
+    path = Path(settings.BASE_DIR) / "static" / "fonts" / "liberation-serif" / FONT_FILES[bold]
     return ImageFont.truetype(str(path), size=size)
 
 
