@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -18,7 +17,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -28,13 +26,25 @@ from core.xlsx.writer import set_cell
 from monitoring import charts, indicators
 from monitoring.models import IndicatorCode as C
 from monitoring.summary import QuestionnaireBlock, Summary
+from roadmap.documents.content import keep_together
 from roadmap.documents.pdf import html_to_pdf
+from roadmap.documents.xlsx_export import (
+    FONT_NAME,
+    document_workbook,
+    fit_row,
+    fitted_widths,
+    paginate,
+    print_setup,
+)
 
 TITLE = "Сводный отчёт о мониторинге реализации целевой модели наставничества"
 NO_DATA = "Нет данных"
 NBSP = "\u00a0"
 MINUS = "\u2212"
 DASH = "—"
+# The chart's own width in the PDF: drawn for 672 units over the 267 mm of text width, its
+# smallest text (9 units) prints at 10 pt.
+CHART_WIDTH = 672
 
 # Kinds of cells: how a value is stored in the XLSX and shown in the PDF.
 TEXT, INT, YEAR, PCT, NUM, SCORE, CHANGE = "text", "int", "year", "pct", "num", "score", "change"
@@ -99,6 +109,11 @@ class Part:
     frozen_columns: int = 0
     wide: bool = False  # many columns: a smaller font in the PDF
 
+    def __post_init__(self):
+        # Printed text: «№», «г.» and initials never end a line (school names, notes).
+        self.title = keep_together(self.title)
+        self.notes = [keep_together(note) for note in self.notes]
+
     @property
     def columns(self) -> int:
         return len(self.widths)
@@ -114,7 +129,7 @@ def shown(value, kind: str = TEXT) -> str:
     if value is None or value == "":
         return "" if kind == TEXT else DASH
     if kind == TEXT:
-        return str(value)
+        return keep_together(str(value))
     if kind == INT:
         return _decimal(value, 0)
     if kind == YEAR:
@@ -232,7 +247,7 @@ def _schools(summary: Summary) -> Part:
     ]
     if rows:
         rows.append(Row([Cell(None), Cell("Итого"), *cells(summary.totals)], kind="total"))
-    widths = (5, 32) + (11,) * len(indicators.COUNTS) + (8, 8, 8) * len(indicators.SHARES)
+    widths = (5, 30) + (11,) * len(indicators.COUNTS) + (8, 8, 9) * len(indicators.SHARES)
     return Part(
         key="schools",
         sheet="По ОО",
@@ -284,6 +299,12 @@ def _answered(blocks: list[QuestionnaireBlock]) -> tuple[list[QuestionnaireBlock
     return answered, forms
 
 
+def _total(counts: list[int | None]) -> int | None:
+    """The sum of the forms' counts; none («—») when no form has one, as in each form's cell."""
+    known = [count for count in counts if count is not None]
+    return sum(known) if known else None
+
+
 def _block_title(block: QuestionnaireBlock) -> str:
     return f"{block.questionnaire.title} (шкала от 1 до {block.questionnaire.scale_max})"
 
@@ -312,7 +333,7 @@ def _stage1(summary: Summary) -> Part:
             Row(
                 [Cell(None), Cell("Число ответивших")]
                 + [Cell(n, INT) for n in counts]
-                + [Cell(sum(block.respondents.values()), INT)],
+                + [Cell(_total(counts), INT)],
                 kind="total",
             )
         )
@@ -397,10 +418,10 @@ def _stage2(summary: Summary) -> Part:
             ]
             rows.append(Row(cells))
         cells = [Cell(None), Cell("Число ответивших (в конце)")]
-        for form in forms:
-            count = block.respondents.get(form) if form in block.forms else None
+        counts = [block.respondents.get(form) if form in block.forms else None for form in forms]
+        for count in counts:
             cells += [Cell(None), Cell(count, INT), Cell(None)]
-        cells += [Cell(None), Cell(sum(block.respondents.values()), INT), Cell(None)]
+        cells += [Cell(None), Cell(_total(counts), INT), Cell(None)]
         rows.append(Row(cells, kind="total"))
     return Part(
         key="stage2",
@@ -450,7 +471,7 @@ def parts(summary: Summary) -> list[Part]:
 
 def header_lines(summary: Summary, built_on: dt.date) -> list[str]:
     period = summary.period
-    return [
+    lines = [
         f"Муниципалитет: {period.municipality.name}",
         f"Период мониторинга: {period.title} "
         f"(с {_date(period.starts_on)} по {_date(period.ends_on)})",
@@ -458,6 +479,7 @@ def header_lines(summary: Summary, built_on: dt.date) -> list[str]:
         "Учтены только принятые отчёты ОО: "
         f"принято {len(summary.accepted)} из {len(summary.rows)} ОО.",
     ]
+    return [keep_together(line) for line in lines]
 
 
 def summary_filename(summary: Summary, ext: str) -> str:
@@ -474,18 +496,24 @@ THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 GROUP_FILL = PatternFill("solid", fgColor="EDEDED")
-BOLD = Font(bold=True)
-TITLE_FONT = Font(bold=True, size=13)
+SIZE = 11  # the sheets' text, pt: printed at 9 pt or more (`print_setup`)
+BODY = Font(name=FONT_NAME, size=SIZE)
+BOLD = Font(name=FONT_NAME, size=SIZE, bold=True)
+NOTE = Font(name=FONT_NAME, size=SIZE, italic=True)
+TITLE_FONT = Font(name=FONT_NAME, size=13, bold=True)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 NUMBER_ALIGN = Alignment(horizontal="right", vertical="top")
 HEAD_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LINE_HEIGHT = 15  # points per line of the default 11 pt font
 
 
 def summary_xlsx(summary: Summary) -> bytes:
-    """One sheet per part, ready to print on A4 landscape; the first starts with a header."""
+    """One sheet per part, ready to print on A4 landscape; the first starts with a header.
+
+    Printed as the other documents (`roadmap.documents.xlsx_export`): Times New Roman named
+    on every cell, margins 20/10/20/20 mm, page numbers from page 2, rows fitted to their text,
+    the columns narrowed to the page's width, so that the text prints at its 11 pt."""
     built_on = timezone.localdate()
-    book = Workbook()
+    book = document_workbook(BODY)
     book.remove(book.active)
     for index, part in enumerate(parts(summary)):
         preamble = header_lines(summary, built_on) if index == 0 else []
@@ -508,7 +536,7 @@ def _xlsx_value(cell: Cell):
     if value is None or value == "":
         return None
     if cell.kind == TEXT:
-        return _clean(str(value))
+        return keep_together(_clean(str(value)))
     if cell.kind in (INT, YEAR):
         return int(value)
     if cell.kind == PCT:
@@ -525,21 +553,23 @@ def _number_format(cell: Cell, value) -> str | None:
     return NUMBER_FORMATS.get(cell.kind)
 
 
-def _line(sheet, row: int, text: str, columns: int, widths, font: Font | None = None) -> None:
+def _line(sheet, row: int, text: str, columns: int, widths, font: Font = BODY) -> None:
     """A line of text over the whole width of the table."""
     cell = sheet.cell(row=row, column=1)
     set_cell(cell, _clean(text))
     cell.alignment = Alignment(wrap_text=True, vertical="top")
-    if font is not None:
-        cell.font = font
+    cell.font = font
     if columns > 1:
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-    size = font.size if font is not None and font.size else 11
-    sheet.row_dimensions[row].height = _height([text], [sum(widths) * 11 / size])
+    _fit(sheet, row, [(text, sum(widths))], font)
+
+
+def _fit(sheet, row: int, cells, font: Font = BODY) -> None:
+    fit_row(sheet, row, cells, size=font.size, bold=bool(font.b), default=SIZE)
 
 
 def _write_part(sheet, part: Part, title: str, preamble: list[str]) -> None:
-    columns, widths = part.columns, part.widths
+    columns, widths = part.columns, fitted_widths(part.widths, size=SIZE)
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     row = 1
@@ -553,18 +583,18 @@ def _write_part(sheet, part: Part, title: str, preamble: list[str]) -> None:
     _line(sheet, row, part.title, columns, widths, BOLD)
     row += 1
     for note in part.notes:
-        _line(sheet, row, note, columns, widths, Font(italic=True))
+        _line(sheet, row, note, columns, widths, NOTE)
         row += 1
     row += 1
     if not part.rows:
         _line(sheet, row, NO_DATA, columns, widths)
-        _print_setup(sheet)
+        print_setup(sheet, widths=widths, size=SIZE)
         return
 
     header_top = row
     taken: set[tuple[int, int]] = set()  # cells covered by a merge from an upper header row
     for heads in part.head:
-        column, height = 1, LINE_HEIGHT + 4
+        column, cells = 1, []
         for head in heads:
             while (row, column) in taken:
                 column += 1
@@ -581,13 +611,12 @@ def _write_part(sheet, part: Part, title: str, preamble: list[str]) -> None:
                     end_column=column + head.colspan - 1,
                 )
             if head.rowspan == 1:
-                # Bold text is wider: count on a tenth less room.
-                room = sum(widths[column - 1 : column - 1 + head.colspan]) * 0.9
-                height = max(height, _height([head.text], [room]))
+                cells.append((head.text, sum(widths[column - 1 : column - 1 + head.colspan])))
             column += head.colspan
-        sheet.row_dimensions[row].height = height
+        _fit(sheet, row, cells or [("", widths[0])], BOLD)
         row += 1
     header_bottom = row - 1
+    keep = set()  # rows kept on the page of the next one: group titles, rows before a total
 
     for data in part.rows:
         if data.kind == "group":
@@ -599,7 +628,8 @@ def _write_part(sheet, part: Part, title: str, preamble: list[str]) -> None:
             cell.font = BOLD
             cell.alignment = WRAP_TOP
             sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-            sheet.row_dimensions[row].height = _height([str(cell.value)], [sum(widths)])
+            _fit(sheet, row, [(str(cell.value), sum(widths))], BOLD)
+            keep.add(row)
             row += 1
             continue
         texts = []
@@ -608,6 +638,7 @@ def _write_part(sheet, part: Part, title: str, preamble: list[str]) -> None:
             value = _xlsx_value(item)
             set_cell(cell, value)
             cell.border = BORDER
+            cell.font = BOLD if data.kind == "total" else BODY
             if item.numeric:
                 cell.alignment = NUMBER_ALIGN
                 number_format = _number_format(item, value)
@@ -617,14 +648,22 @@ def _write_part(sheet, part: Part, title: str, preamble: list[str]) -> None:
             else:
                 cell.alignment = WRAP_TOP
                 texts.append(value or "")
-            if data.kind == "total":
-                cell.font = BOLD
-        sheet.row_dimensions[row].height = _height(texts, widths[: len(texts)])
+        font = BOLD if data.kind == "total" else BODY
+        _fit(sheet, row, list(zip(texts, widths, strict=False)), font)
+        if data.kind == "total":
+            keep.add(row - 1)
         row += 1
 
     sheet.freeze_panes = f"{get_column_letter(part.frozen_columns + 1)}{header_bottom + 1}"
-    sheet.print_title_rows = f"{header_top}:{header_bottom}"
-    _print_setup(sheet)
+    frozen = part.frozen_columns
+    print_setup(
+        sheet,
+        header_rows=f"{header_top}:{header_bottom}",
+        widths=widths,
+        size=SIZE,
+        title_columns=f"A:{get_column_letter(frozen)}" if frozen else None,
+    )
+    paginate(sheet, header_bottom, header_top=header_top, keep_with_next=keep)
 
 
 def _head_style(cell) -> None:
@@ -632,31 +671,6 @@ def _head_style(cell) -> None:
     cell.fill = HEADER_FILL
     cell.border = BORDER
     cell.alignment = HEAD_ALIGN
-
-
-def _print_setup(sheet) -> None:
-    setup = sheet.page_setup
-    setup.paperSize = sheet.PAPERSIZE_A4
-    setup.orientation = "landscape"
-    setup.fitToWidth = 1
-    setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    margins = sheet.page_margins
-    margins.left = margins.right = 0.5
-    margins.top = margins.bottom = 0.7
-    margins.header = margins.footer = 0.3
-    sheet.oddFooter.center.text = "Страница &P из &N"
-    sheet.print_options.horizontalCentered = True
-
-
-def _height(values, widths, line_height: float = LINE_HEIGHT) -> float:
-    """Excel does not fit merged or wrapped rows on opening: estimate the lines, a little high."""
-    lines = 1
-    for value, width in zip(values, widths, strict=False):
-        per_line = max(1, int(width * 1.05))
-        count = sum(max(1, math.ceil(len(part) / per_line)) for part in str(value).split("\n"))
-        lines = max(lines, count)
-    return lines * line_height + 4
 
 
 # --- PDF ---------------------------------------------------------------------------------------
@@ -681,6 +695,7 @@ def summary_html(summary: Summary, built_on: dt.date | None = None) -> str:
         ],
         title="Доли: значение и целевое значение",
         unit="%",
+        width=CHART_WIDTH,
     )
     if all(a.figure.value is None for a in shares):
         chart = ""  # nothing to draw: the table says «—» already

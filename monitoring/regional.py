@@ -18,6 +18,8 @@ from core.xlsx.writer import set_cell
 from monitoring import indicators, summary
 from monitoring.indicators import Figure
 from monitoring.models import IndicatorCode, Period, SchoolReport
+from roadmap.documents.content import keep_together
+from roadmap.documents.xlsx_export import FONT_NAME, document_workbook, fit_row, print_setup
 
 
 @dataclass
@@ -100,16 +102,29 @@ def build_regional(municipalities, title: str) -> Regional:
     return Regional(title=title, rows=rows, totals=summary.totals_of(everything)[0])
 
 
-def regional_xlsx(regional: Regional) -> bytes:
-    """The regional summary: a sheet of indicators by municipality, a sheet of who is missing."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+SHEET_SIZE = 11  # the regional sheets' text, pt
+NAME_WIDTH = 30  # the municipality's column, in characters
+FIGURE_WIDTH = 15  # wide enough for the longest word of a bold header («Наставляемые»)
 
-    book = Workbook()
+
+def regional_xlsx(regional: Regional) -> bytes:
+    """The regional summary: a sheet of indicators by municipality, a sheet of who is missing.
+
+    Printed as the other documents are (`roadmap.documents.xlsx_export`): Times New Roman named
+    on every cell, A4 landscape with margins 20/10/20/20 mm, page numbers from page 2, the
+    header row repeated; the municipalities' column is repeated on the pages to the right when
+    the figures do not fit one page wide at a readable size.
+    """
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    body = Font(name=FONT_NAME, size=SHEET_SIZE)
+    bold = Font(name=FONT_NAME, size=SHEET_SIZE, bold=True)
+    book = document_workbook(body)
     sheet = book.active
     sheet.title = "Муниципалитеты"
-    sheet.append([f"Сводка по региону: {regional.title}"])
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([keep_together(f"Сводка по региону: {regional.title}")])
+    sheet["A1"].font = Font(name=FONT_NAME, size=13, bold=True)
     sheet.append(
         [
             f"Учтены только принятые отчёты ОО: {regional.accepted} из {regional.schools} ОО "
@@ -120,14 +135,23 @@ def regional_xlsx(regional: Regional) -> bytes:
     for code in indicators.ORDER:
         label = str(IndicatorCode(code).label)
         header += [label] if code in indicators.COUNTS else [label, "числитель", "знаменатель"]
+    widths = [NAME_WIDTH] + [FIGURE_WIDTH] * (len(header) - 1)
     sheet.append([])
     sheet.append(header)
     for cell in sheet[4]:
-        cell.font = Font(bold=True)
+        cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    fit_row(
+        sheet,
+        4,
+        list(zip(header, widths, strict=True)),
+        size=SHEET_SIZE,
+        bold=True,
+        default=SHEET_SIZE,
+    )
     for row in [*regional.rows, None]:
         values = (
-            [row.municipality.name, row.schools, row.accepted]
+            [keep_together(row.municipality.name), row.schools, row.accepted]
             if row
             else ["Итого по региону", regional.schools, regional.accepted]
         )
@@ -147,24 +171,36 @@ def regional_xlsx(regional: Regional) -> bytes:
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=line, column=column)
             set_cell(cell, value)
+            cell.font = bold if row is None else body
             if isinstance(value, float):
                 cell.number_format = "0.0%"
-            if row is None:
-                cell.font = Font(bold=True)
+            elif isinstance(value, int):
+                cell.number_format = "#,##0"  # «1 620» in a Russian Excel
+            if column == 1:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        fit_row(sheet, line, [(values[0], NAME_WIDTH)], size=SHEET_SIZE, default=SHEET_SIZE)
     sheet.freeze_panes = "B5"
-    sheet.column_dimensions["A"].width = 40
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    print_setup(sheet, header_rows="4:4", widths=widths, size=SHEET_SIZE, title_columns="A:A")
 
     missing = book.create_sheet("Не отчитались")
     missing.append(["Муниципалитет", "ОО всего", "Принято отчётов", "Не принято"])
     for cell in missing[1]:
-        cell.font = Font(bold=True)
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in regional.rows:
         if row.missing:
-            missing.append([row.municipality.name, row.schools, row.accepted, row.missing])
-    missing.column_dimensions["A"].width = 40
+            missing.append(
+                [keep_together(row.municipality.name), row.schools, row.accepted, row.missing]
+            )
+    missing_widths = [NAME_WIDTH, 12, 12, 12]
+    for column, width in enumerate(missing_widths, start=1):
+        missing.column_dimensions[get_column_letter(column)].width = width
+    for cells in missing.iter_rows(min_row=2):
+        for cell in cells:
+            cell.font = body
+    print_setup(missing, header_rows="1:1", widths=missing_widths, size=SHEET_SIZE)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -1,6 +1,8 @@
 """What the order and its appendix say, once, for every format (PDF, DOCX, XLSX).
 
-The wording is the roadmap's own; only dates are formatted (ДД.ММ.ГГГГ, ГОСТ Р 7.0.97-2016).
+The wording is the roadmap's own; only dates are formatted (ДД.ММ.ГГГГ, ГОСТ Р 7.0.97-2025)
+and the spaces a line must not break at are made non-breaking (`keep_together`), for these
+documents and for every other printed one (the execution report, the monitoring summaries).
 """
 
 from __future__ import annotations
@@ -12,6 +14,45 @@ from datetime import date
 from core.models import Department
 from roadmap.models import Order, Roadmap
 from roadmap.selectors import roadmap_table
+
+NBSP = "\u00a0"
+_SPACE = r"[ \u00a0]+"  # spaces only: a tab or a line break is the text's own
+_UPPER, _LOWER = "А-ЯЁA-Z", "а-яёa-z"
+# Where a printed line must not break (the rules of Russian typesetting the standard's samples
+# follow): «№ 172/1», «28.10.2020 г.», «г. Аргун», «45 дн.», «Л.В. Кагирова», «Кагирова Л.В.».
+# A date and a number stay two units («от 15.10.2020 г. № 160/1» may break before «№»): bound
+# into one, they would leave a gap in a justified line.
+_KEEP_TOGETHER = (
+    re.compile(rf"(№№?){_SPACE}(?=\S)"),  # the sign and its number
+    # «г.» of a city binds its name («г. Аргун»); «г.» of a year is bound to the year below
+    re.compile(rf"(?<![{_UPPER}{_LOWER}])(?<!\d[ \u00a0])(г\.){_SPACE}(?=\S)"),
+    # a number and its unit: «2020 г.», «2020–2021 гг.», «45 дн.», «12 чел.», «4,0 %»
+    re.compile(rf"(\d){_SPACE}(?=(?:гг?|дн|чел|мес|руб|тыс|млн)\.|%)"),
+    # initials before a surname: «Л.В. Кагирова», «Л. В. Кагирова»
+    re.compile(
+        rf"(?<![{_UPPER}{_LOWER}])([{_UPPER}]\.){_SPACE}(?=[{_UPPER}]\.|[{_UPPER}][{_LOWER}])"
+    ),
+    # a surname before its initials: «Кагирова Л.В.» (not «Начальник» before «Л.В. Кагирова»)
+    re.compile(
+        rf"([{_UPPER}][{_LOWER}]+){_SPACE}"
+        rf"(?=[{_UPPER}]\.(?:{_SPACE})?[{_UPPER}]\.(?!(?:{_SPACE})?[{_UPPER}][{_LOWER}]))"
+    ),
+)
+
+
+def keep_together(text: str) -> str:
+    """The text with non-breaking spaces where a line must not break.
+
+    After «№» and after «г.» of a city, between a number and its unit («2020 г.», «45 дн.»),
+    between initials and a surname: one function for every printed document (PDF, DOCX,
+    XLSX), so that «№» never ends a line. Only spaces change; line breaks and the rest stay.
+    """
+    if not text:
+        return text
+    for pattern in _KEEP_TOGETHER:
+        text = pattern.sub(lambda match: match[1] + NBSP, text)
+    return text
+
 
 TABLE_HEADERS = (
     "№ п/п",
@@ -63,6 +104,11 @@ class OrderDocument:
         return f"{self.date:%d.%m.%Y}" if self.date else "__.__.____"
 
     @property
+    def number_text(self) -> str:
+        """«№ 172/1», never broken after the sign."""
+        return f"№{NBSP}{self.number or '____'}"
+
+    @property
     def file_stem(self) -> str:
         return file_stem(self.number, self.date)
 
@@ -102,18 +148,19 @@ def build_document(roadmap: Roadmap) -> OrderDocument:
         department = roadmap.municipality.department
     except Department.DoesNotExist:
         department = None
+    kept = keep_together
     sections = []
     for block in roadmap_table(roadmap):
-        section = SectionLine(number=block.section.number, title=block.section.title)
+        section = SectionLine(number=block.section.number, title=kept(block.section.title))
         for row in block.rows:
             measure = row.measure
             section.measures.append(
                 MeasureLine(
                     number=f"{measure.number}.",
-                    title=measure.title,
-                    deadline=measure.deadline_text,
-                    responsible=row.responsible_text,
-                    result=measure.result,
+                    title=kept(measure.title),
+                    deadline=kept(measure.deadline_text),
+                    responsible=kept(row.responsible_text),
+                    result=kept(measure.result),
                 )
             )
         sections.append(section)
@@ -121,17 +168,19 @@ def build_document(roadmap: Roadmap) -> OrderDocument:
     if not mark and order is not None:
         mark = f"Приложение к приказу от {order.date:%d.%m.%Y} г. №{order.number}"
     return OrderDocument(
-        header_lines=department.header_list if department else [],
-        header_lines_local=department.header_local_list if department else [],
-        city=department.city if department else "",
+        header_lines=[kept(line) for line in (department.header_list if department else [])],
+        header_lines_local=[
+            kept(line) for line in (department.header_local_list if department else [])
+        ],
+        city=kept(department.city) if department else "",
         number=order.number if order else "",
         date=order.date if order else None,
-        title=order.title if order else roadmap.title,
-        preamble=order.preamble if order else "",
-        points=[p.text for p in order.points.all()] if order else [],
-        signatory_position=order.signatory_position if order else "",
-        signatory_name=order.signatory_name if order else "",
-        appendix_mark_lines=appendix_mark_lines(mark),
-        roadmap_title=roadmap.title,
+        title=kept(order.title if order else roadmap.title),
+        preamble=kept(order.preamble) if order else "",
+        points=[kept(p.text) for p in order.points.all()] if order else [],
+        signatory_position=kept(order.signatory_position) if order else "",
+        signatory_name=kept(order.signatory_name) if order else "",
+        appendix_mark_lines=[kept(line) for line in appendix_mark_lines(mark)],
+        roadmap_title=kept(roadmap.title),
         sections=sections,
     )

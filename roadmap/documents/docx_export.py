@@ -1,7 +1,10 @@
-"""The order and its appendix as an editable Word document (ГОСТ Р 7.0.97-2016 layout).
+"""The order and its appendix as an editable Word document (ГОСТ Р 7.0.97-2025 layout).
 
 Section 1 is the order on A4 portrait; section 2, on a new landscape page, is the appendix
 with a real table, so that the department can keep editing the file in Word or LibreOffice.
+It is set as the PDF is (roadmap/templates/roadmap/documents/_style.html): the same sizes,
+spacing in millimetres, alignment, letter-spaced «ПРИКАЗ», the rule under the letterhead, cell
+padding, a justified and hyphenated text, a section heading kept with its first measure.
 """
 
 from __future__ import annotations
@@ -11,18 +14,29 @@ import io
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from roadmap.documents.content import TABLE_HEADERS, OrderDocument, build_document
+from roadmap.documents.content import (
+    TABLE_HEADERS,
+    OrderDocument,
+    build_document,
+    keep_together,
+)
 
 FONT = "Times New Roman"  # metric-identical to the Liberation Serif of the PDF
 TEXT_SIZE = Pt(14)
 TABLE_SIZE = Pt(12)
-LETTERHEAD_SIZE = Pt(12)  # two columns of 14 pt bold do not fit the department's name
+LETTERHEAD_SIZE = Pt(13)  # two columns of 14 pt bold do not fit the department's name
+KIND_SIZE = Pt(16)  # «ПРИКАЗ»
+KIND_SPACING = Pt(1.5)  # its letter-spacing, as the PDF's: wider, and it reads «П Р И К А З»
+RULE = 12  # the rule under the letterhead, in eighths of a point: 1.5 pt
+TABLE_RULE = 6  # the appendix table's lines: 0.75 pt
+MARK_WIDTH = Mm(80)  # a corner-placed requisite's lines are at most 8 cm (ГОСТ Р 7.0.97-2025)
+CELL_PADDING = {"top": Mm(1), "bottom": Mm(1), "left": Mm(1.5), "right": Mm(1.5)}
 INDENT = Cm(1.25)
 PAGE_SHORT, PAGE_LONG = Mm(210), Mm(297)
 MARGINS = {"left": Mm(20), "right": Mm(10), "top": Mm(20), "bottom": Mm(20)}
@@ -31,7 +45,11 @@ TABLE_STYLE = "Текст таблицы"
 
 
 def export_docx(roadmap) -> bytes:
-    doc = build_document(roadmap)
+    return order_docx(build_document(roadmap))
+
+
+def order_docx(doc: OrderDocument) -> bytes:
+    """The order with its appendix as a DOCX, from what the document says."""
     document = Document()
     _set_defaults(document)
     order_section = document.sections[0]
@@ -46,6 +64,7 @@ def export_docx(roadmap) -> bytes:
     appendix_section.different_first_page_header_footer = False
     _write_appendix(document, doc, _usable_width(appendix_section))
 
+    _hyphenate(document)
     properties = document.core_properties
     properties.title = property_text(doc.title)
     properties.language = "ru-RU"
@@ -105,6 +124,8 @@ def _set_defaults(document) -> None:
     _set_fonts(normal.element.get_or_add_rPr())
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
+    # Words are hyphenated only in the justified text, as in the PDF (`_hyphenated`).
+    _set_flag(normal.element.get_or_add_pPr(), "w:suppressAutoHyphens", True)
 
     table_text = document.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     table_text.style_id = "TableText"  # an ASCII id under the Russian name, as Word writes
@@ -123,6 +144,141 @@ def _set_page(section, *, landscape: bool) -> None:
     section.bottom_margin = MARGINS["bottom"]
     section.header_distance = Mm(10)
     section.footer_distance = Mm(10)
+
+
+def _hyphenate(document) -> None:
+    """Automatic hyphenation on (w:autoHyphenation), never of words in capitals («ЦМН»)."""
+    settings = document.settings.element
+    anchor = settings.find(qn("w:defaultTabStop"))
+    for tag in ("w:doNotHyphenateCaps", "w:autoHyphenation"):  # each right after the tab stop
+        element = OxmlElement(tag)
+        if anchor is not None:
+            anchor.addnext(element)
+        else:
+            settings.insert(0, element)
+
+
+# The schema's order of a paragraph's and of a run's properties: Word refuses a file that
+# breaks it. Only the elements this module writes, and those python-docx may have written.
+_PPR_ORDER = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+]
+_RPR_ORDER = [
+    "rStyle",
+    "rFonts",
+    "b",
+    "bCs",
+    "i",
+    "iCs",
+    "caps",
+    "smallCaps",
+    "strike",
+    "dstrike",
+    "outline",
+    "shadow",
+    "emboss",
+    "imprint",
+    "noProof",
+    "snapToGrid",
+    "vanish",
+    "webHidden",
+    "color",
+    "spacing",
+    "w",
+    "kern",
+    "position",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
+    "bdr",
+    "shd",
+    "fitText",
+    "vertAlign",
+    "rtl",
+    "cs",
+    "em",
+    "lang",
+    "eastAsianLayout",
+    "specVanish",
+    "oMath",
+]
+
+
+def _insert_in_order(parent, element, order: list[str]) -> None:
+    name = element.tag.split("}")[1]
+    later = order[order.index(name) + 1 :]
+    for child in parent:
+        if child.tag.split("}")[1] in later:
+            child.addprevious(element)
+            return
+    parent.append(element)
+
+
+def _set_flag(ppr, tag: str, on: bool) -> None:
+    """An on/off paragraph property written explicitly (w:val="0" to turn a style's off)."""
+    for old in ppr.findall(qn(tag)):
+        ppr.remove(old)
+    element = OxmlElement(tag)
+    if not on:
+        element.set(qn("w:val"), "0")
+    _insert_in_order(ppr, element, _PPR_ORDER)
+
+
+def _hyphenated(paragraph) -> None:
+    _set_flag(paragraph._p.get_or_add_pPr(), "w:suppressAutoHyphens", False)
+
+
+def _letter_spacing(run, spacing) -> None:
+    element = OxmlElement("w:spacing")
+    element.set(qn("w:val"), str(round(spacing.pt * 20)))  # twentieths of a point
+    _insert_in_order(run._r.get_or_add_rPr(), element, _RPR_ORDER)
+
+
+def _bottom_rule(paragraph, size: int) -> None:
+    """A rule under the paragraph, across the text's width."""
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for name, value in (("val", "single"), ("sz", str(size)), ("space", "1"), ("color", "000000")):
+        bottom.set(qn(f"w:{name}"), value)
+    borders.append(bottom)
+    _insert_in_order(paragraph._p.get_or_add_pPr(), borders, _PPR_ORDER)
 
 
 def _usable_width(section) -> int:
@@ -151,15 +307,26 @@ def _page_number_header(section) -> None:
 
 
 def _paragraph(
-    container, text: str = "", *, bold=False, align=None, indent=None, size=None, before=0
+    container,
+    text: str = "",
+    *,
+    bold=False,
+    align=None,
+    indent=None,
+    size=None,
+    before=None,
+    after=None,
 ):
+    """A paragraph; ``before`` and ``after`` are lengths (Mm(8)), as the PDF's margins."""
     paragraph = container.add_paragraph()
     if align is not None:
         paragraph.alignment = align
     if indent is not None:
         paragraph.paragraph_format.first_line_indent = indent
-    if before:
-        paragraph.paragraph_format.space_before = Pt(before)
+    if before is not None:
+        paragraph.paragraph_format.space_before = before
+    if after is not None:
+        paragraph.paragraph_format.space_after = after
     if text:
         run = paragraph.add_run(text)
         run.bold = bold or None
@@ -189,8 +356,11 @@ def _borderless_table(document, columns: int, width: int):
     return table
 
 
-def _fill_cell(cell, lines: list[str], *, bold=False, align=None, size=None, style=None) -> None:
-    """One paragraph per line: Word's own way to break lines inside a cell."""
+def _fill_cell(
+    cell, lines: list[str], *, bold=False, align=None, size=None, style=None, keep=False
+) -> None:
+    """One paragraph per line: Word's own way to break lines inside a cell. ``keep``: the row
+    stays on the page of the next one (keep-with-next on every paragraph of the cell)."""
     first = cell.paragraphs[0]
     for index, line in enumerate(lines or [""]):
         paragraph = first if index == 0 else cell.add_paragraph()
@@ -198,6 +368,8 @@ def _fill_cell(cell, lines: list[str], *, bold=False, align=None, size=None, sty
             paragraph.style = style
         if align is not None:
             paragraph.alignment = align
+        if keep:
+            paragraph.paragraph_format.keep_with_next = True
         if line:
             run = paragraph.add_run(line)
             run.bold = bold or None
@@ -209,6 +381,7 @@ def _write_order(document, doc: OrderDocument, width: int) -> None:
     center, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
     if doc.header_lines and doc.header_lines_local:
         letterhead = _borderless_table(document, 2, width)
+        _cell_margins(letterhead, left=Mm(3), right=Mm(3), top=Mm(0), bottom=Mm(0))
         for cell, lines in zip(
             letterhead.rows[0].cells, (doc.header_lines, doc.header_lines_local), strict=True
         ):
@@ -216,23 +389,35 @@ def _write_order(document, doc: OrderDocument, width: int) -> None:
     else:
         for line in doc.header_lines or doc.header_lines_local:
             _paragraph(document, line, bold=True, align=center, size=LETTERHEAD_SIZE)
+    if doc.header_lines or doc.header_lines_local:
+        # The PDF's rule: 6 mm under the letterhead, 8 mm above «ПРИКАЗ».
+        rule = _paragraph(document, after=Mm(8))
+        rule.paragraph_format.line_spacing = Mm(6)
+        _bottom_rule(rule, RULE)
 
-    _paragraph(document, "ПРИКАЗ", bold=True, align=center, before=18)
+    kind = _paragraph(document, align=center, after=Mm(6))
+    run = kind.add_run("ПРИКАЗ")
+    run.bold = True
+    run.font.size = KIND_SIZE
+    _letter_spacing(run, KIND_SPACING)
     date_line = _borderless_table(document, 2, width)
+    _cell_margins(date_line, left=Mm(0), right=Mm(0), top=Mm(0), bottom=Mm(0))
     left, right = date_line.rows[0].cells
     _fill_cell(left, [doc.date_text])
-    _fill_cell(right, [f"№ {doc.number or '____'}"], align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _fill_cell(right, [doc.number_text], align=WD_ALIGN_PARAGRAPH.RIGHT)
     if doc.city:
-        _paragraph(document, doc.city, align=center)
+        _paragraph(document, doc.city, align=center, before=Mm(2), after=Mm(8))
 
-    _paragraph(document, doc.title, bold=True, align=center, before=14)
+    _paragraph(document, doc.title, bold=True, align=center, before=Mm(0), after=Mm(8))
     if doc.preamble:
-        _paragraph(document, doc.preamble, align=justify, indent=INDENT, before=14)
-    _paragraph(document, "ПРИКАЗЫВАЮ:", bold=True, before=14)
+        _hyphenated(_paragraph(document, doc.preamble, align=justify, indent=INDENT))
+    _paragraph(document, "ПРИКАЗЫВАЮ:", bold=True, before=Mm(6), after=Mm(4))
     for number, text in enumerate(doc.points, start=1):
-        _paragraph(document, f"{number}. {text}", align=justify, indent=INDENT)
+        point = _paragraph(document, f"{number}. {text}", align=justify, indent=INDENT)
+        point.paragraph_format.space_after = Mm(2)
+        _hyphenated(point)
 
-    signature = _paragraph(document, before=42)
+    signature = _paragraph(document, before=Mm(16))
     signature.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
     signature.add_run(f"{doc.signatory_position}\t{doc.signatory_name}")
 
@@ -258,10 +443,27 @@ def _set_borders(table, value: str) -> None:
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), value)
         if value != "nil":
-            element.set(qn("w:sz"), "4")
+            element.set(qn("w:sz"), str(TABLE_RULE))
             element.set(qn("w:space"), "0")
             element.set(qn("w:color"), "000000")
         borders.append(element)
+
+
+def _cell_margins(table, **margins) -> None:
+    """The table's cell padding (w:tblCellMar), as the PDF's ``padding`` of the cells."""
+    tbl_pr = table._tbl.tblPr
+    element = OxmlElement("w:tblCellMar")
+    for edge in ("top", "left", "bottom", "right"):
+        side = OxmlElement(f"w:{edge}")
+        side.set(qn("w:w"), str(round(margins[edge] / 635)))  # EMU to twentieths of a point
+        side.set(qn("w:type"), "dxa")
+        element.append(side)
+    later = [tbl_pr.find(qn(f"w:{tag}")) for tag in ("tblLook", "tblCaption", "tblDescription")]
+    later = [e for e in later if e is not None]
+    if later:
+        later[0].addprevious(element)
+    else:
+        tbl_pr.append(element)
 
 
 def _row_flags(row, *, header: bool = False) -> None:
@@ -273,29 +475,36 @@ def _row_flags(row, *, header: bool = False) -> None:
 
 
 def _write_appendix(document, doc: OrderDocument, width: int) -> None:
-    right, center = WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.CENTER
-    for line in doc.appendix_mark_lines:
-        _paragraph(document, line, align=right, size=TABLE_SIZE)
-    _paragraph(document, doc.roadmap_title, bold=True, align=center, before=12)
-    _paragraph(document)
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    # The appendix mark: top right, its lines left-aligned and at most 8 cm long.
+    for index, line in enumerate(doc.appendix_mark_lines):
+        mark = _paragraph(document, line, size=TABLE_SIZE)
+        mark.paragraph_format.left_indent = width - MARK_WIDTH
+        if index == len(doc.appendix_mark_lines) - 1:
+            mark.paragraph_format.space_after = Mm(6)
+    _paragraph(document, doc.roadmap_title, bold=True, align=center, after=Mm(5))
 
     widths = [width * share // 100 for share in COLUMN_SHARES]
     table = _new_table(document, len(TABLE_HEADERS), sum(widths))
     _set_borders(table, "single")
+    _cell_margins(table, **CELL_PADDING)
     for column, column_width in zip(table.columns, widths, strict=True):
         column.width = column_width
     header = table.rows[0]
     _row_flags(header, header=True)
     for cell, text, column_width in zip(header.cells, TABLE_HEADERS, widths, strict=True):
         cell.width = column_width
-        _fill_cell(cell, [text], bold=True, align=center, style=TABLE_STYLE)
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        _fill_cell(cell, [keep_together(text)], bold=True, align=center, style=TABLE_STYLE)
 
+    last = doc.sections[-1].measures[-1] if doc.sections and doc.sections[-1].measures else None
     for section in doc.sections:
         row = table.add_row()
         _row_flags(row)
         merged = row.cells[0].merge(row.cells[-1])
         merged.width = width
-        _fill_cell(merged, [section.heading], bold=True, align=center, style=TABLE_STYLE)
+        # A heading never ends a page: it stays with its first measure.
+        _fill_cell(merged, [section.heading], bold=True, style=TABLE_STYLE, keep=True)
         for measure in section.measures:
             row = table.add_row()
             _row_flags(row)
@@ -306,9 +515,14 @@ def _write_appendix(document, doc: OrderDocument, width: int) -> None:
                 measure.responsible,
                 measure.result,
             )
-            aligns = (center, None, center, None, None)
-            for cell, value, align, column_width in zip(
-                row.cells, values, aligns, widths, strict=True
-            ):
+            # The last measure never stands alone on a page: the one before keeps with it.
+            keep = last is not None and _is_before(section, measure, last)
+            for cell, value, column_width in zip(row.cells, values, widths, strict=True):
                 cell.width = column_width
-                _fill_cell(cell, value.split("\n"), align=align, style=TABLE_STYLE)
+                _fill_cell(cell, value.split("\n"), style=TABLE_STYLE, keep=keep)
+
+
+def _is_before(section, measure, last) -> bool:
+    """Whether ``measure`` comes right before the table's last measure, in the same section."""
+    measures = section.measures
+    return len(measures) >= 2 and measures[-1] is last and measures[-2] is measure

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from roadmap.dashboard import Filters, build_dashboard
-from roadmap.documents.content import build_document
+from roadmap.documents.content import OrderDocument, build_document, keep_together
 from roadmap.models import Roadmap
 
 STATIC_BASE = Path(settings.BASE_DIR) / "static"
@@ -30,7 +30,12 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def order_html(roadmap: Roadmap) -> str:
-    return render_to_string("roadmap/documents/order.html", {"doc": build_document(roadmap)})
+    return document_html(build_document(roadmap))
+
+
+def document_html(doc: OrderDocument) -> str:
+    """The order with its appendix as HTML for WeasyPrint, from what the document says."""
+    return render_to_string("roadmap/documents/order.html", {"doc": doc})
 
 
 def export_pdf(roadmap: Roadmap) -> bytes:
@@ -45,17 +50,20 @@ class MeasureOutcome:
 
 
 def report_pdf(roadmap: Roadmap, as_of: date | None = None) -> bytes:
-    """The appendix with each measure's state on a day: status, date done, who lags."""
+    """The appendix with each measure's state on a day: status, date done, and who lags on
+    the measures already due that day (a measure not yet due has no one lagging)."""
     as_of = as_of or timezone.localdate()
     board = build_dashboard(roadmap, Filters(as_of=as_of))
     states = {}
     for measure in board.measures:
         finished = [e.completed_on for e in measure.executions if e.completed_on]
+        label = measure.status_label
+        if measure.overdue:
+            label += f", {measure.days_overdue} дн."
         states[f"{measure.number}."] = MeasureOutcome(
-            label=measure.status_label
-            + (f", {measure.days_overdue} дн." if measure.overdue else ""),
+            label=keep_together(label),
             done_on=max(finished) if measure.status == "done" and finished else None,
-            lagging=measure.lagging_preview,
+            lagging=keep_together(measure.lagging_preview) if measure.overdue else "",
         )
     html = render_to_string(
         "roadmap/documents/report.html",

@@ -11,6 +11,9 @@ from pypdf import PdfReader
 from monitoring import exports, services, summary
 from monitoring.models import Moment, Questionnaire, Stage
 from monitoring.reference import ensure_questionnaires
+from roadmap.documents.content import keep_together
+from roadmap.documents.xlsx_export import page_room
+from tests import documents_layout as layout
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +83,8 @@ def _book(data: bytes):
 
 
 def _row_of(sheet, column: int, text: str) -> tuple:
+    """The row whose cell reads ``text`` as printed: «СОШ № 1» with a non-breaking space."""
+    text = keep_together(text)
     for row in sheet.iter_rows(values_only=True):
         if row[column - 1] == text:
             return row
@@ -102,8 +107,18 @@ def test_xlsx_has_one_sheet_per_part_and_the_header(built):
     for sheet in book.worksheets:
         assert sheet.page_setup.orientation == "landscape"
         assert int(sheet.page_setup.paperSize) == 9  # A4
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage
         assert sheet.freeze_panes  # every part has data here
+        # At 100 %, the columns narrowed to the page: 11 pt prints as 11 pt (6.4 pt before).
+        assert int(sheet.page_setup.scale) == 100, sheet.title
+        assert not sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        widths = [sheet.column_dimensions[c].width for c in sheet.column_dimensions]
+        assert sum(widths) <= page_room(exports.SIZE), sheet.title
+        assert sheet.HeaderFooter.differentFirst and sheet.oddHeader.center.text == "&P"
+        assert not sheet.oddFooter.center.text  # no «Страница 1 из 8» at the foot
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    assert cell.font.name == "Times New Roman", (sheet.title, cell.coordinate)
 
 
 def test_xlsx_indicators_are_numbers(built):
@@ -140,7 +155,7 @@ def test_xlsx_by_school_forms_and_missing(built, known):
     assert b[2:5] == (1, 1, 1)
     total = _row_of(schools, 2, "Итого")
     assert total[2:8] == (3, 7, 3, 2, 50, pytest.approx(0.04))
-    assert known["c"].short_name not in _texts(schools)
+    assert keep_together(known["c"].short_name) not in _texts(schools)
 
     forms = book["Формы наставничества"]
     assert _row_of(forms, 1, "учитель – ученик")[1:4] == (2, 3, 2)
@@ -149,7 +164,7 @@ def test_xlsx_by_school_forms_and_missing(built, known):
 
     missing = book["Не отчитались"]
     assert _row_of(missing, 2, known["c"].short_name)[2] == "не начат"
-    assert known["a"].short_name not in _texts(missing)
+    assert keep_together(known["a"].short_name) not in _texts(missing)
 
 
 def test_xlsx_questionnaire_averages_are_weighted(built):
@@ -173,7 +188,7 @@ def test_xlsx_questionnaire_averages_are_weighted(built):
 
 def test_xlsx_user_text_is_never_a_formula(built, known):
     sheet = _book(exports.summary_xlsx(built))["SWOT"]
-    row = next(r for r in sheet.iter_rows() if r[1].value == known["a"].short_name)
+    row = next(r for r in sheet.iter_rows() if r[1].value == keep_together(known["a"].short_name))
     assert row[2].value == "Программа А"
     assert [c.value for c in row[3:7]] == [
         INJECTION,
@@ -204,7 +219,8 @@ def test_pdf_shows_the_parts_in_russian(built, known):
     assert "ОО без принятого отчёта" in flat
     assert known["c"].short_name in flat and "не начат" in flat
     assert INJECTION in flat
-    assert "Страница 1 из" in flat
+    # The page number is a bare number at the top from page 2, as in the order (layout test).
+    assert "Страница" not in flat
 
 
 def test_pdf_embeds_its_fonts(built):
@@ -253,3 +269,74 @@ def test_russian_number_formats():
     assert exports.shown(Decimal("0"), exports.CHANGE) == "0,00"
     assert exports.shown(None, exports.SCORE) == "—"
     assert exports.shown(Decimal("12.5"), exports.NUM) == "12,5"
+
+
+# --- the printed page ----------------------------------------------------------------------
+
+
+def test_pdf_layout_at_the_order_standard(built):
+    """Margins 20/10/20/20 mm (the left was 15, the footer 6.3 mm from the edge), the page
+    number at the top from page 2, text 12–14 pt and tables 10 pt at least (7.5–9.5 before),
+    the chart's labels too; «№» never ends a line."""
+    data = exports.summary_pdf(built)
+    measured = layout.check_pdf(data, min_font=10)
+    assert measured.problems == [], "\n".join(measured.problems)
+    assert all(page.landscape for page in measured.layouts)
+    assert not measured.layouts[0].header
+    assert all(page.header for page in measured.layouts[1:])
+    sizes = layout.font_sizes(data)
+    body = sum(count for size, count in sizes.items() if 12 <= size <= 14)
+    assert body > 0 and max(sizes) <= 16
+
+
+def test_pdf_chart_text_prints_at_10_pt_or_more(built):
+    """The chart is an SVG drawn inside a form XObject: its labels are measured there too."""
+    data = exports.summary_pdf(built)
+    in_forms = [t for t in layout.printed_texts(data) if t.page == 1]
+    assert len(in_forms) > 20
+    assert min(t.size for t in in_forms) >= 10 - 0.05
+
+
+def test_respondents_total_is_a_dash_when_no_form_has_them(known, period, forms, staff, curator_a):
+    """Answers at the start of the programme only: «Число ответивших (в конце)» reads «—» for
+    the form and «—» in total (it read «0»), in the PDF's cells and as an empty XLSX cell."""
+    growth = _questionnaire(known["municipality"], Stage.MOTIVATION)
+    report = services.report_of(period, known["a"])
+    services.save_answer_set(
+        report=report,
+        questionnaire=growth,
+        form=forms["учитель – ученик"],
+        moment=Moment.START,
+        respondents=10,
+        averages={q.pk: "5" for q in growth.questions.all()},
+    )
+    services.submit_report(user=curator_a, report=report)
+    services.review_report(user=staff, report=report, accept=True)
+    built = summary.build_summary(period)
+    stage2 = next(part for part in exports.parts(built) if part.key == "stage2")
+    total = next(row for row in stage2.rows if row.kind == "total")
+    assert total.cells[1].value == "Число ответивших (в конце)"
+    assert [cell.shown for cell in total.cells[2:]] == ["", "—", "", "", "—", ""]
+    sheet = _book(exports.summary_xlsx(built))["Анкеты II этап"]
+    assert _row_of(sheet, 2, "Число ответивших (в конце)")[2:] == (None,) * 6
+
+
+def test_school_names_keep_their_number(built, known):
+    """«МБОУ «СОШ № 1» г. Аргун» is printed with non-breaking spaces, in both formats."""
+    name = known["a"].short_name
+    assert "№ " in name  # the fixture's name has the space to bind
+    assert exports.shown(name) == keep_together(name) != name
+    texts = _texts(_book(exports.summary_xlsx(built))["По ОО"])
+    assert keep_together(name) in texts and name not in texts
+
+
+@pytest.mark.skipif(layout.LIBREOFFICE is None, reason=layout.LIBREOFFICE_MISSING)
+def test_xlsx_layout_in_libreoffice(built):
+    """Printed by LibreOffice: margins 20/10/20/20 mm, every sheet's text at its 11 pt."""
+    pdf = layout.libreoffice_pdf(exports.summary_xlsx(built), "xlsx")
+    measured = layout.check_pdf(pdf, min_font=11)
+    assert measured.problems == [], "\n".join(measured.problems)
+    assert not measured.layouts[0].header
+    flat = layout.flat(" ".join(layout.page_texts(pdf)))
+    for part in exports.parts(built):
+        assert layout.flat(part.title) in flat, part.title  # every sheet printed

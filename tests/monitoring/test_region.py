@@ -9,8 +9,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from core import roles
-from monitoring import services
+from monitoring import regional, services
 from registry.models import Mentee, Programme, SchoolYearStats
+from tests import documents_layout as layout
 from tests.factories import SchoolFactory, make_user
 from tests.monitoring.fixtures import D, make_pair
 
@@ -137,3 +138,24 @@ def test_a_department_sees_only_its_municipality(client, known, neighbour, staff
     other = neighbour["municipality"].pk
     response = client.get(f"{reverse('monitoring:dashboard')}?municipality={other}")
     assert response.status_code == 404
+
+
+@pytest.mark.skipif(layout.LIBREOFFICE is None, reason=layout.LIBREOFFICE_MISSING)
+def test_regional_xlsx_layout_in_libreoffice(known, period, neighbour, staff):
+    """The regional summary printed by LibreOffice: at its 11 pt (fitted to the width it was
+    5.7 pt), margins 20/10/20/20 mm, the municipalities' column repeated on the pages of the
+    further figures, page numbers from page 2."""
+    curator = make_user("curator_x", roles.CURATOR, school=known["a"])
+    report = services.report_of(period, known["a"])
+    services.submit_report(user=curator, report=report)
+    services.review_report(user=staff, report=report, accept=True)
+    municipalities = [known["municipality"], neighbour["municipality"]]
+    built = regional.build_regional(municipalities, "I полугодие 2020/21")
+    pdf = layout.libreoffice_pdf(regional.regional_xlsx(built), "xlsx")
+    measured = layout.check_pdf(pdf, min_font=11)
+    assert measured.problems == [], "\n".join(measured.problems)
+    assert measured.pages >= 2 and not measured.layouts[0].header
+    texts = layout.page_texts(pdf)
+    figures = [text for text in texts if "Итого по региону" in text]
+    assert len(figures) >= 2  # the figures over two pages, each with the names repeated
+    assert all(neighbour["municipality"].name in layout.flat(text) for text in figures)

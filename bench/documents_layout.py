@@ -1,0 +1,127 @@
+"""Every printed document measured on the rendered page: margins, page number, font sizes and
+«№» at a line end, for the seed roadmap with the demonstration data (`make run`'s).
+
+    .venv/bin/python bench/documents_layout.py [--screenshots docs/screenshots]
+
+Margins are the least over all pages (left/right/top/bottom, mm, the page number's zone
+apart), measured at 200 dpi (±0.06 mm); DOCX and XLSX are measured as LibreOffice prints
+them, when it is installed. The limits: margins 20/10/20/20 mm, fonts 10 pt in the PDFs and
+DOCX (12 pt in the order's table), 9 pt in the XLSX (tests/documents_layout.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import fresh_database, setup_django
+
+REPORT_DAY = dt.date(2021, 1, 15)  # mid-period: some measures due, some not yet
+SCREENSHOTS = {  # document: [(page, file name)]
+    "order.pdf": [
+        (1, "order-page-1.png"),
+        (2, "order-appendix-page-2.png"),
+        (5, "order-page-5.png"),
+        (6, "order-page-6.png"),
+    ],
+    "order.docx": [
+        (1, "order-docx-libreoffice-page-1.png"),
+        (6, "order-docx-libreoffice-page-6.png"),
+    ],
+    "order.xlsx": [(1, "order-xlsx-libreoffice-page-1.png")],
+    "execution-report.pdf": [(1, "execution-report-page-1.png")],
+    "monitoring-summary.pdf": [
+        (1, "monitoring-summary-page-1.png"),
+        (2, "monitoring-summary-page-2.png"),
+    ],
+    "monitoring-summary.xlsx": [(2, "monitoring-summary-xlsx-libreoffice-page-2.png")],
+    "regional-summary.xlsx": [(1, "regional-summary-xlsx-libreoffice-page-1.png")],
+}
+
+
+def documents() -> dict[str, tuple[bytes, float]]:
+    """Each document's bytes and the least font size it must keep."""
+    from monitoring import exports, regional
+    from monitoring.demo import load_monitoring_demo
+    from monitoring.models import Period, SchoolReport
+    from monitoring.summary import build_summary
+    from registry.demo import load_demo
+    from registry.models import Municipality
+    from roadmap.documents.docx_export import export_docx
+    from roadmap.documents.pdf import export_pdf, report_pdf
+    from roadmap.documents.xlsx_export import export_xlsx
+    from roadmap.seed import load_seed
+
+    roadmap = load_seed().roadmap
+    load_demo(roadmap.municipality, roadmap)
+    schools = list(roadmap.schools.order_by("pk"))
+    load_monitoring_demo(roadmap.municipality, schools, dt.date.today())
+    period = max(
+        Period.objects.filter(municipality=roadmap.municipality),
+        key=lambda p: p.reports.filter(status=SchoolReport.Status.ACCEPTED).count(),
+    )
+    built = build_summary(period)
+    region = regional.build_regional(Municipality.objects.order_by("name"), period.title)
+    return {
+        "order.pdf": (export_pdf(roadmap), 10),
+        "order.docx": (export_docx(roadmap), 10),
+        "order.xlsx": (export_xlsx(roadmap), 9),
+        "execution-report.pdf": (report_pdf(roadmap, REPORT_DAY), 10),
+        "monitoring-summary.pdf": (exports.summary_pdf(built), 10),
+        "monitoring-summary.xlsx": (exports.summary_xlsx(built), 9),
+        "regional-summary.xlsx": (regional.regional_xlsx(region), 9),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--screenshots", type=Path, help="folder for the pages as PNG pictures")
+    parser.add_argument("--keep", type=Path, help="folder to keep the files and their PDFs in")
+    parser.add_argument("--dpi", type=int, default=200, help="rendering for the ink box")
+    args = parser.parse_args()
+    setup_django()
+    from tests import documents_layout as layout
+
+    drop = fresh_database()
+    try:
+        made = documents()
+    finally:
+        drop()
+    print(f"{'document':<26}{'figures'}")
+    for name, (data, min_font) in made.items():
+        started = time.perf_counter()
+        suffix = name.rsplit(".", 1)[1]
+        if suffix != "pdf":
+            if layout.LIBREOFFICE is None:
+                print(f"{name:<26}не измерен: {layout.LIBREOFFICE_MISSING}")
+                continue
+            pdf = layout.libreoffice_pdf(data, suffix)
+        else:
+            pdf = data
+        measured = layout.check_pdf(pdf, min_font=min_font, dpi=args.dpi)
+        seconds = time.perf_counter() - started
+        print(f"{name:<26}{measured.summary()} ({seconds:.1f} с)")
+        sizes = ", ".join(f"{size:g} ({count})" for size, count in layout.font_sizes(pdf).items())
+        print(f"{'':<26}размеры, пт (знаков): {sizes}")
+        for problem in measured.problems[:8]:
+            print(f"{'':<26}! {problem}")
+        if len(measured.problems) > 8:
+            print(f"{'':<26}! … и ещё {len(measured.problems) - 8}")
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            (args.keep / name).write_bytes(data)
+            if suffix != "pdf":
+                (args.keep / f"{name}.pdf").write_bytes(pdf)
+        if args.screenshots:
+            for page, file_name in SCREENSHOTS.get(name, []):
+                if page <= measured.pages:
+                    layout.save_page_png(pdf, page, args.screenshots / file_name, dpi=90)
+
+
+if __name__ == "__main__":
+    main()
