@@ -13,17 +13,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 
 class Municipality(models.Model):
-    name = models.CharField(_("наименование"), max_length=255, unique=True)
-    short_name = models.CharField(_("краткое наименование"), max_length=120, blank=True)
+    name = models.CharField("наименование", max_length=255, unique=True)
+    short_name = models.CharField("краткое наименование", max_length=120, blank=True)
 
     class Meta:
         db_table = "registry_municipality"
-        verbose_name = _("муниципальное образование")
-        verbose_name_plural = _("муниципальные образования")
+        verbose_name = "муниципальное образование"
+        verbose_name_plural = "муниципальные образования"
         ordering = ("name",)
 
     def __str__(self) -> str:
@@ -37,27 +36,27 @@ class Department(models.Model):
         Municipality,
         on_delete=models.PROTECT,
         related_name="department",
-        verbose_name=_("муниципальное образование"),
+        verbose_name="муниципальное образование",
     )
-    full_name = models.CharField(_("полное наименование"), max_length=255)
-    short_name = models.CharField(_("краткое наименование"), max_length=255)
+    full_name = models.CharField("полное наименование", max_length=255)
+    short_name = models.CharField("краткое наименование", max_length=255)
     header_lines = models.TextField(
-        _("шапка бланка (русский)"),
-        help_text=_("Строки бланка на русском языке, каждая с новой строки."),
+        "шапка бланка (русский)",
+        help_text="Строки бланка на русском языке, каждая с новой строки.",
     )
     header_lines_local = models.TextField(
-        _("шапка бланка (государственный язык республики)"),
+        "шапка бланка (государственный язык республики)",
         blank=True,
-        help_text=_("Строки бланка на втором государственном языке, каждая с новой строки."),
+        help_text="Строки бланка на втором государственном языке, каждая с новой строки.",
     )
-    city = models.CharField(_("место издания"), max_length=120, help_text=_("Например, г. Аргун"))
-    head_position = models.CharField(_("должность руководителя"), max_length=255)
-    head_name = models.CharField(_("руководитель (И.О. Фамилия)"), max_length=255)
+    city = models.CharField("место издания", max_length=120, help_text="Например, г. Аргун")
+    head_position = models.CharField("должность руководителя", max_length=255)
+    head_name = models.CharField("руководитель (И.О. Фамилия)", max_length=255)
 
     class Meta:
         db_table = "registry_department"
-        verbose_name = _("департамент образования")
-        verbose_name_plural = _("департаменты образования")
+        verbose_name = "департамент образования"
+        verbose_name_plural = "департаменты образования"
 
     def __str__(self) -> str:
         return self.short_name
@@ -73,30 +72,30 @@ class Department(models.Model):
 
 class School(models.Model):
     class Kind(models.TextChoices):
-        SCHOOL = "school", _("общеобразовательная организация")
-        KINDERGARTEN = "kindergarten", _("дошкольная образовательная организация")
-        ADDITIONAL = "additional", _("организация дополнительного образования")
+        SCHOOL = "school", "общеобразовательная организация"
+        KINDERGARTEN = "kindergarten", "дошкольная образовательная организация"
+        ADDITIONAL = "additional", "организация дополнительного образования"
 
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,
         related_name="schools",
-        verbose_name=_("муниципальное образование"),
+        verbose_name="муниципальное образование",
     )
-    full_name = models.CharField(_("полное наименование"), max_length=500)
-    short_name = models.CharField(_("краткое наименование"), max_length=255)
-    kind = models.CharField(_("тип"), max_length=20, choices=Kind.choices, default=Kind.SCHOOL)
-    is_active = models.BooleanField(_("действует"), default=True)
-    address = models.CharField(_("адрес"), max_length=500, blank=True)
-    director_name = models.CharField(_("руководитель"), max_length=255, blank=True)
-    phone = models.CharField(_("телефон"), max_length=50, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    website = models.URLField(_("сайт"), blank=True)
+    full_name = models.CharField("полное наименование", max_length=500)
+    short_name = models.CharField("краткое наименование", max_length=255)
+    kind = models.CharField("тип", max_length=20, choices=Kind.choices, default=Kind.SCHOOL)
+    is_active = models.BooleanField("действует", default=True)
+    address = models.CharField("адрес", max_length=500, blank=True)
+    director_name = models.CharField("руководитель", max_length=255, blank=True)
+    phone = models.CharField("телефон", max_length=50, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    website = models.URLField("сайт", blank=True)
 
     class Meta:
         db_table = "registry_school"
-        verbose_name = _("образовательная организация")
-        verbose_name_plural = _("образовательные организации")
+        verbose_name = "образовательная организация"
+        verbose_name_plural = "образовательные организации"
         ordering = ("short_name",)
         constraints = [
             models.UniqueConstraint(
@@ -115,7 +114,7 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="profile",
-        verbose_name=_("пользователь"),
+        verbose_name="пользователь",
     )
     municipality = models.ForeignKey(
         Municipality,
@@ -123,7 +122,7 @@ class Profile(models.Model):
         null=True,
         blank=True,
         related_name="profiles",
-        verbose_name=_("муниципальное образование"),
+        verbose_name="муниципальное образование",
     )
     school = models.ForeignKey(
         School,
@@ -131,15 +130,15 @@ class Profile(models.Model):
         null=True,
         blank=True,
         related_name="profiles",
-        verbose_name=_("образовательная организация"),
+        verbose_name="образовательная организация",
     )
-    position = models.CharField(_("должность"), max_length=255, blank=True)
-    phone = models.CharField(_("телефон"), max_length=50, blank=True)
+    position = models.CharField("должность", max_length=255, blank=True)
+    phone = models.CharField("телефон", max_length=50, blank=True)
 
     class Meta:
         db_table = "registry_profile"
-        verbose_name = _("профиль пользователя")
-        verbose_name_plural = _("профили пользователей")
+        verbose_name = "профиль пользователя"
+        verbose_name_plural = "профили пользователей"
         constraints = [
             models.CheckConstraint(
                 condition=Q(school__isnull=True) | Q(municipality__isnull=False),
@@ -161,20 +160,20 @@ class AccountState(models.Model):
         on_delete=models.CASCADE,
         primary_key=True,
         related_name="account_state",
-        verbose_name=_("пользователь"),
+        verbose_name="пользователь",
     )
     must_change_password = models.BooleanField(
-        _("сменить пароль при входе"),
+        "сменить пароль при входе",
         default=False,
-        help_text=_("Пароль задал не владелец: до смены открыта только страница смены пароля."),
+        help_text="Пароль задал не владелец: до смены открыта только страница смены пароля.",
     )
-    password_changed_at = models.DateTimeField(_("пароль задан владельцем"), null=True, blank=True)
-    deactivated_at = models.DateTimeField(_("доступ отключён"), null=True, blank=True)
+    password_changed_at = models.DateTimeField("пароль задан владельцем", null=True, blank=True)
+    deactivated_at = models.DateTimeField("доступ отключён", null=True, blank=True)
 
     class Meta:
         db_table = "registry_accountstate"
-        verbose_name = _("состояние учётной записи")
-        verbose_name_plural = _("состояния учётных записей")
+        verbose_name = "состояние учётной записи"
+        verbose_name_plural = "состояния учётных записей"
 
     def __str__(self) -> str:
         return str(self.user)
@@ -189,43 +188,43 @@ class AuditEvent(models.Model):
     """
 
     class Action(models.TextChoices):
-        VIEW = "view", _("просмотр")
-        EXPORT = "export", _("выгрузка")
-        IMPORT = "import", _("загрузка")
-        DOWNLOAD = "download", _("скачивание файла")
-        DENIED = "denied", _("отказ в доступе")
-        DESTROY = "destroy", _("уничтожение данных")
-        CHANGE = "change", _("изменение записи")
-        LINK = "link", _("связь с ОО")
-        LINK_REQUEST = "link_request", _("запрос на связь с ОО")
-        LINK_DECISION = "link_decision", _("решение по запросу на связь")
-        RESET_LINK = "reset_link", _("выдача ссылки для смены пароля")
-        PASSWORD = "password", _("смена пароля")
-        DEACTIVATE = "deactivate", _("отключение доступа")
-        REACTIVATE = "reactivate", _("восстановление доступа")
+        VIEW = "view", "просмотр"
+        EXPORT = "export", "выгрузка"
+        IMPORT = "import", "загрузка"
+        DOWNLOAD = "download", "скачивание файла"
+        DENIED = "denied", "отказ в доступе"
+        DESTROY = "destroy", "уничтожение данных"
+        CHANGE = "change", "изменение записи"
+        LINK = "link", "связь с ОО"
+        LINK_REQUEST = "link_request", "запрос на связь с ОО"
+        LINK_DECISION = "link_decision", "решение по запросу на связь"
+        RESET_LINK = "reset_link", "выдача ссылки для смены пароля"
+        PASSWORD = "password", "смена пароля"
+        DEACTIVATE = "deactivate", "отключение доступа"
+        REACTIVATE = "reactivate", "восстановление доступа"
 
-    at = models.DateTimeField(_("когда"), default=timezone.now, db_index=True)
+    at = models.DateTimeField("когда", default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("кто"),
+        verbose_name="кто",
     )
-    action = models.CharField(_("действие"), max_length=20, choices=Action.choices)
-    object_type = models.CharField(_("что"), max_length=50)
-    object_id = models.CharField(_("идентификатор"), max_length=50, blank=True)
+    action = models.CharField("действие", max_length=20, choices=Action.choices)
+    object_type = models.CharField("что", max_length=50)
+    object_id = models.CharField("идентификатор", max_length=50, blank=True)
     school = models.ForeignKey(
         School, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    detail = models.CharField(_("подробности"), max_length=500, blank=True)
-    ip = models.GenericIPAddressField(_("IP-адрес"), null=True, blank=True)
+    detail = models.CharField("подробности", max_length=500, blank=True)
+    ip = models.GenericIPAddressField("IP-адрес", null=True, blank=True)
 
     class Meta:
         db_table = "registry_auditevent"
-        verbose_name = _("запись журнала доступа")
-        verbose_name_plural = _("журнал доступа к персональным данным")
+        verbose_name = "запись журнала доступа"
+        verbose_name_plural = "журнал доступа к персональным данным"
         ordering = ("-at", "-id")
         triggers = [
             pgtrigger.Trigger(
@@ -252,11 +251,11 @@ class ImportBatch(models.Model):
     """An uploaded file waiting between its preview and the user's confirmation."""
 
     class Status(models.TextChoices):
-        PREVIEW = "preview", _("предпросмотр")
-        DONE = "done", _("загружено")
+        PREVIEW = "preview", "предпросмотр"
+        DONE = "done", "загружено"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    entity = models.CharField(_("что загружается"), max_length=20)
+    entity = models.CharField("что загружается", max_length=20)
     file = models.FileField(upload_to=import_path, max_length=255)
     original_name = models.CharField(max_length=255)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEW)
@@ -267,8 +266,8 @@ class ImportBatch(models.Model):
 
     class Meta:
         db_table = "registry_importbatch"
-        verbose_name = _("загрузка из Excel")
-        verbose_name_plural = _("загрузки из Excel")
+        verbose_name = "загрузка из Excel"
+        verbose_name_plural = "загрузки из Excel"
         ordering = ("-created_at",)
 
     def __str__(self) -> str:

@@ -1,7 +1,5 @@
 """The roles of the product, as Django groups, and how to tell a user's role."""
 
-from django.utils.translation import gettext_lazy as _
-
 STAFF = "Сотрудник департамента"
 HEAD = "Начальник департамента"
 CURATOR = "Куратор ОО"
@@ -16,12 +14,12 @@ ROLE_REGION = "region"
 ROLE_NONE = "none"
 
 ROLE_LABELS = {
-    ROLE_ADMIN: _("Администратор"),
-    ROLE_HEAD: _("Начальник департамента"),
-    ROLE_STAFF: _("Сотрудник департамента"),
-    ROLE_CURATOR: _("Куратор ОО"),
-    ROLE_REGION: _("Региональный координатор"),
-    ROLE_NONE: _("Без роли"),
+    ROLE_ADMIN: "Администратор",
+    ROLE_HEAD: "Начальник департамента",
+    ROLE_STAFF: "Сотрудник департамента",
+    ROLE_CURATOR: "Куратор ОО",
+    ROLE_REGION: "Региональный координатор",
+    ROLE_NONE: "Без роли",
 }
 
 

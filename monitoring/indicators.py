@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import IndicatorCode, Target
 from registry.models import MentoringForm, SchoolYearStats
@@ -45,19 +44,19 @@ UNDATED_KINDS = ("schedule", "unknown", "none")
 CLOSE_SHARE = Decimal("0.8")  # within 80 % of the target is «близко к цели»
 
 DENOMINATOR_LABELS = {
-    IndicatorCode.PUPILS_10_PLUS: _("обучающихся 10 лет и старше"),
-    IndicatorCode.YOUNG_TEACHERS: _("педагогов до 35 лет со стажем до 3 лет"),
-    IndicatorCode.APPROVED_PROGRAMME: _("ОО"),
-    IndicatorCode.MEASURES_ON_TIME: _("мероприятий со сроком по эту дату"),
+    IndicatorCode.PUPILS_10_PLUS: "обучающихся 10 лет и старше",
+    IndicatorCode.YOUNG_TEACHERS: "педагогов до 35 лет со стажем до 3 лет",
+    IndicatorCode.APPROVED_PROGRAMME: "ОО",
+    IndicatorCode.MEASURES_ON_TIME: "мероприятий со сроком по эту дату",
 }
 UNITS = {
-    IndicatorCode.PUPILS_10_PLUS: _("чел."),
-    IndicatorCode.YOUNG_TEACHERS: _("чел."),
-    IndicatorCode.APPROVED_PROGRAMME: _("ОО"),
-    IndicatorCode.MEASURES_ON_TIME: _("мероприятий"),
-    IndicatorCode.MENTORS: _("чел."),
-    IndicatorCode.MENTEES: _("чел."),
-    IndicatorCode.PAIRS: _("пар и групп"),
+    IndicatorCode.PUPILS_10_PLUS: "чел.",
+    IndicatorCode.YOUNG_TEACHERS: "чел.",
+    IndicatorCode.APPROVED_PROGRAMME: "ОО",
+    IndicatorCode.MEASURES_ON_TIME: "мероприятий",
+    IndicatorCode.MENTORS: "чел.",
+    IndicatorCode.MENTEES: "чел.",
+    IndicatorCode.PAIRS: "пар и групп",
 }
 
 
@@ -338,10 +337,10 @@ class Assessment:
     @property
     def status_label(self) -> str:
         return {
-            "met": _("цель достигнута"),
-            "close": _("близко к цели"),
-            "behind": _("отставание"),
-        }.get(self.status, _("цель не задана"))
+            "met": "цель достигнута",
+            "close": "близко к цели",
+            "behind": "отставание",
+        }.get(self.status, "цель не задана")
 
 
 def targets_of(municipality_ids) -> dict[tuple[int, str], dict[int, Decimal]]:

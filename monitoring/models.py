@@ -10,58 +10,57 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from core.models import Municipality, School
 from registry.models import MentoringForm, Programme
 
 
 class IndicatorCode(models.TextChoices):
-    MENTORS = "mentors", _("Наставники в действующих парах")
-    MENTEES = "mentees", _("Наставляемые в действующих парах")
-    PAIRS = "pairs", _("Действующие пары и группы")
+    MENTORS = "mentors", "Наставники в действующих парах"
+    MENTEES = "mentees", "Наставляемые в действующих парах"
+    PAIRS = "pairs", "Действующие пары и группы"
     PUPILS_10_PLUS = (
         "pupils_10_plus",
-        _("Доля обучающихся 10 лет и старше, вовлечённых в наставничество"),
+        "Доля обучающихся 10 лет и старше, вовлечённых в наставничество",
     )
     YOUNG_TEACHERS = (
         "young_teachers",
-        _("Доля педагогов до 35 лет со стажем до 3 лет, вовлечённых в наставничество"),
+        "Доля педагогов до 35 лет со стажем до 3 лет, вовлечённых в наставничество",
     )
-    APPROVED_PROGRAMME = "approved_programme", _("Доля ОО с одобренной программой наставничества")
-    MEASURES_ON_TIME = "measures_on_time", _("Доля мероприятий дорожной карты, выполненных в срок")
+    APPROVED_PROGRAMME = "approved_programme", "Доля ОО с одобренной программой наставничества"
+    MEASURES_ON_TIME = "measures_on_time", "Доля мероприятий дорожной карты, выполненных в срок"
 
 
 class Target(models.Model):
     """The value an indicator must reach in a year: a percentage for shares, a number otherwise."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("муниципалитет")
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name="муниципалитет"
     )
-    indicator = models.CharField(_("показатель"), max_length=40, choices=IndicatorCode.choices)
-    year = models.PositiveSmallIntegerField(_("год"))
-    value = models.DecimalField(_("целевое значение"), max_digits=9, decimal_places=1)
-    note = models.CharField(_("основание"), max_length=255, blank=True)
+    indicator = models.CharField("показатель", max_length=40, choices=IndicatorCode.choices)
+    year = models.PositiveSmallIntegerField("год")
+    value = models.DecimalField("целевое значение", max_digits=9, decimal_places=1)
+    note = models.CharField("основание", max_length=255, blank=True)
 
     class Meta:
-        verbose_name = _("целевое значение показателя")
-        verbose_name_plural = _("целевые значения показателей")
+        verbose_name = "целевое значение показателя"
+        verbose_name_plural = "целевые значения показателей"
         ordering = ("indicator", "year")
         constraints = [
             models.UniqueConstraint(
                 fields=("municipality", "indicator", "year"),
                 name="target_unique_year",
-                violation_error_message=_("Цель на этот год для показателя уже задана."),
+                violation_error_message="Цель на этот год для показателя уже задана.",
             ),
             models.CheckConstraint(
                 condition=Q(value__gte=0),
                 name="target_not_negative",
-                violation_error_message=_("Целевое значение не может быть отрицательным."),
+                violation_error_message="Целевое значение не может быть отрицательным.",
             ),
             models.CheckConstraint(
                 condition=Q(year__gte=2019) & Q(year__lte=2100),
                 name="target_year_plausible",
-                violation_error_message=_("Год должен быть между 2019 и 2100."),
+                violation_error_message="Год должен быть между 2019 и 2100.",
             ),
         ]
 
@@ -76,28 +75,28 @@ class Period(models.Model):
         Municipality,
         on_delete=models.PROTECT,
         related_name="monitoring_periods",
-        verbose_name=_("муниципалитет"),
+        verbose_name="муниципалитет",
     )
-    title = models.CharField(_("наименование"), max_length=120)
-    starts_on = models.DateField(_("начало"))
-    ends_on = models.DateField(_("окончание"))
-    report_due_on = models.DateField(_("срок сдачи отчётов"), null=True, blank=True)
-    created_at = models.DateTimeField(_("создан"), auto_now_add=True)
+    title = models.CharField("наименование", max_length=120)
+    starts_on = models.DateField("начало")
+    ends_on = models.DateField("окончание")
+    report_due_on = models.DateField("срок сдачи отчётов", null=True, blank=True)
+    created_at = models.DateTimeField("создан", auto_now_add=True)
 
     class Meta:
-        verbose_name = _("период мониторинга")
-        verbose_name_plural = _("периоды мониторинга")
+        verbose_name = "период мониторинга"
+        verbose_name_plural = "периоды мониторинга"
         ordering = ("-ends_on", "-id")
         constraints = [
             models.UniqueConstraint(
                 fields=("municipality", "title"),
                 name="period_unique_title",
-                violation_error_message=_("Период с таким наименованием уже есть."),
+                violation_error_message="Период с таким наименованием уже есть.",
             ),
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")),
                 name="period_ordered",
-                violation_error_message=_("Окончание периода раньше его начала."),
+                violation_error_message="Окончание периода раньше его начала.",
             ),
         ]
 
@@ -110,56 +109,54 @@ class SchoolReport(models.Model):
     a draft and frozen into `figures` when it is submitted; accepted, it never changes again."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("черновик")
-        SUBMITTED = "submitted", _("на проверке")
-        RETURNED = "returned", _("возвращён на доработку")
-        ACCEPTED = "accepted", _("принят")
+        DRAFT = "draft", "черновик"
+        SUBMITTED = "submitted", "на проверке"
+        RETURNED = "returned", "возвращён на доработку"
+        ACCEPTED = "accepted", "принят"
 
     period = models.ForeignKey(
-        Period, on_delete=models.PROTECT, related_name="reports", verbose_name=_("период")
+        Period, on_delete=models.PROTECT, related_name="reports", verbose_name="период"
     )
     school = models.ForeignKey(
-        School, on_delete=models.PROTECT, related_name="monitoring_reports", verbose_name=_("ОО")
+        School, on_delete=models.PROTECT, related_name="monitoring_reports", verbose_name="ОО"
     )
-    status = models.CharField(
-        _("статус"), max_length=20, choices=Status.choices, default=Status.DRAFT
-    )
-    figures = models.JSONField(_("показатели на конец периода"), null=True, blank=True)
-    submitted_at = models.DateTimeField(_("отправлен"), null=True, blank=True)
+    status = models.CharField("статус", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    figures = models.JSONField("показатели на конец периода", null=True, blank=True)
+    submitted_at = models.DateTimeField("отправлен", null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("отправил"),
+        verbose_name="отправил",
     )
-    reviewed_at = models.DateTimeField(_("проверен"), null=True, blank=True)
+    reviewed_at = models.DateTimeField("проверен", null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("проверил"),
+        verbose_name="проверил",
     )
-    review_comment = models.TextField(_("комментарий проверяющего"), blank=True)
+    review_comment = models.TextField("комментарий проверяющего", blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
-        verbose_name = _("отчёт ОО о мониторинге")
-        verbose_name_plural = _("отчёты ОО о мониторинге")
+        verbose_name = "отчёт ОО о мониторинге"
+        verbose_name_plural = "отчёты ОО о мониторинге"
         ordering = ("period", "school")
         constraints = [
             models.UniqueConstraint(
                 fields=("period", "school"),
                 name="report_unique_school_period",
-                violation_error_message=_("Отчёт этой ОО за этот период уже есть."),
+                violation_error_message="Отчёт этой ОО за этот период уже есть.",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=("draft", "returned")) | Q(figures__isnull=False),
                 name="report_submitted_has_figures",
-                violation_error_message=_("Отправленный отчёт должен содержать показатели."),
+                violation_error_message="Отправленный отчёт должен содержать показатели.",
             ),
         ]
 
@@ -175,21 +172,21 @@ class ReportEvent(models.Model):
     """One step in a report's life: submitted, returned (with the reason), accepted."""
 
     class Action(models.TextChoices):
-        SUBMITTED = "submitted", _("отправлен на проверку")
-        RETURNED = "returned", _("возвращён на доработку")
-        ACCEPTED = "accepted", _("принят")
+        SUBMITTED = "submitted", "отправлен на проверку"
+        RETURNED = "returned", "возвращён на доработку"
+        ACCEPTED = "accepted", "принят"
 
     report = models.ForeignKey(SchoolReport, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("действие"), max_length=20, choices=Action.choices)
+    action = models.CharField("действие", max_length=20, choices=Action.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("кто")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="кто"
     )
-    at = models.DateTimeField(_("когда"), default=timezone.now)
-    comment = models.TextField(_("комментарий"), blank=True)
+    at = models.DateTimeField("когда", default=timezone.now)
+    comment = models.TextField("комментарий", blank=True)
 
     class Meta:
-        verbose_name = _("шаг отчёта")
-        verbose_name_plural = _("шаги отчётов")
+        verbose_name = "шаг отчёта"
+        verbose_name_plural = "шаги отчётов"
         ordering = ("at", "id")
 
     def __str__(self) -> str:
@@ -200,50 +197,50 @@ class ReportEvent(models.Model):
 
 
 class Stage(models.IntegerChoices):
-    QUALITY = 1, _("I этап: качество реализации программы наставничества")
-    MOTIVATION = 2, _("II этап: мотивация и личностный рост участников")
+    QUALITY = 1, "I этап: качество реализации программы наставничества"
+    MOTIVATION = 2, "II этап: мотивация и личностный рост участников"
 
 
 class Respondent(models.TextChoices):
-    MENTOR = "mentor", _("наставники")
-    MENTEE = "mentee", _("наставляемые")
+    MENTOR = "mentor", "наставники"
+    MENTEE = "mentee", "наставляемые"
 
 
 class Moment(models.TextChoices):
-    ONCE = "", _("—")
-    START = "start", _("в начале")
-    END = "end", _("в конце")
+    ONCE = "", "—"
+    START = "start", "в начале"
+    END = "end", "в конце"
 
 
 class Questionnaire(models.Model):
     """A set of questions of the Р-145 monitoring, answered on a scale; editable by staff."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("муниципалитет")
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name="муниципалитет"
     )
-    stage = models.PositiveSmallIntegerField(_("этап мониторинга"), choices=Stage.choices)
-    respondent = models.CharField(_("кто отвечает"), max_length=10, choices=Respondent.choices)
-    title = models.CharField(_("наименование"), max_length=255)
+    stage = models.PositiveSmallIntegerField("этап мониторинга", choices=Stage.choices)
+    respondent = models.CharField("кто отвечает", max_length=10, choices=Respondent.choices)
+    title = models.CharField("наименование", max_length=255)
     scale_max = models.PositiveSmallIntegerField(
-        _("шкала: наибольший балл"), default=10, help_text=_("Ответы от 1 до этого балла.")
+        "шкала: наибольший балл", default=10, help_text="Ответы от 1 до этого балла."
     )
-    is_active = models.BooleanField(_("используется"), default=True)
-    position = models.PositiveSmallIntegerField(_("порядок"), default=0)
+    is_active = models.BooleanField("используется", default=True)
+    position = models.PositiveSmallIntegerField("порядок", default=0)
 
     class Meta:
-        verbose_name = _("анкета")
-        verbose_name_plural = _("анкеты")
+        verbose_name = "анкета"
+        verbose_name_plural = "анкеты"
         ordering = ("stage", "position", "id")
         constraints = [
             models.UniqueConstraint(
                 fields=("municipality", "title"),
                 name="questionnaire_unique_title",
-                violation_error_message=_("Анкета с таким наименованием уже есть."),
+                violation_error_message="Анкета с таким наименованием уже есть.",
             ),
             models.CheckConstraint(
                 condition=Q(scale_max__gte=2) & Q(scale_max__lte=100),
                 name="questionnaire_scale_plausible",
-                violation_error_message=_("Наибольший балл шкалы должен быть от 2 до 100."),
+                violation_error_message="Наибольший балл шкалы должен быть от 2 до 100.",
             ),
         ]
 
@@ -263,12 +260,12 @@ class Question(models.Model):
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.CASCADE, related_name="questions"
     )
-    position = models.PositiveSmallIntegerField(_("№"), default=0)
-    text = models.TextField(_("вопрос"))
+    position = models.PositiveSmallIntegerField("№", default=0)
+    text = models.TextField("вопрос")
 
     class Meta:
-        verbose_name = _("вопрос анкеты")
-        verbose_name_plural = _("вопросы анкеты")
+        verbose_name = "вопрос анкеты"
+        verbose_name_plural = "вопросы анкеты"
         ordering = ("questionnaire", "position", "id")
 
     def __str__(self) -> str:
@@ -284,30 +281,30 @@ class AnswerSet(models.Model):
         Questionnaire,
         on_delete=models.PROTECT,
         related_name="answer_sets",
-        verbose_name=_("анкета"),
+        verbose_name="анкета",
     )
     form = models.ForeignKey(
-        MentoringForm, on_delete=models.PROTECT, related_name="+", verbose_name=_("форма")
+        MentoringForm, on_delete=models.PROTECT, related_name="+", verbose_name="форма"
     )
-    moment = models.CharField(_("замер"), max_length=10, choices=Moment.choices, blank=True)
-    respondents = models.PositiveIntegerField(_("число ответивших"))
+    moment = models.CharField("замер", max_length=10, choices=Moment.choices, blank=True)
+    respondents = models.PositiveIntegerField("число ответивших")
 
     class Meta:
-        verbose_name = _("результаты анкетирования")
-        verbose_name_plural = _("результаты анкетирования")
+        verbose_name = "результаты анкетирования"
+        verbose_name_plural = "результаты анкетирования"
         ordering = ("questionnaire", "form", "moment")
         constraints = [
             models.UniqueConstraint(
                 fields=("report", "questionnaire", "form", "moment"),
                 name="answer_set_unique",
-                violation_error_message=_(
+                violation_error_message=(
                     "Результаты этой анкеты по этой форме и замеру уже внесены."
                 ),
             ),
             models.CheckConstraint(
                 condition=Q(respondents__gte=1),
                 name="answer_set_has_respondents",
-                violation_error_message=_("Число ответивших должно быть не меньше 1."),
+                violation_error_message="Число ответивших должно быть не меньше 1.",
             ),
         ]
 
@@ -319,7 +316,7 @@ class AnswerSet(models.Model):
 class Answer(models.Model):
     answer_set = models.ForeignKey(AnswerSet, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
-    average = models.DecimalField(_("средний балл"), max_digits=5, decimal_places=2)
+    average = models.DecimalField("средний балл", max_digits=5, decimal_places=2)
 
     class Meta:
         constraints = [
@@ -327,7 +324,7 @@ class Answer(models.Model):
             models.CheckConstraint(
                 condition=Q(average__gte=0),
                 name="answer_not_negative",
-                violation_error_message=_("Средний балл не может быть отрицательным."),
+                violation_error_message="Средний балл не может быть отрицательным.",
             ),
         ]
 
@@ -340,22 +337,22 @@ class Swot(models.Model):
 
     report = models.ForeignKey(SchoolReport, on_delete=models.CASCADE, related_name="swots")
     programme = models.ForeignKey(
-        Programme, on_delete=models.PROTECT, related_name="+", verbose_name=_("программа")
+        Programme, on_delete=models.PROTECT, related_name="+", verbose_name="программа"
     )
-    strengths = models.TextField(_("сильные стороны"), blank=True)
-    weaknesses = models.TextField(_("слабые стороны"), blank=True)
-    opportunities = models.TextField(_("возможности"), blank=True)
-    threats = models.TextField(_("угрозы"), blank=True)
+    strengths = models.TextField("сильные стороны", blank=True)
+    weaknesses = models.TextField("слабые стороны", blank=True)
+    opportunities = models.TextField("возможности", blank=True)
+    threats = models.TextField("угрозы", blank=True)
 
     class Meta:
-        verbose_name = _("SWOT-анализ программы")
-        verbose_name_plural = _("SWOT-анализ программ")
+        verbose_name = "SWOT-анализ программы"
+        verbose_name_plural = "SWOT-анализ программ"
         ordering = ("programme",)
         constraints = [
             models.UniqueConstraint(
                 fields=("report", "programme"),
                 name="swot_unique_programme",
-                violation_error_message=_("SWOT-анализ этой программы уже внесён."),
+                violation_error_message="SWOT-анализ этой программы уже внесён.",
             ),
         ]
 

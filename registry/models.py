@@ -9,7 +9,6 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from core.models import Municipality, School
 
@@ -18,19 +17,19 @@ class SchoolYearStats(models.Model):
     """Pupil and teacher counts of a school for a school year: the indicators' denominators."""
 
     school = models.ForeignKey(
-        School, on_delete=models.CASCADE, related_name="year_stats", verbose_name=_("ОО")
+        School, on_delete=models.CASCADE, related_name="year_stats", verbose_name="ОО"
     )
-    school_year_start = models.PositiveSmallIntegerField(_("учебный год (начало)"))
-    pupils_total = models.PositiveIntegerField(_("обучающихся всего"))
-    pupils_10_plus = models.PositiveIntegerField(_("обучающихся в возрасте 10 лет и старше"))
-    teachers_total = models.PositiveIntegerField(_("педагогов всего"))
+    school_year_start = models.PositiveSmallIntegerField("учебный год (начало)")
+    pupils_total = models.PositiveIntegerField("обучающихся всего")
+    pupils_10_plus = models.PositiveIntegerField("обучающихся в возрасте 10 лет и старше")
+    teachers_total = models.PositiveIntegerField("педагогов всего")
     young_teachers = models.PositiveIntegerField(
-        _("педагогов до 35 лет со стажем до 3 лет"), default=0
+        "педагогов до 35 лет со стажем до 3 лет", default=0
     )
 
     class Meta:
-        verbose_name = _("численность на учебный год")
-        verbose_name_plural = _("численность на учебные годы")
+        verbose_name = "численность на учебный год"
+        verbose_name_plural = "численность на учебные годы"
         ordering = ("school", "-school_year_start")
         constraints = [
             models.UniqueConstraint(
@@ -39,14 +38,14 @@ class SchoolYearStats(models.Model):
             models.CheckConstraint(
                 condition=Q(pupils_10_plus__lte=models.F("pupils_total")),
                 name="stats_pupils_10_plus_within_total",
-                violation_error_message=_(
+                violation_error_message=(
                     "Обучающихся 10 лет и старше больше, чем обучающихся всего."
                 ),
             ),
             models.CheckConstraint(
                 condition=Q(young_teachers__lte=models.F("teachers_total")),
                 name="stats_young_teachers_within_total",
-                violation_error_message=_("Молодых педагогов больше, чем педагогов всего."),
+                violation_error_message="Молодых педагогов больше, чем педагогов всего.",
             ),
         ]
 
@@ -59,11 +58,11 @@ class SchoolYearStats(models.Model):
 
 
 class PersonKind(models.TextChoices):
-    PUPIL = "pupil", _("обучающийся")
-    TEACHER = "teacher", _("педагог")
-    STUDENT = "student", _("студент")
-    EMPLOYEE = "employee", _("сотрудник организации-партнёра")
-    GRADUATE = "graduate", _("выпускник")
+    PUPIL = "pupil", "обучающийся"
+    TEACHER = "teacher", "педагог"
+    STUDENT = "student", "студент"
+    EMPLOYEE = "employee", "сотрудник организации-партнёра"
+    GRADUATE = "graduate", "выпускник"
 
 
 MENTEE_KINDS = (PersonKind.PUPIL, PersonKind.TEACHER, PersonKind.STUDENT)
@@ -72,21 +71,21 @@ MENTEE_KINDS = (PersonKind.PUPIL, PersonKind.TEACHER, PersonKind.STUDENT)
 class MentoringForm(models.Model):
     """A form of mentoring (Р-145) and which kinds of mentor and mentee it admits."""
 
-    name = models.CharField(_("наименование"), max_length=100, unique=True)
+    name = models.CharField("наименование", max_length=100, unique=True)
     mentor_kinds = ArrayField(
         models.CharField(max_length=20, choices=PersonKind.choices),
-        verbose_name=_("кто может быть наставником"),
+        verbose_name="кто может быть наставником",
     )
     mentee_kinds = ArrayField(
         models.CharField(max_length=20, choices=PersonKind.choices),
-        verbose_name=_("кто может быть наставляемым"),
+        verbose_name="кто может быть наставляемым",
     )
-    position = models.PositiveSmallIntegerField(_("порядок"), default=0)
-    is_active = models.BooleanField(_("используется"), default=True)
+    position = models.PositiveSmallIntegerField("порядок", default=0)
+    is_active = models.BooleanField("используется", default=True)
 
     class Meta:
-        verbose_name = _("форма наставничества")
-        verbose_name_plural = _("формы наставничества")
+        verbose_name = "форма наставничества"
+        verbose_name_plural = "формы наставничества"
         ordering = ("position", "name")
 
     def __str__(self) -> str:
@@ -102,17 +101,17 @@ class Person(models.Model):
     """Common to mentors and mentees: who, born when, where; unique in the municipality."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("муниципалитет")
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name="муниципалитет"
     )
-    last_name = models.CharField(_("фамилия"), max_length=100)
-    first_name = models.CharField(_("имя"), max_length=100)
-    patronymic = models.CharField(_("отчество"), max_length=100, blank=True)
-    birth_date = models.DateField(_("дата рождения"))
-    phone = models.CharField(_("телефон"), max_length=50, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
+    last_name = models.CharField("фамилия", max_length=100)
+    first_name = models.CharField("имя", max_length=100)
+    patronymic = models.CharField("отчество", max_length=100, blank=True)
+    birth_date = models.DateField("дата рождения")
+    phone = models.CharField("телефон", max_length=50, blank=True)
+    email = models.EmailField("e-mail", blank=True)
     search_name = models.CharField(max_length=310, editable=False, default="")
-    created_at = models.DateTimeField(_("создано"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("изменено"), auto_now=True)
+    created_at = models.DateTimeField("создано", auto_now_add=True)
+    updated_at = models.DateTimeField("изменено", auto_now=True)
 
     class Meta:
         abstract = True
@@ -147,7 +146,7 @@ def _person_identity(prefix: str) -> list:
             Lower("patronymic"),
             "birth_date",
             name=f"{prefix}_unique_person",
-            violation_error_message=_("Такой человек уже есть в реестре муниципалитета."),
+            violation_error_message="Такой человек уже есть в реестре муниципалитета.",
         ),
     ]
 
@@ -157,18 +156,18 @@ class PartnerOrganization(models.Model):
         Municipality,
         on_delete=models.PROTECT,
         related_name="partners",
-        verbose_name=_("муниципалитет"),
+        verbose_name="муниципалитет",
     )
-    name = models.CharField(_("наименование"), max_length=500)
-    inn = models.CharField(_("ИНН"), max_length=12, blank=True)
-    address = models.CharField(_("адрес"), max_length=500, blank=True)
-    contact_person = models.CharField(_("контактное лицо"), max_length=255, blank=True)
-    phone = models.CharField(_("телефон"), max_length=50, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
+    name = models.CharField("наименование", max_length=500)
+    inn = models.CharField("ИНН", max_length=12, blank=True)
+    address = models.CharField("адрес", max_length=500, blank=True)
+    contact_person = models.CharField("контактное лицо", max_length=255, blank=True)
+    phone = models.CharField("телефон", max_length=50, blank=True)
+    email = models.EmailField("e-mail", blank=True)
 
     class Meta:
-        verbose_name = _("организация-партнёр")
-        verbose_name_plural = _("организации-партнёры")
+        verbose_name = "организация-партнёр"
+        verbose_name_plural = "организации-партнёры"
         ordering = ("name",)
         constraints = [
             models.UniqueConstraint(fields=("municipality", "name"), name="partner_unique_name"),
@@ -185,7 +184,7 @@ class Agreement(models.Model):
         PartnerOrganization,
         on_delete=models.CASCADE,
         related_name="agreements",
-        verbose_name=_("организация-партнёр"),
+        verbose_name="организация-партнёр",
     )
     school = models.ForeignKey(
         School,
@@ -193,24 +192,24 @@ class Agreement(models.Model):
         null=True,
         blank=True,
         related_name="agreements",
-        verbose_name=_("ОО"),
-        help_text=_("Пусто — соглашение департамента."),
+        verbose_name="ОО",
+        help_text="Пусто — соглашение департамента.",
     )
-    number = models.CharField(_("номер"), max_length=50)
-    date = models.DateField(_("дата"))
-    subject = models.TextField(_("предмет"))
-    valid_from = models.DateField(_("действует с"))
-    valid_to = models.DateField(_("действует по"), null=True, blank=True)
+    number = models.CharField("номер", max_length=50)
+    date = models.DateField("дата")
+    subject = models.TextField("предмет")
+    valid_from = models.DateField("действует с")
+    valid_to = models.DateField("действует по", null=True, blank=True)
 
     class Meta:
-        verbose_name = _("соглашение")
-        verbose_name_plural = _("соглашения")
+        verbose_name = "соглашение"
+        verbose_name_plural = "соглашения"
         ordering = ("-date", "number")
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="agreement_term_ordered",
-                violation_error_message=_(
+                violation_error_message=(
                     "Срок действия соглашения заканчивается раньше, чем начинается."
                 ),
             ),
@@ -221,23 +220,21 @@ class Agreement(models.Model):
 
 
 class Mentor(Person):
-    kind = models.CharField(_("кто"), max_length=20, choices=PersonKind.choices)
-    schools = models.ManyToManyField(
-        School, related_name="mentors", verbose_name=_("ОО"), blank=True
-    )
+    kind = models.CharField("кто", max_length=20, choices=PersonKind.choices)
+    schools = models.ManyToManyField(School, related_name="mentors", verbose_name="ОО", blank=True)
     partner = models.ForeignKey(
         PartnerOrganization,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="mentors",
-        verbose_name=_("организация-партнёр"),
+        verbose_name="организация-партнёр",
     )
-    position = models.CharField(_("должность или класс"), max_length=255, blank=True)
+    position = models.CharField("должность или класс", max_length=255, blank=True)
 
     class Meta:
-        verbose_name = _("наставник")
-        verbose_name_plural = _("наставники")
+        verbose_name = "наставник"
+        verbose_name_plural = "наставники"
         ordering = ("last_name", "first_name", "patronymic", "id")
         constraints = _person_identity("mentor")
         indexes = [
@@ -253,24 +250,24 @@ class Mentor(Person):
 
 class Mentee(Person):
     school = models.ForeignKey(
-        School, on_delete=models.PROTECT, related_name="mentees", verbose_name=_("ОО")
+        School, on_delete=models.PROTECT, related_name="mentees", verbose_name="ОО"
     )
     kind = models.CharField(
-        _("кто"),
+        "кто",
         max_length=20,
         choices=[(k.value, k.label) for k in MENTEE_KINDS],
         default=PersonKind.PUPIL,
     )
-    class_name = models.CharField(_("класс или группа"), max_length=20, blank=True)
-    position = models.CharField(_("должность (для педагога)"), max_length=255, blank=True)
-    experience_years = models.PositiveSmallIntegerField(_("стаж, лет"), null=True, blank=True)
+    class_name = models.CharField("класс или группа", max_length=20, blank=True)
+    position = models.CharField("должность (для педагога)", max_length=255, blank=True)
+    experience_years = models.PositiveSmallIntegerField("стаж, лет", null=True, blank=True)
     data_destroyed_at = models.DateTimeField(
-        _("персональные данные уничтожены"), null=True, blank=True, editable=False
+        "персональные данные уничтожены", null=True, blank=True, editable=False
     )
 
     class Meta:
-        verbose_name = _("наставляемый")
-        verbose_name_plural = _("наставляемые")
+        verbose_name = "наставляемый"
+        verbose_name_plural = "наставляемые"
         ordering = ("last_name", "first_name", "patronymic", "id")
         constraints = _person_identity("mentee")
         indexes = [
@@ -299,63 +296,63 @@ class Consent(models.Model):
     """A legal representative's consent to processing a minor's personal data (152-ФЗ, ст. 9)."""
 
     class Relation(models.TextChoices):
-        MOTHER = "mother", _("мать")
-        FATHER = "father", _("отец")
-        GUARDIAN = "guardian", _("опекун")
-        TRUSTEE = "trustee", _("попечитель")
-        OTHER = "other", _("иной законный представитель")
+        MOTHER = "mother", "мать"
+        FATHER = "father", "отец"
+        GUARDIAN = "guardian", "опекун"
+        TRUSTEE = "trustee", "попечитель"
+        OTHER = "other", "иной законный представитель"
 
     mentee = models.ForeignKey(
-        Mentee, on_delete=models.CASCADE, related_name="consents", verbose_name=_("наставляемый")
+        Mentee, on_delete=models.CASCADE, related_name="consents", verbose_name="наставляемый"
     )
-    representative_name = models.CharField(_("ФИО законного представителя"), max_length=255)
-    relation = models.CharField(_("кем приходится"), max_length=20, choices=Relation.choices)
+    representative_name = models.CharField("ФИО законного представителя", max_length=255)
+    relation = models.CharField("кем приходится", max_length=20, choices=Relation.choices)
     document = models.CharField(
-        _("документ представителя"), max_length=255, help_text=_("Например: паспорт 96 00 123456")
+        "документ представителя", max_length=255, help_text="Например: паспорт 96 00 123456"
     )
-    given_on = models.DateField(_("дата согласия"))
-    valid_until = models.DateField(_("действует до"), null=True, blank=True)
+    given_on = models.DateField("дата согласия")
+    valid_until = models.DateField("действует до", null=True, blank=True)
     purposes = models.TextField(
-        _("цели обработки"),
+        "цели обработки",
         default="Участие в программе наставничества образовательной организации; "
         "учёт и мониторинг реализации целевой модели наставничества.",
     )
     data_scope = models.TextField(
-        _("перечень данных"),
+        "перечень данных",
         default="Фамилия, имя, отчество; дата рождения; образовательная организация, класс; "
         "сведения об участии в программе наставничества.",
     )
-    scan = models.FileField(_("скан"), upload_to=consent_scan_path, blank=True, max_length=255)
-    scan_name = models.CharField(_("имя файла скана"), max_length=255, blank=True)
+    scan = models.FileField("скан", upload_to=consent_scan_path, blank=True, max_length=255)
+    scan_name = models.CharField("имя файла скана", max_length=255, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("внёс")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="внёс"
     )
-    recorded_at = models.DateTimeField(_("внесено"), default=timezone.now)
-    withdrawn_on = models.DateField(_("дата отзыва"), null=True, blank=True)
+    recorded_at = models.DateTimeField("внесено", default=timezone.now)
+    withdrawn_on = models.DateField("дата отзыва", null=True, blank=True)
     withdrawal_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("отзыв внёс"),
+        verbose_name="отзыв внёс",
     )
-    withdrawal_recorded_at = models.DateTimeField(_("отзыв внесён"), null=True, blank=True)
+    withdrawal_recorded_at = models.DateTimeField("отзыв внесён", null=True, blank=True)
 
     class Meta:
-        verbose_name = _("согласие на обработку ПДн")
-        verbose_name_plural = _("согласия на обработку ПДн")
+        verbose_name = "согласие на обработку ПДн"
+        verbose_name_plural = "согласия на обработку ПДн"
         ordering = ("mentee", "-given_on", "-id")
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("given_on")),
                 name="consent_term_ordered",
-                violation_error_message=_("Срок действия согласия раньше даты согласия."),
+                violation_error_message="Срок действия согласия раньше даты согласия.",
             ),
             models.CheckConstraint(
                 condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
                 name="consent_withdrawn_after_given",
-                violation_error_message=_("Дата отзыва согласия раньше даты согласия."),
+                violation_error_message="Дата отзыва согласия раньше даты согласия.",
             ),
         ]
 
@@ -372,37 +369,37 @@ class Consent(models.Model):
 
 class Programme(models.Model):
     class Review(models.TextChoices):
-        NOT_SENT = "not_sent", _("не направлена на экспертизу")
-        UNDER_REVIEW = "under_review", _("на экспертизе")
-        APPROVED = "approved", _("одобрена")
-        RETURNED = "returned", _("возвращена на доработку")
+        NOT_SENT = "not_sent", "не направлена на экспертизу"
+        UNDER_REVIEW = "under_review", "на экспертизе"
+        APPROVED = "approved", "одобрена"
+        RETURNED = "returned", "возвращена на доработку"
 
     school = models.ForeignKey(
-        School, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("ОО")
+        School, on_delete=models.PROTECT, related_name="programmes", verbose_name="ОО"
     )
     form = models.ForeignKey(
-        MentoringForm, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("форма")
+        MentoringForm, on_delete=models.PROTECT, related_name="programmes", verbose_name="форма"
     )
-    title = models.CharField(_("наименование"), max_length=500)
-    starts_on = models.DateField(_("начало"))
-    ends_on = models.DateField(_("окончание"))
+    title = models.CharField("наименование", max_length=500)
+    starts_on = models.DateField("начало")
+    ends_on = models.DateField("окончание")
     review_status = models.CharField(
-        _("экспертиза"), max_length=20, choices=Review.choices, default=Review.NOT_SENT
+        "экспертиза", max_length=20, choices=Review.choices, default=Review.NOT_SENT
     )
-    reviewer = models.CharField(_("эксперт"), max_length=255, blank=True)
-    review_conclusion = models.TextField(_("заключение эксперта"), blank=True)
-    reviewed_on = models.DateField(_("дата заключения"), null=True, blank=True)
+    reviewer = models.CharField("эксперт", max_length=255, blank=True)
+    review_conclusion = models.TextField("заключение эксперта", blank=True)
+    reviewed_on = models.DateField("дата заключения", null=True, blank=True)
 
     class Meta:
-        verbose_name = _("программа наставничества")
-        verbose_name_plural = _("программы наставничества")
+        verbose_name = "программа наставничества"
+        verbose_name_plural = "программы наставничества"
         ordering = ("school", "title")
         constraints = [
             models.UniqueConstraint(fields=("school", "title"), name="programme_unique_title"),
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")),
                 name="programme_term_ordered",
-                violation_error_message=_("Окончание программы раньше её начала."),
+                violation_error_message="Окончание программы раньше её начала.",
             ),
         ]
 
@@ -414,44 +411,44 @@ class Pair(models.Model):
     """A mentor with one mentee (a pair) or several (a group), inside a programme."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("планируется")
-        ACTIVE = "active", _("действует")
-        COMPLETED = "completed", _("завершена")
-        TERMINATED = "terminated", _("прекращена досрочно")
+        PLANNED = "planned", "планируется"
+        ACTIVE = "active", "действует"
+        COMPLETED = "completed", "завершена"
+        TERMINATED = "terminated", "прекращена досрочно"
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.PROTECT, related_name="pairs", verbose_name=_("программа")
+        Programme, on_delete=models.PROTECT, related_name="pairs", verbose_name="программа"
     )
     mentor = models.ForeignKey(
-        Mentor, on_delete=models.PROTECT, related_name="pairs", verbose_name=_("наставник")
+        Mentor, on_delete=models.PROTECT, related_name="pairs", verbose_name="наставник"
     )
     mentees = models.ManyToManyField(
-        Mentee, through="PairMentee", related_name="pairs", verbose_name=_("наставляемые")
+        Mentee, through="PairMentee", related_name="pairs", verbose_name="наставляемые"
     )
-    starts_on = models.DateField(_("начало"))
-    ends_on = models.DateField(_("окончание"), null=True, blank=True)
+    starts_on = models.DateField("начало")
+    ends_on = models.DateField("окончание", null=True, blank=True)
     status = models.CharField(
-        _("статус"), max_length=20, choices=Status.choices, default=Status.PLANNED
+        "статус", max_length=20, choices=Status.choices, default=Status.PLANNED
     )
-    termination_reason = models.TextField(_("причина прекращения"), blank=True)
-    goals = models.TextField(_("цели"), blank=True)
-    result = models.TextField(_("результат"), blank=True)
+    termination_reason = models.TextField("причина прекращения", blank=True)
+    goals = models.TextField("цели", blank=True)
+    result = models.TextField("результат", blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
-        verbose_name = _("наставническая пара (группа)")
-        verbose_name_plural = _("наставнические пары и группы")
+        verbose_name = "наставническая пара (группа)"
+        verbose_name_plural = "наставнические пары и группы"
         ordering = ("-starts_on", "id")
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="pair_term_ordered",
-                violation_error_message=_("Окончание пары раньше её начала."),
+                violation_error_message="Окончание пары раньше её начала.",
             ),
             models.CheckConstraint(
                 condition=~Q(status="terminated") | ~Q(termination_reason=""),
                 name="pair_termination_has_reason",
-                violation_error_message=_("Укажите причину досрочного прекращения."),
+                violation_error_message="Укажите причину досрочного прекращения.",
             ),
         ]
 
@@ -469,15 +466,15 @@ class PairMentee(models.Model):
     is_active = models.BooleanField(default=False)
 
     class Meta:
-        verbose_name = _("участник пары")
-        verbose_name_plural = _("участники пар")
+        verbose_name = "участник пары"
+        verbose_name_plural = "участники пар"
         constraints = [
             models.UniqueConstraint(fields=("pair", "mentee"), name="pair_mentee_unique"),
             models.UniqueConstraint(
                 fields=("mentee", "form"),
                 condition=Q(is_active=True),
                 name="mentee_one_active_pair_per_form",
-                violation_error_message=_(
+                violation_error_message=(
                     "Наставляемый уже состоит в действующей паре этой формы наставничества."
                 ),
             ),
@@ -492,34 +489,34 @@ class MentorLinkRequest(models.Model):
     the curator of a school the mentor already works at, approves or rejects it."""
 
     class State(models.TextChoices):
-        PENDING = "pending", _("ожидает решения")
-        APPROVED = "approved", _("одобрен")
-        REJECTED = "rejected", _("отклонён")
+        PENDING = "pending", "ожидает решения"
+        APPROVED = "approved", "одобрен"
+        REJECTED = "rejected", "отклонён"
 
     mentor = models.ForeignKey(
-        Mentor, on_delete=models.CASCADE, related_name="link_requests", verbose_name=_("наставник")
+        Mentor, on_delete=models.CASCADE, related_name="link_requests", verbose_name="наставник"
     )
     school = models.ForeignKey(
         School,
         on_delete=models.PROTECT,
         related_name="mentor_link_requests",
-        verbose_name=_("ОО, отправившая запрос"),
+        verbose_name="ОО, отправившая запрос",
     )
     requested_as = models.CharField(
-        _("наставник, как указал заявитель"),
+        "наставник, как указал заявитель",
         max_length=330,
-        help_text=_("ФИО и дата рождения в том виде, в каком их ввёл куратор ОО-заявителя."),
+        help_text="ФИО и дата рождения в том виде, в каком их ввёл куратор ОО-заявителя.",
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("запросил"),
+        verbose_name="запросил",
     )
-    requested_at = models.DateTimeField(_("запрошено"), default=timezone.now)
-    source = models.CharField(_("откуда"), max_length=255, blank=True)
+    requested_at = models.DateTimeField("запрошено", default=timezone.now)
+    source = models.CharField("откуда", max_length=255, blank=True)
     state = models.CharField(
-        _("состояние"), max_length=20, choices=State.choices, default=State.PENDING
+        "состояние", max_length=20, choices=State.choices, default=State.PENDING
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -527,21 +524,21 @@ class MentorLinkRequest(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("решение принял"),
+        verbose_name="решение принял",
     )
-    decided_at = models.DateTimeField(_("решение принято"), null=True, blank=True)
-    comment = models.TextField(_("комментарий к решению"), blank=True, max_length=1000)
+    decided_at = models.DateTimeField("решение принято", null=True, blank=True)
+    comment = models.TextField("комментарий к решению", blank=True, max_length=1000)
 
     class Meta:
-        verbose_name = _("запрос на связь наставника с ОО")
-        verbose_name_plural = _("запросы на связь наставников с ОО")
+        verbose_name = "запрос на связь наставника с ОО"
+        verbose_name_plural = "запросы на связь наставников с ОО"
         ordering = ("-requested_at", "-id")
         constraints = [
             models.UniqueConstraint(
                 fields=("mentor", "school"),
                 condition=Q(state="pending"),
                 name="link_request_one_pending",
-                violation_error_message=_(
+                violation_error_message=(
                     "Запрос на связь этого наставника с ОО уже отправлен и ожидает решения."
                 ),
             ),

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Municipality, School
@@ -23,18 +22,18 @@ class ResponsibleParty(models.Model):
     """Who answers for a measure, as the roadmap names it."""
 
     class Kind(models.TextChoices):
-        DEPARTMENT = "department", _("департамент")
-        SCHOOLS = "schools", _("образовательные организации (каждая участвующая)")
-        EXTERNAL = "external", _("внешняя организация")
+        DEPARTMENT = "department", "департамент"
+        SCHOOLS = "schools", "образовательные организации (каждая участвующая)"
+        EXTERNAL = "external", "внешняя организация"
 
-    name = models.CharField(_("наименование"), max_length=255, unique=True)
-    kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices)
-    position = models.PositiveIntegerField(_("порядок"), default=0)
-    is_active = models.BooleanField(_("используется"), default=True)
+    name = models.CharField("наименование", max_length=255, unique=True)
+    kind = models.CharField("вид", max_length=20, choices=Kind.choices)
+    position = models.PositiveIntegerField("порядок", default=0)
+    is_active = models.BooleanField("используется", default=True)
 
     class Meta:
-        verbose_name = _("ответственный исполнитель")
-        verbose_name_plural = _("ответственные исполнители")
+        verbose_name = "ответственный исполнитель"
+        verbose_name_plural = "ответственные исполнители"
         ordering = ("position", "name")
 
     def __str__(self) -> str:
@@ -72,20 +71,20 @@ class SchoolCalendar(models.Model):
         Municipality,
         on_delete=models.CASCADE,
         related_name="school_calendar",
-        verbose_name=_("муниципальное образование"),
+        verbose_name="муниципальное образование",
     )
-    quarter_1_start = models.CharField(_("I четверть: начало"), max_length=5, default="01.09")
-    quarter_1_end = models.CharField(_("I четверть: окончание"), max_length=5, default="27.10")
-    quarter_2_start = models.CharField(_("II четверть: начало"), max_length=5, default="06.11")
-    quarter_2_end = models.CharField(_("II четверть: окончание"), max_length=5, default="29.12")
-    quarter_3_start = models.CharField(_("III четверть: начало"), max_length=5, default="09.01")
-    quarter_3_end = models.CharField(_("III четверть: окончание"), max_length=5, default="22.03")
-    quarter_4_start = models.CharField(_("IV четверть: начало"), max_length=5, default="01.04")
-    quarter_4_end = models.CharField(_("IV четверть: окончание"), max_length=5, default="31.05")
+    quarter_1_start = models.CharField("I четверть: начало", max_length=5, default="01.09")
+    quarter_1_end = models.CharField("I четверть: окончание", max_length=5, default="27.10")
+    quarter_2_start = models.CharField("II четверть: начало", max_length=5, default="06.11")
+    quarter_2_end = models.CharField("II четверть: окончание", max_length=5, default="29.12")
+    quarter_3_start = models.CharField("III четверть: начало", max_length=5, default="09.01")
+    quarter_3_end = models.CharField("III четверть: окончание", max_length=5, default="22.03")
+    quarter_4_start = models.CharField("IV четверть: начало", max_length=5, default="01.04")
+    quarter_4_end = models.CharField("IV четверть: окончание", max_length=5, default="31.05")
 
     class Meta:
-        verbose_name = _("школьный календарь (четверти)")
-        verbose_name_plural = _("школьные календари (четверти)")
+        verbose_name = "школьный календарь (четверти)"
+        verbose_name_plural = "школьные календари (четверти)"
 
     def __str__(self) -> str:
         return f"Четверти: {self.municipality}"
@@ -96,14 +95,14 @@ class SchoolCalendar(models.Model):
         for name in self.FIELDS:
             value = _parse_day_month(getattr(self, name))
             if value is None:
-                errors[name] = _("Укажите день и месяц в виде ДД.ММ, например 01.09.")
+                errors[name] = "Укажите день и месяц в виде ДД.ММ, например 01.09."
             else:
                 setattr(self, name, _day_month(value))
                 days.append((name, (self.ORDER.index(value[0]), value[1])))
         if not errors:
             for (_name, before), (name, after) in pairwise(days):
                 if after < before:
-                    errors[name] = _(
+                    errors[name] = (
                         "Четверти идут по порядку учебного года (с сентября): эта дата "
                         "раньше предыдущей."
                     )
@@ -138,33 +137,31 @@ def roadmap_quarters(roadmap) -> Quarters:
 
 class Roadmap(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("проект")
-        APPROVED = "approved", _("утверждена")
-        ARCHIVED = "archived", _("в архиве")
+        DRAFT = "draft", "проект"
+        APPROVED = "approved", "утверждена"
+        ARCHIVED = "archived", "в архиве"
 
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,
         related_name="roadmaps",
-        verbose_name=_("муниципальное образование"),
+        verbose_name="муниципальное образование",
     )
-    title = models.TextField(_("наименование"))
+    title = models.TextField("наименование")
     school_year_start = models.PositiveSmallIntegerField(
-        _("учебный год (начало)"), help_text=_("Например, 2020 для 2020–2021 учебного года")
+        "учебный год (начало)", help_text="Например, 2020 для 2020–2021 учебного года"
     )
-    period_start = models.DateField(_("начало периода"))
-    period_end = models.DateField(_("окончание периода"))
-    status = models.CharField(
-        _("статус"), max_length=20, choices=Status.choices, default=Status.DRAFT
-    )
+    period_start = models.DateField("начало периода")
+    period_end = models.DateField("окончание периода")
+    status = models.CharField("статус", max_length=20, choices=Status.choices, default=Status.DRAFT)
     schools = models.ManyToManyField(
         School,
         through="Participation",
         related_name="roadmaps",
-        verbose_name=_("участвующие образовательные организации"),
+        verbose_name="участвующие образовательные организации",
         blank=True,
     )
-    approved_at = models.DateTimeField(_("утверждена"), null=True, blank=True, editable=False)
+    approved_at = models.DateTimeField("утверждена", null=True, blank=True, editable=False)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -172,7 +169,7 @@ class Roadmap(models.Model):
         blank=True,
         related_name="+",
         editable=False,
-        verbose_name=_("утвердил"),
+        verbose_name="утвердил",
     )
     copied_from = models.ForeignKey(
         "self",
@@ -181,26 +178,26 @@ class Roadmap(models.Model):
         blank=True,
         related_name="copies",
         editable=False,
-        verbose_name=_("скопирована из"),
+        verbose_name="скопирована из",
     )
-    created_at = models.DateTimeField(_("создана"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("изменена"), auto_now=True)
+    created_at = models.DateTimeField("создана", auto_now_add=True)
+    updated_at = models.DateTimeField("изменена", auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        verbose_name = _("дорожная карта")
-        verbose_name_plural = _("дорожные карты")
+        verbose_name = "дорожная карта"
+        verbose_name_plural = "дорожные карты"
         ordering = ("-school_year_start", "-created_at")
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_start__lte=models.F("period_end")),
                 name="roadmap_period_ordered",
-                violation_error_message=_("Окончание периода раньше его начала."),
+                violation_error_message="Окончание периода раньше его начала.",
             ),
             models.CheckConstraint(
                 condition=Q(school_year_start__gte=1990) & Q(school_year_start__lte=2100),
                 name="roadmap_school_year_plausible",
-                violation_error_message=_("Учебный год должен быть между 1990 и 2100."),
+                violation_error_message="Учебный год должен быть между 1990 и 2100.",
             ),
         ]
 
@@ -220,11 +217,11 @@ class Roadmap(models.Model):
 class Participation(models.Model):
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="participations")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="participations")
-    joined_on = models.DateField(_("включена"), auto_now_add=True)
+    joined_on = models.DateField("включена", auto_now_add=True)
 
     class Meta:
-        verbose_name = _("участие образовательной организации")
-        verbose_name_plural = _("участие образовательных организаций")
+        verbose_name = "участие образовательной организации"
+        verbose_name_plural = "участие образовательных организаций"
         constraints = [
             models.UniqueConstraint(fields=("roadmap", "school"), name="participation_unique"),
         ]
@@ -237,22 +234,22 @@ class Order(models.Model):
     """The order (приказ) that approves a roadmap; the roadmap is its appendix."""
 
     roadmap = models.OneToOneField(
-        Roadmap, on_delete=models.CASCADE, related_name="order", verbose_name=_("дорожная карта")
+        Roadmap, on_delete=models.CASCADE, related_name="order", verbose_name="дорожная карта"
     )
-    number = models.CharField(_("номер"), max_length=50)
-    date = models.DateField(_("дата"))
-    title = models.TextField(_("заголовок"))
-    preamble = models.TextField(_("преамбула"), blank=True)
-    signatory_position = models.CharField(_("должность подписавшего"), max_length=255)
-    signatory_name = models.CharField(_("подписавший (И.О. Фамилия)"), max_length=255)
+    number = models.CharField("номер", max_length=50)
+    date = models.DateField("дата")
+    title = models.TextField("заголовок")
+    preamble = models.TextField("преамбула", blank=True)
+    signatory_position = models.CharField("должность подписавшего", max_length=255)
+    signatory_name = models.CharField("подписавший (И.О. Фамилия)", max_length=255)
     appendix_mark = models.TextField(
-        _("отметка о приложении"),
-        help_text=_("Например: Приложение к приказу Департамента образования г. Аргун"),
+        "отметка о приложении",
+        help_text="Например: Приложение к приказу Департамента образования г. Аргун",
     )
 
     class Meta:
-        verbose_name = _("приказ")
-        verbose_name_plural = _("приказы")
+        verbose_name = "приказ"
+        verbose_name_plural = "приказы"
         ordering = ("-date", "number")
 
     def __str__(self) -> str:
@@ -261,12 +258,12 @@ class Order(models.Model):
 
 class OrderPoint(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="points")
-    number = models.PositiveSmallIntegerField(_("номер пункта"))
-    text = models.TextField(_("текст"))
+    number = models.PositiveSmallIntegerField("номер пункта")
+    text = models.TextField("текст")
 
     class Meta:
-        verbose_name = _("пункт приказа")
-        verbose_name_plural = _("пункты приказа")
+        verbose_name = "пункт приказа"
+        verbose_name_plural = "пункты приказа"
         ordering = ("number",)
         constraints = [
             models.UniqueConstraint(fields=("order", "number"), name="order_point_unique"),
@@ -284,26 +281,26 @@ def printed_if_different(printed: str, number: str) -> str:
 
 class Section(models.Model):
     roadmap = models.ForeignKey(
-        Roadmap, on_delete=models.CASCADE, related_name="sections", verbose_name=_("дорожная карта")
+        Roadmap, on_delete=models.CASCADE, related_name="sections", verbose_name="дорожная карта"
     )
-    number = models.CharField(_("номер"), max_length=20)
+    number = models.CharField("номер", max_length=20)
     number_key = ArrayField(models.IntegerField(), editable=False, default=list)
-    title = models.TextField(_("наименование"))
+    title = models.TextField("наименование")
     printed_number = models.CharField(
-        _("номер в документе"),
+        "номер в документе",
         max_length=20,
         blank=True,
-        help_text=_(
+        help_text=(
             "Как номер напечатан в загруженном документе (например, III), если он отличается "
             "от номера раздела."
         ),
     )
-    position = models.PositiveIntegerField(_("порядок"), default=0)
+    position = models.PositiveIntegerField("порядок", default=0)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("раздел")
-        verbose_name_plural = _("разделы")
+        verbose_name = "раздел"
+        verbose_name_plural = "разделы"
         ordering = ("position", "number_key", "id")
         constraints = [
             models.UniqueConstraint(fields=("roadmap", "number"), name="section_unique_number"),
@@ -326,46 +323,46 @@ class Measure(models.Model):
     DEADLINE_KINDS = [(kind, kind) for kind in KINDS]
 
     section = models.ForeignKey(
-        Section, on_delete=models.CASCADE, related_name="measures", verbose_name=_("раздел")
+        Section, on_delete=models.CASCADE, related_name="measures", verbose_name="раздел"
     )
-    number = models.CharField(_("номер"), max_length=20)
+    number = models.CharField("номер", max_length=20)
     number_key = ArrayField(models.IntegerField(), editable=False, default=list)
     printed_number = models.CharField(
-        _("номер в документе"),
+        "номер в документе",
         max_length=20,
         blank=True,
-        help_text=_(
+        help_text=(
             "Как номер напечатан в загруженном документе (например, 3 при нумерации заново в "
             "каждом разделе), если он отличается от номера мероприятия."
         ),
     )
-    title = models.TextField(_("наименование мероприятия"))
+    title = models.TextField("наименование мероприятия")
     deadline_text = models.CharField(
-        _("срок реализации (как в документе)"), max_length=255, blank=True
+        "срок реализации (как в документе)", max_length=255, blank=True
     )
     deadline_kind = models.CharField(
-        _("вид срока"), max_length=20, choices=DEADLINE_KINDS, default="none", editable=False
+        "вид срока", max_length=20, choices=DEADLINE_KINDS, default="none", editable=False
     )
-    recurrence = models.CharField(_("периодичность"), max_length=20, blank=True, editable=False)
-    starts_on = models.DateField(_("начало срока"), null=True, blank=True, editable=False)
-    due_on = models.DateField(_("срок исполнения"), null=True, blank=True, editable=False)
+    recurrence = models.CharField("периодичность", max_length=20, blank=True, editable=False)
+    starts_on = models.DateField("начало срока", null=True, blank=True, editable=False)
+    due_on = models.DateField("срок исполнения", null=True, blank=True, editable=False)
     responsible = models.ManyToManyField(
         ResponsibleParty,
         through="MeasureResponsibility",
         related_name="measures",
-        verbose_name=_("ответственные исполнители"),
+        verbose_name="ответственные исполнители",
     )
     responsible_text = models.CharField(
-        _("ответственные (как в документе)"), max_length=500, blank=True, editable=False
+        "ответственные (как в документе)", max_length=500, blank=True, editable=False
     )
-    result = models.TextField(_("результат"), blank=True)
-    position = models.PositiveIntegerField(_("порядок"), default=0)
-    version = models.PositiveIntegerField(_("версия"), default=1, editable=False)
+    result = models.TextField("результат", blank=True)
+    position = models.PositiveIntegerField("порядок", default=0)
+    version = models.PositiveIntegerField("версия", default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("мероприятие")
-        verbose_name_plural = _("мероприятия")
+        verbose_name = "мероприятие"
+        verbose_name_plural = "мероприятия"
         ordering = ("number_key", "position", "id")
         constraints = [
             models.UniqueConstraint(fields=("section", "number"), name="measure_unique_number"),
@@ -374,7 +371,7 @@ class Measure(models.Model):
                 | Q(due_on__isnull=True)
                 | Q(starts_on__lte=models.F("due_on")),
                 name="measure_deadline_ordered",
-                violation_error_message=_("Срок окончания раньше начала."),
+                violation_error_message="Срок окончания раньше начала.",
             ),
         ]
         indexes = [models.Index(fields=("due_on",), name="measure_due_on_idx")]
@@ -400,8 +397,8 @@ class MeasureResponsibility(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        verbose_name = _("ответственный за мероприятие")
-        verbose_name_plural = _("ответственные за мероприятие")
+        verbose_name = "ответственный за мероприятие"
+        verbose_name_plural = "ответственные за мероприятие"
         ordering = ("position", "id")
         constraints = [
             models.UniqueConstraint(fields=("measure", "party"), name="responsibility_unique"),
@@ -415,14 +412,14 @@ class Execution(models.Model):
     """One executor's part of a measure: the department's (school empty) or one school's."""
 
     class Status(models.TextChoices):
-        NOT_STARTED = "not_started", _("не начато")
-        IN_PROGRESS = "in_progress", _("в работе")
-        SUBMITTED = "submitted", _("на проверке")
-        ACCEPTED = "accepted", _("принято")
-        RETURNED = "returned", _("возвращено")
+        NOT_STARTED = "not_started", "не начато"
+        IN_PROGRESS = "in_progress", "в работе"
+        SUBMITTED = "submitted", "на проверке"
+        ACCEPTED = "accepted", "принято"
+        RETURNED = "returned", "возвращено"
 
     measure = models.ForeignKey(
-        Measure, on_delete=models.CASCADE, related_name="executions", verbose_name=_("мероприятие")
+        Measure, on_delete=models.CASCADE, related_name="executions", verbose_name="мероприятие"
     )
     school = models.ForeignKey(
         School,
@@ -430,21 +427,21 @@ class Execution(models.Model):
         null=True,
         blank=True,
         related_name="executions",
-        verbose_name=_("образовательная организация"),
-        help_text=_("Пусто — исполнение департамента."),
+        verbose_name="образовательная организация",
+        help_text="Пусто — исполнение департамента.",
     )
     status = models.CharField(
-        _("статус"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+        "статус", max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
-    completed_on = models.DateField(_("дата выполнения"), null=True, blank=True)
-    comment = models.TextField(_("комментарий"), blank=True)
-    version = models.PositiveIntegerField(_("версия"), default=1, editable=False)
-    updated_at = models.DateTimeField(_("изменено"), auto_now=True)
+    completed_on = models.DateField("дата выполнения", null=True, blank=True)
+    comment = models.TextField("комментарий", blank=True)
+    version = models.PositiveIntegerField("версия", default=1, editable=False)
+    updated_at = models.DateTimeField("изменено", auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        verbose_name = _("исполнение")
-        verbose_name_plural = _("исполнения")
+        verbose_name = "исполнение"
+        verbose_name_plural = "исполнения"
         ordering = ("measure__number_key", "school__short_name")
         constraints = [
             models.UniqueConstraint(
@@ -479,23 +476,23 @@ class Amendment(models.Model):
         Roadmap,
         on_delete=models.CASCADE,
         related_name="amendments",
-        verbose_name=_("дорожная карта"),
+        verbose_name="дорожная карта",
     )
-    number = models.PositiveSmallIntegerField(_("номер изменения"))
-    date = models.DateField(_("дата"))
-    reason = models.TextField(_("причина"))
+    number = models.PositiveSmallIntegerField("номер изменения")
+    date = models.DateField("дата")
+    reason = models.TextField("причина")
     basis = models.CharField(
-        _("основание"), max_length=255, blank=True, help_text=_("Например: приказ от … № …")
+        "основание", max_length=255, blank=True, help_text="Например: приказ от … № …"
     )
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("внёс")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="внёс"
     )
-    opened_at = models.DateTimeField(_("открыто"), default=timezone.now)
-    closed_at = models.DateTimeField(_("закрыто"), null=True, blank=True)
+    opened_at = models.DateTimeField("открыто", default=timezone.now)
+    closed_at = models.DateTimeField("закрыто", null=True, blank=True)
 
     class Meta:
-        verbose_name = _("изменение дорожной карты")
-        verbose_name_plural = _("изменения дорожной карты")
+        verbose_name = "изменение дорожной карты"
+        verbose_name_plural = "изменения дорожной карты"
         ordering = ("roadmap", "number")
         constraints = [
             models.UniqueConstraint(fields=("roadmap", "number"), name="amendment_unique_number"),
@@ -518,24 +515,24 @@ class Report(models.Model):
     """One submission on an execution, with its review: every step is dated and kept."""
 
     class Decision(models.TextChoices):
-        PENDING = "pending", _("на проверке")
-        ACCEPTED = "accepted", _("принят")
-        RETURNED = "returned", _("возвращён на доработку")
+        PENDING = "pending", "на проверке"
+        ACCEPTED = "accepted", "принят"
+        RETURNED = "returned", "возвращён на доработку"
 
     execution = models.ForeignKey(
-        Execution, on_delete=models.CASCADE, related_name="reports", verbose_name=_("исполнение")
+        Execution, on_delete=models.CASCADE, related_name="reports", verbose_name="исполнение"
     )
-    text = models.TextField(_("отчёт"))
-    completed_on = models.DateField(_("дата выполнения"))
+    text = models.TextField("отчёт")
+    completed_on = models.DateField("дата выполнения")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("автор"),
+        verbose_name="автор",
     )
-    submitted_at = models.DateTimeField(_("отправлен"), default=timezone.now)
+    submitted_at = models.DateTimeField("отправлен", default=timezone.now)
     decision = models.CharField(
-        _("решение"), max_length=20, choices=Decision.choices, default=Decision.PENDING
+        "решение", max_length=20, choices=Decision.choices, default=Decision.PENDING
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -543,14 +540,14 @@ class Report(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("проверил"),
+        verbose_name="проверил",
     )
-    reviewed_at = models.DateTimeField(_("проверен"), null=True, blank=True)
-    review_comment = models.TextField(_("комментарий проверяющего"), blank=True)
+    reviewed_at = models.DateTimeField("проверен", null=True, blank=True)
+    review_comment = models.TextField("комментарий проверяющего", blank=True)
 
     class Meta:
-        verbose_name = _("отчёт об исполнении")
-        verbose_name_plural = _("отчёты об исполнении")
+        verbose_name = "отчёт об исполнении"
+        verbose_name_plural = "отчёты об исполнении"
         ordering = ("execution", "submitted_at", "id")
         constraints = [
             models.UniqueConstraint(
@@ -573,18 +570,18 @@ def evidence_path(instance: "Evidence", filename: str) -> str:
 
 class Evidence(models.Model):
     report = models.ForeignKey(
-        Report, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("отчёт")
+        Report, on_delete=models.CASCADE, related_name="evidence", verbose_name="отчёт"
     )
-    file = models.FileField(_("файл"), upload_to=evidence_path, max_length=255)
-    original_name = models.CharField(_("имя файла"), max_length=255)
-    content_type = models.CharField(_("тип"), max_length=100)
-    size = models.PositiveBigIntegerField(_("размер, байт"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_at = models.DateTimeField(_("загружен"), default=timezone.now)
+    file = models.FileField("файл", upload_to=evidence_path, max_length=255)
+    original_name = models.CharField("имя файла", max_length=255)
+    content_type = models.CharField("тип", max_length=100)
+    size = models.PositiveBigIntegerField("размер, байт")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_at = models.DateTimeField("загружен", default=timezone.now)
 
     class Meta:
-        verbose_name = _("подтверждающий документ")
-        verbose_name_plural = _("подтверждающие документы")
+        verbose_name = "подтверждающий документ"
+        verbose_name_plural = "подтверждающие документы"
         ordering = ("report", "id")
 
     def __str__(self) -> str:
@@ -597,14 +594,14 @@ class ReminderDigest(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_digests"
     )
-    sent_on = models.DateField(_("дата"))
-    sent_at = models.DateTimeField(_("отправлено"), default=timezone.now)
-    items = models.PositiveIntegerField(_("пунктов"))
-    body = models.TextField(_("текст письма"))
+    sent_on = models.DateField("дата")
+    sent_at = models.DateTimeField("отправлено", default=timezone.now)
+    items = models.PositiveIntegerField("пунктов")
+    body = models.TextField("текст письма")
 
     class Meta:
-        verbose_name = _("напоминание о сроках")
-        verbose_name_plural = _("напоминания о сроках")
+        verbose_name = "напоминание о сроках"
+        verbose_name_plural = "напоминания о сроках"
         ordering = ("-sent_on", "user")
         constraints = [
             models.UniqueConstraint(fields=("user", "sent_on"), name="digest_once_a_day"),

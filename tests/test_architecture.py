@@ -1,9 +1,12 @@
 """The house's rules about its own code: imports point down only (the import-linter contracts
 in pyproject.toml), and no module grows past a screenful of concerns."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_LINES = 700
@@ -46,3 +49,19 @@ def test_no_module_is_over_700_lines():
     )
     no_longer = sorted(set(TOO_LONG_FOR_NOW) - set(too_long))
     assert not no_longer, f"now within {MAX_LINES} lines, take off the list: {no_longer}"
+
+
+def test_ui_text_is_russian_literals_without_gettext():
+    """One policy for interface text (README, «Тексты интерфейса»): Russian literals, no
+    half-used translation machinery in the product's code or templates."""
+    machinery = re.compile(r"gettext|\{%\s*(load i18n|trans |translate |blocktrans)")
+    used = []
+    for folder in (*PACKAGES, "templates"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.suffix not in {".py", ".html", ".txt"} or "migrations" in path.parts:
+                continue
+            if machinery.search(path.read_text(encoding="utf-8", errors="replace")):
+                used.append(path.relative_to(ROOT).as_posix())
+    assert used == []
+    assert not settings.LOCALE_PATHS
+    assert "django.middleware.locale.LocaleMiddleware" not in settings.MIDDLEWARE
