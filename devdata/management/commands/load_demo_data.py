@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from monitoring.demo import load_monitoring_demo
-from registry.demo import load_demo
+from devdata.demo.monitoring import load_monitoring_demo
+from devdata.demo.tenant import load_demo
 from roadmap.seed import load_seed
 
 
