@@ -67,7 +67,7 @@ from monitoring.models import (
     Target,
 )
 from monitoring.reference import ensure_questionnaires
-from monitoring.services import save_period
+from monitoring.services import frozen_figures, save_period
 from registry.models import (
     Consent,
     Mentee,
@@ -1684,7 +1684,7 @@ class _Generator:
                 trail.append((state, staff, reviewed, comment))
                 row.update(reviewed_at=reviewed, reviewed_by_id=staff.pk, review_comment=comment)
             row.update(
-                figures=frozen_figures(figures, school.pk, submitted),
+                figures=frozen_figures(figures, school.pk, at=submitted),
                 submitted_at=submitted,
                 submitted_by_id=curator.pk,
                 version=1 + len(trail),
@@ -1754,28 +1754,6 @@ class _Generator:
         with connection.cursor() as cursor:
             for table in tables:
                 cursor.execute(f"ANALYZE {table}")
-
-
-def frozen_figures(figures: indicators.Figures, school_id: int, at: dt.datetime) -> dict:
-    """What ``monitoring.services.freeze_figures`` stores, from figures computed for many
-    schools at once (each school's figures do not depend on the others computed with it)."""
-    mine = figures.by_school[school_id]
-    return {
-        "as_of": figures.day.isoformat(),
-        "school_year_start": figures.school_year_start,
-        "computed_at": at.astimezone(dt.UTC).isoformat(timespec="seconds"),
-        "values": {str(code): [f.numerator, f.denominator] for code, f in mine.items()},
-        "by_form": [
-            {
-                "form_id": f.form_id,
-                "name": f.name,
-                "mentors": f.mentors,
-                "mentees": f.mentees,
-                "pairs": f.pairs,
-            }
-            for f in figures.by_school_form[school_id]
-        ],
-    }
 
 
 COUNTED = (  # a label and a model, or a function giving the model
