@@ -1,4 +1,4 @@
-"""``manage.py generate_region``: a synthetic region for load tests (see devdata/region.py)."""
+"""``manage.py generate_region``: a synthetic region for load tests (see devdata/region/)."""
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
