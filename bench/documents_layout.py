@@ -46,8 +46,8 @@ SCREENSHOTS = {  # document: [(page, file name)]
 
 def documents() -> dict[str, tuple[bytes, float]]:
     """Each document's bytes and the least font size it must keep."""
+    from devdata.demo import load_demo
     from devdata.demo.monitoring import load_monitoring_demo
-    from devdata.demo.tenant import load_demo
     from monitoring import exports, regional
     from monitoring.models import Period, SchoolReport
     from monitoring.summary import build_summary
