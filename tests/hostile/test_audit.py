@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from core.audit import audit
 from core.models import AuditEvent
-from ops.management.commands.backup_data import Database
+from ops.backup import Database
 from registry import services
 from registry.retention import destroy_due
 from tests.ops.test_backup import database_url, media_root, scratch_database, table_fingerprints

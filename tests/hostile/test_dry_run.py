@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from ops.management.commands.backup_data import Database
+from ops.backup import Database
 from registry import services
 from tests.ops.test_backup import database_url, media_root, scratch_database, table_fingerprints
 from tests.roadmap.files_helpers import PNG_BYTES, upload

@@ -17,7 +17,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from psycopg2 import sql
 
-from ops.management.commands.backup_data import Database, user_tables
+from ops.backup import Database, user_tables
 from registry import services as registry_services
 from roadmap import services as roadmap_services
 from roadmap.models import Evidence, Execution
