@@ -46,11 +46,11 @@ SCREENSHOTS = {  # document: [(page, file name)]
 
 def documents() -> dict[str, tuple[bytes, float]]:
     """Each document's bytes and the least font size it must keep."""
+    from devdata.demo import load_demo
+    from devdata.demo.monitoring import load_monitoring_demo
     from monitoring import exports, regional
-    from monitoring.demo import load_monitoring_demo
     from monitoring.models import Period, SchoolReport
     from monitoring.summary import build_summary
-    from registry.demo import load_demo
     from registry.models import Municipality
     from roadmap.documents.docx_export import export_docx
     from roadmap.documents.pdf import export_pdf, report_pdf

@@ -102,13 +102,21 @@ def save_period(*, municipality, period: Period | None = None, user=None, **data
 
 def freeze_figures(school: School, day: dt.date) -> dict:
     """The registry figures of one school on a day, as stored in its report."""
-    figures = indicators.compute([school], day)
-    mine = figures.by_school[school.pk]
+    return frozen_figures(indicators.compute([school], day), school.pk, at=timezone.now())
+
+
+def frozen_figures(figures: indicators.Figures, school_id: int, *, at: dt.datetime) -> dict:
+    """What a school's report stores of ``figures`` computed at ``at``: the one shape of the
+    snapshot, whether the figures were computed for this school alone or for many at once (a
+    school's figures do not depend on the others computed with it)."""
     return {
-        "as_of": day.isoformat(),
+        "as_of": figures.day.isoformat(),
         "school_year_start": figures.school_year_start,
-        "computed_at": timezone.now().isoformat(timespec="seconds"),
-        "values": {code: [figure.numerator, figure.denominator] for code, figure in mine.items()},
+        "computed_at": at.astimezone(dt.UTC).isoformat(timespec="seconds"),
+        "values": {
+            str(code): [figure.numerator, figure.denominator]
+            for code, figure in figures.by_school[school_id].items()
+        },
         "by_form": [
             {
                 "form_id": f.form_id,
@@ -117,7 +125,7 @@ def freeze_figures(school: School, day: dt.date) -> dict:
                 "mentees": f.mentees,
                 "pairs": f.pairs,
             }
-            for f in figures.by_school_form[school.pk]
+            for f in figures.by_school_form[school_id]
         ],
     }
 
@@ -367,6 +375,7 @@ __all__ = [
     "delete_question",
     "delete_target",
     "freeze_figures",
+    "frozen_figures",
     "parse_average",
     "report_of",
     "review_report",

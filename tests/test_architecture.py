@@ -10,11 +10,19 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_LINES = 700
-PACKAGES = ("argun_mentoring", "core", "registry", "roadmap", "monitoring", "bench")
+PACKAGES = (
+    "argun_mentoring",
+    "core",
+    "registry",
+    "roadmap",
+    "monitoring",
+    "ops",
+    "devdata",
+    "bench",
+)
 # Known to be over the limit, each with the step that brings it under: remove a module from the
 # list when it is split (the test says so).
 TOO_LONG_FOR_NOW = {
-    "registry/region.py": "the region generator moves to devdata, one script per app",
     "monitoring/exports.py": "the monitoring's printed summaries are being reworked",
 }
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "registry",
     "roadmap",
     "monitoring",
+    "ops",
 ]
 
 MIDDLEWARE = [

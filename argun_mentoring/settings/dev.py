@@ -14,5 +14,8 @@ if os.environ["DEBUG"].strip().lower() in {"0", "false", "no", "off", ""}:
 
 from .base import *
 
+# The demonstration data (load_demo_data) and the synthetic region (generate_region).
+INSTALLED_APPS = [*INSTALLED_APPS, "devdata"]
+
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -11,6 +11,9 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 
 from .base import *
 
+# The demonstration data and the synthetic region are tested (and used by the benchmarks).
+INSTALLED_APPS = [*INSTALLED_APPS, "devdata"]
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"

@@ -22,10 +22,10 @@ from django.urls import reverse
 
 from core.audit import audit
 from core.models import AuditEvent
+from ops.backup import Database
 from registry import services
-from registry.management.commands.backup_data import Database
 from registry.retention import destroy_due
-from tests.test_backup import database_url, media_root, scratch_database, table_fingerprints
+from tests.ops.test_backup import database_url, media_root, scratch_database, table_fingerprints
 
 __all__ = ["media_root", "scratch_database"]  # fixtures, used by name
 

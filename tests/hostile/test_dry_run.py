@@ -15,10 +15,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from ops.backup import Database
 from registry import services
-from registry.management.commands.backup_data import Database
+from tests.ops.test_backup import database_url, media_root, scratch_database, table_fingerprints
 from tests.roadmap.files_helpers import PNG_BYTES, upload
-from tests.test_backup import database_url, media_root, scratch_database, table_fingerprints
 
 __all__ = ["media_root", "scratch_database"]  # fixtures, used by name
 

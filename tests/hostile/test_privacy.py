@@ -54,6 +54,8 @@ from django.utils import timezone
 
 from core import roles
 from core.models import Department, ImportBatch, Municipality, Profile, School
+from devdata.demo import tenant as demo
+from devdata.region import RegionOptions, generate_region
 from monitoring import services as monitoring_services
 from monitoring.models import (
     AnswerSet,
@@ -64,7 +66,6 @@ from monitoring.models import (
     Swot,
     Target,
 )
-from registry import demo
 from registry.models import (
     Consent,
     Mentee,
@@ -74,7 +75,6 @@ from registry.models import (
     PartnerOrganization,
     Programme,
 )
-from registry.region import RegionOptions, generate_region
 from registry.services import record_consent
 from roadmap import services as roadmap_services
 from roadmap.models import Evidence, Execution, Measure, Order, Report, Roadmap, Section

@@ -308,7 +308,7 @@ def test_the_admins_own_password_page_is_the_products(admin_user):
 def test_demo_users_are_never_asked_to_change(monkeypatch, tmp_path, seed_roadmap):
     from django.core.management import call_command
 
-    from registry import demo
+    from devdata.demo import tenant as demo
 
     monkeypatch.setattr(demo, "CREDENTIALS_FILE", tmp_path / "demo.json")
     call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -1,8 +1,11 @@
+"""``manage.py load_demo_data`` (``make run``): the seed roadmap with the demonstration data,
+and the demo users' logins and passwords printed. Only in the development and test settings."""
+
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from monitoring.demo import load_monitoring_demo
-from registry.demo import load_demo
+from devdata.demo import load_demo
+from devdata.demo.monitoring import load_monitoring_demo
 from roadmap.seed import load_seed
 
 

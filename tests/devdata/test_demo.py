@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from devdata.demo import tenant as demo
 from monitoring.models import SchoolReport
-from registry import demo
 from registry.models import Mentee, Pair
 
 pytestmark = pytest.mark.django_db

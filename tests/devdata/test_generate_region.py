@@ -13,6 +13,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.models import Department, Municipality, Profile, School
+from devdata.region import (
+    REGION_GROUP,
+    RegionOptions,
+    RegionRefused,
+    generate_region,
+    generated_municipalities,
+)
 from monitoring.indicators import school_year_of
 from monitoring.models import (
     Answer,
@@ -34,13 +41,6 @@ from registry.models import (
     Programme,
     SchoolYearStats,
     search_key,
-)
-from registry.region import (
-    REGION_GROUP,
-    RegionOptions,
-    RegionRefused,
-    generate_region,
-    generated_municipalities,
 )
 from roadmap.models import Execution, Order, Report, Roadmap, Section
 from roadmap.services import sync_executions
@@ -383,7 +383,7 @@ def test_a_second_run_refuses_and_changes_nothing(region):
         generate_region(RegionOptions(municipalities=5, schools=2, mentees=10, seed=1, force=True))
     with pytest.raises(CommandError, match="новую пустую базу"):
         call_command("generate_region", "--municipalities", "2", stdout=io.StringIO())
-    from registry.region import table_counts
+    from devdata.region import table_counts
 
     assert table_counts() == counts
 

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from django.core.management.base import BaseCommand, CommandError
 from django.db.migrations.loader import MigrationLoader
 
-from registry.management.commands.backup_data import (
+from ops.backup import (
     DATABASE_FILE,
     MANIFEST,
     MEDIA_FILE,

@@ -1,10 +1,10 @@
-"""``manage.py generate_region``: a synthetic region for load tests (see registry/region.py)."""
+"""``manage.py generate_region``: a synthetic region for load tests (see devdata/region/)."""
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from registry.region import RegionOptions, RegionRefused, generate_region
+from devdata.region import RegionOptions, RegionRefused, generate_region
 
 
 def _positive(value: str) -> int:

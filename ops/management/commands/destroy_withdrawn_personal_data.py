@@ -1,3 +1,7 @@
+"""``manage.py destroy_withdrawn_personal_data``: the daily run (deploy/cmn-retention.timer) of
+the registry's retention rule. Who is due and what destruction replaces is the registry's
+(registry/retention.py, 152-ФЗ); this command only schedules it and reports."""
+
 from django.core.management.base import BaseCommand
 
 from registry.retention import RETENTION_DAYS, destroy_due, planned

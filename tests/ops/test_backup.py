@@ -17,8 +17,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from psycopg2 import sql
 
+from ops.backup import Database, user_tables
 from registry import services as registry_services
-from registry.management.commands.backup_data import Database, user_tables
 from roadmap import services as roadmap_services
 from roadmap.models import Evidence, Execution
 from tests.roadmap.files_helpers import PDF_BYTES, PNG_BYTES, docx_bytes, upload

@@ -1,0 +1,165 @@
+"""Writing many rows fast: PostgreSQL's COPY for the rows of a model (``Copy``), primary keys
+taken from a table's sequence in blocks so that rows can refer to each other before they are
+written (``Ids``), an UPDATE from copied rows, the deferred foreign key checks and ANALYZE.
+
+Rows written this way skip ``save()`` and the services: the scripts that use it write exactly
+what the services would, and tests/devdata/test_generate_region.py checks the rules on them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections import deque
+
+from django.db import connection
+
+
+def copy_text(value) -> str:
+    if value is None:
+        return r"\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    if isinstance(value, dt.date):  # datetime too
+        return value.isoformat()
+    if isinstance(value, dict):
+        return copy_text(json.dumps(value, ensure_ascii=False))
+    if isinstance(value, list | tuple):
+        return "{" + ",".join(str(item) for item in value) + "}"
+    return str(value)
+
+
+class Copy:
+    """Rows of one model written to PostgreSQL with COPY; omitted fields take their defaults."""
+
+    def __init__(self, model, *, with_pk: bool = True):
+        fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+        self.table = model._meta.db_table
+        self.columns = [f.column for f in fields]
+        self.names = [f.attname for f in fields]
+        self.defaults: list[str | None] = []
+        for f in fields:
+            if f.has_default():
+                self.defaults.append(copy_text(f.get_default()))
+            elif f.null:
+                self.defaults.append(r"\N")
+            elif f.empty_strings_allowed:  # what Django itself saves: ""
+                self.defaults.append("")
+            else:
+                self.defaults.append(None)  # must be given
+        self.buffer = io.StringIO()
+        self.rows = 0
+        self.checked = False
+
+    def add(self, **values) -> None:
+        if not self.checked:
+            unknown = set(values) - set(self.names)
+            if unknown:
+                raise KeyError(f"{self.table}: нет полей {sorted(unknown)}")
+            self.checked = True
+        parts = []
+        for name, default in zip(self.names, self.defaults, strict=True):
+            if name in values:
+                parts.append(copy_text(values[name]))
+            elif default is None:
+                raise KeyError(f"{self.table}.{name} не задано")
+            else:
+                parts.append(default)
+        self.buffer.write("\t".join(parts))
+        self.buffer.write("\n")
+        self.rows += 1
+
+    def flush(self, cursor) -> int:
+        written = self.rows
+        if written:
+            self.buffer.seek(0)
+            cursor.copy_expert(
+                f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN", self.buffer
+            )
+        self.buffer = io.StringIO()
+        self.rows = 0
+        return written
+
+
+class Ids:
+    """Primary keys taken from a table's sequence in blocks, so rows can refer to each other
+    before they are written."""
+
+    def __init__(self, cursor, model, block: int = 5000):
+        self.cursor = cursor
+        self.block = block
+        cursor.execute(
+            "SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column]
+        )
+        self.sequence = cursor.fetchone()[0]
+        self.free: deque[int] = deque()
+
+    def take(self, count: int) -> list[int]:
+        if len(self.free) < count:
+            self.cursor.execute(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                [self.sequence, max(self.block, count - len(self.free))],
+            )
+            self.free.extend(row[0] for row in self.cursor.fetchall())
+        return [self.free.popleft() for _ in range(count)]
+
+    def next(self) -> int:
+        return self.take(1)[0]
+
+
+class Update:
+    """New values for some columns of rows already written: COPY into a scratch table, then one
+    UPDATE. ``columns`` maps each column to its SQL type; the first is the key."""
+
+    def __init__(self, table: str, columns: dict[str, str]):
+        self.table = table
+        self.columns = columns
+        self.buffer = io.StringIO()
+        self.rows = 0
+
+    def add(self, *values) -> None:
+        self.buffer.write("\t".join(copy_text(value) for value in values))
+        self.buffer.write("\n")
+        self.rows += 1
+
+    def flush(self, cursor) -> int:
+        written = self.rows
+        if written:
+            key, *changed = self.columns
+            scratch = f"bulk_{self.table}"
+            definition = ", ".join(f"{name} {kind}" for name, kind in self.columns.items())
+            cursor.execute(f"CREATE TEMP TABLE {scratch} ({definition}, PRIMARY KEY ({key}))")
+            self.buffer.seek(0)
+            cursor.copy_expert(f"COPY {scratch} FROM STDIN", self.buffer)
+            assignments = ", ".join(f"{name} = r.{name}" for name in changed)
+            cursor.execute(
+                f"UPDATE {self.table} t SET {assignments} FROM {scratch} r "
+                f"WHERE t.{key} = r.{key}; DROP TABLE {scratch};"
+            )
+        self.buffer = io.StringIO()
+        self.rows = 0
+        return written
+
+
+def check_references() -> None:
+    """Run the deferred foreign key checks now rather than hidden in the commit."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def analyze(models) -> None:
+    """Fresh planner statistics for the tables just filled."""
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
