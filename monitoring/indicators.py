@@ -26,10 +26,10 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connections, router
 
 from monitoring.models import IndicatorCode, Target
-from registry.models import MentoringForm, SchoolYearStats
+from registry.models import MentoringForm, Pair, SchoolYearStats
 
 COUNTS = (IndicatorCode.MENTORS, IndicatorCode.MENTEES, IndicatorCode.PAIRS)
 SHARES = (
@@ -176,7 +176,9 @@ WHERE s.roadmap_id = ANY(%(roadmaps)s) AND m.due_on <= %(day)s
 
 
 def _rows(sql: str, params: dict) -> list[tuple]:
-    with connection.cursor() as cursor:
+    # The database the ORM would read the pairs from: the read replica on the pages that use
+    # one (DATABASE_REPLICA_URL), the primary everywhere else.
+    with connections[router.db_for_read(Pair)].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

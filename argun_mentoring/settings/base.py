@@ -10,6 +10,7 @@ from csp.constants import NONE, SELF
 
 from argun_mentoring.embedded_db import database_url
 from argun_mentoring.logging import logging_config
+from argun_mentoring.replica import replica_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -69,6 +70,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Where the reads go (the primary or the replica) and who has just written: does nothing
+    # without DATABASE_REPLICA_URL.
+    "argun_mentoring.replica.ReplicaMiddleware",
     # Responses to a signed-in user are never cached (Cache-Control: private, no-store).
     "core.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -111,6 +115,36 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A read replica (PostgreSQL streaming replication), optional: the pages of REPLICA_READ_VIEWS
+# read from it, everything else and every write go to the primary, and a browser that has just
+# written stays on the primary for REPLICA_STICKY_SECONDS (argun_mentoring/replica.py,
+# docs/deploy.md). A replica that does not answer or lags more than REPLICA_MAX_LAG_SECONDS is
+# left alone for REPLICA_RETRY_SECONDS, with a warning in the log.
+_replica_url = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if _replica_url:
+    DATABASES["replica"] = replica_database(
+        _replica_url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0"))
+    )
+DATABASE_ROUTERS = ["argun_mentoring.replica.ReplicaRouter"]
+REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 5)
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 30)
+REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 30)
+# The pages that may show figures a moment old (URL names): dashboards, summaries, exports.
+REPLICA_READ_VIEWS = frozenset(
+    {
+        "roadmap:dashboard",  # the head's dashboard and its XLSX
+        "roadmap:document",  # the order with its appendix: PDF, DOCX, XLSX, JSON
+        "roadmap:report",  # the execution report (PDF)
+        "monitoring:dashboard",
+        "monitoring:records",  # the records behind a figure
+        "monitoring:regional",
+        "monitoring:regional_xlsx",
+        "monitoring:summary",  # a period's summary report
+        "monitoring:summary_file",  # …as XLSX or PDF
+        "registry:export",  # the registry's lists as XLSX
+    }
+)
 
 # Cache and sessions: in Redis when REDIS_URL is set (shared by all workers and servers;
 # sessions are also written to the database, so a Redis restart logs nobody out);
