@@ -253,6 +253,15 @@ def issuer_genitive(order: Order | None, department: Department | None) -> str:
     return f"{word} {rest}".strip()
 
 
+_FROM_DATE = re.compile(r"(?<![\w-])от (?=\d{2}\.\d{2}\.\d{4})")
+
+
+def _bound(text: str) -> str:
+    """``keep_together``, and «от» kept with the date that follows it: a reference to an
+    order («от 28.10.2020 № 172/1») never leaves «от» at a line's end."""
+    return _FROM_DATE.sub(f"от{NBSP}", keep_together(text))
+
+
 _PLAN = re.compile(r"^план\s+мероприятий\s*\(\s*дорожная\s+карта\s*\)", re.IGNORECASE)
 _ROADMAP = re.compile(r"^дорожная\s+карта", re.IGNORECASE)
 
@@ -327,9 +336,9 @@ def build_amendment_order(amendment: Amendment) -> AmendmentOrderDocument:
         city=kept(department.city) if department else "",
         number=amendment.order_number.strip() if amendment.has_order else "",
         date=amendment.order_date if amendment.has_order else None,
-        title=kept(f"О внесении изменений в {act}"),
+        title=_bound(f"О внесении изменений в {act}"),
         preamble=kept(amendment.reason.strip().rstrip(".;,")),
-        lead=kept(lead),
+        lead=_bound(lead),
         changes=points,
         closing_points=[CONTROL_POINT],
         signatory_position=kept(position),
