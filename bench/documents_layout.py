@@ -41,6 +41,10 @@ SCREENSHOTS = {  # document: [(page, file name)]
     ],
     "monitoring-summary.xlsx": [(2, "monitoring-summary-xlsx-libreoffice-page-2.png")],
     "regional-summary.xlsx": [(1, "regional-summary-xlsx-libreoffice-page-1.png")],
+    # After the amendment (2.3 reworded, 2.11 added, 3.4 removed): its order, and the order
+    # printed in the wording of it; at 100 dpi.
+    "amendment-order.pdf": [(1, "amendment-order-page-1.png", 100)],
+    "order-amended.pdf": [(1, "order-amended-page-1.png", 100)],
 }
 
 
@@ -67,7 +71,7 @@ def documents() -> dict[str, tuple[bytes, float]]:
     )
     built = build_summary(period)
     region = regional.build_regional(Municipality.objects.order_by("name"), period.title)
-    return {
+    made = {
         "order.pdf": (export_pdf(roadmap), 10),
         "order.docx": (export_docx(roadmap), 10),
         "order.xlsx": (export_xlsx(roadmap), 9),
@@ -75,6 +79,31 @@ def documents() -> dict[str, tuple[bytes, float]]:
         "monitoring-summary.pdf": (exports.summary_pdf(built), 10),
         "monitoring-summary.xlsx": (exports.summary_xlsx(built), 9),
         "regional-summary.xlsx": (regional.regional_xlsx(region), 9),
+    }
+    return made | amended(roadmap)
+
+
+def amended(roadmap) -> dict[str, tuple[bytes, float]]:
+    """The seed's order amended as tests/roadmap/documents/amendment_data.py tells it: the
+    amending order (PDF, DOCX) and the order printed after it."""
+    from django.contrib.auth import get_user_model
+
+    from core import roles
+    from roadmap.documents.amendment_docx import amendment_order_docx
+    from roadmap.documents.pdf import amendment_order_pdf, export_pdf
+    from tests.roadmap.documents.amendment_data import amend_seed
+
+    staff = (
+        get_user_model()
+        .objects.filter(groups__name=roles.STAFF, profile__municipality=roadmap.municipality)
+        .order_by("pk")
+        .first()
+    )
+    amendment = amend_seed(roadmap, staff)
+    return {
+        "amendment-order.pdf": (amendment_order_pdf(amendment), 12),
+        "amendment-order.docx": (amendment_order_docx(amendment), 12),
+        "order-amended.pdf": (export_pdf(roadmap), 10),
     }
 
 
@@ -118,9 +147,10 @@ def main() -> None:
             if suffix != "pdf":
                 (args.keep / f"{name}.pdf").write_bytes(pdf)
         if args.screenshots:
-            for page, file_name in SCREENSHOTS.get(name, []):
+            for page, file_name, *dpi in SCREENSHOTS.get(name, []):
                 if page <= measured.pages:
-                    layout.save_page_png(pdf, page, args.screenshots / file_name, dpi=90)
+                    target = args.screenshots / file_name
+                    layout.save_page_png(pdf, page, target, dpi=dpi[0] if dpi else 90)
 
 
 if __name__ == "__main__":

@@ -144,9 +144,17 @@ class ExecutionAdmin(DateRangeAdmin, SimpleHistoryAdmin):
 
 @admin.register(Amendment)
 class AmendmentAdmin(DateRangeAdmin, admin.ModelAdmin):
-    list_display = ("__str__", "roadmap", "reason", "opened_by", "closed_at")
+    list_display = (
+        "__str__",
+        "roadmap",
+        "reason",
+        "order_date",
+        "order_number",
+        "opened_by",
+        "closed_at",
+    )
     list_filter = ("roadmap",)
-    search_fields = ("reason", "basis")
+    search_fields = ("reason", "basis", "order_number")
     list_select_related = ("roadmap", "opened_by")
 
 

@@ -85,12 +85,23 @@ class MeasureForm(forms.Form):
         return data
 
 
-class AmendmentForm(forms.Form):
+class AmendmentOrderForm(forms.Form):
+    """The amending order's requisites: both, or neither while it is not signed yet."""
+
+    order_date = dates.DateField(label="Дата приказа о внесении изменений", required=False)
+    order_number = forms.CharField(
+        label="Номер приказа", max_length=50, required=False, help_text="Например: 45 или 45/1"
+    )
+
+
+class AmendmentForm(AmendmentOrderForm):
     date = dates.DateField(label="Дата изменения")
     basis = forms.CharField(
         label="Основание", max_length=255, required=False, help_text="Например: приказ от … № …"
     )
     reason = forms.CharField(label="Причина", widget=forms.Textarea(attrs={"rows": 2}))
+
+    field_order = ["date", "basis", "reason", "order_date", "order_number"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,11 +11,34 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from core.models import Municipality, School
 from roadmap.deadlines import DEFAULT_CALENDAR, KINDS
 from roadmap.deadlines import SchoolCalendar as Quarters
 from roadmap.numbering import number_key
+
+
+class AmendmentRecord(models.Model):
+    """What a history row of a roadmap's wording (the roadmap, its sections and measures) adds
+    to simple-history's own fields: the amendment it was made under, if any.
+
+    An approved roadmap changes only through an amendment (roadmap.services.guards), and every
+    row written then names it: the wording as of any amendment is read back from these rows
+    (roadmap.documents.wording), whatever their dates say.
+    """
+
+    amendment = models.ForeignKey(
+        "roadmap.Amendment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="изменение",
+    )
+
+    class Meta:
+        abstract = True
 
 
 class ResponsibleParty(models.Model):
@@ -182,7 +205,7 @@ class Roadmap(models.Model):
     )
     created_at = models.DateTimeField("создана", auto_now_add=True)
     updated_at = models.DateTimeField("изменена", auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[AmendmentRecord])
 
     class Meta:
         verbose_name = "дорожная карта"
@@ -296,7 +319,7 @@ class Section(models.Model):
         ),
     )
     position = models.PositiveIntegerField("порядок", default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[AmendmentRecord])
 
     class Meta:
         verbose_name = "раздел"
@@ -358,7 +381,7 @@ class Measure(models.Model):
     result = models.TextField("результат", blank=True)
     position = models.PositiveIntegerField("порядок", default=0)
     version = models.PositiveIntegerField("версия", default=1, editable=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[AmendmentRecord])
 
     class Meta:
         verbose_name = "мероприятие"
@@ -484,6 +507,10 @@ class Amendment(models.Model):
     basis = models.CharField(
         "основание", max_length=255, blank=True, help_text="Например: приказ от … № …"
     )
+    # The order that makes the change (приказ о внесении изменений): printed as its own
+    # document and named in the roadmap printed «в редакции приказа от … № …».
+    order_date = models.DateField("дата приказа о внесении изменений", null=True, blank=True)
+    order_number = models.CharField("номер приказа о внесении изменений", max_length=50, blank=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="внёс"
     )
@@ -509,6 +536,17 @@ class Amendment(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def has_order(self) -> bool:
+        return bool(self.order_date and self.order_number.strip())
+
+    @property
+    def order_requisites(self) -> str:
+        """«от 12.03.2021 № 45» of the amending order, or "" while it has none."""
+        if not self.has_order:
+            return ""
+        return f"от {self.order_date:%d.%m.%Y} № {self.order_number.strip()}"
 
 
 class Report(models.Model):
@@ -609,3 +647,13 @@ class ReminderDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.sent_on:%d.%m.%Y}"
+
+
+def _record_amendment(sender, instance, history_instance, **kwargs) -> None:
+    """A history row of the wording names the amendment it was made under (set by
+    roadmap.services.guards.stamp)."""
+    if isinstance(history_instance, AmendmentRecord):
+        history_instance.amendment_id = getattr(instance, "_history_amendment_id", None)
+
+
+pre_create_historical_record.connect(_record_amendment, dispatch_uid="roadmap_amendment_record")

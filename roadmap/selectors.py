@@ -13,6 +13,7 @@ from django.utils import timezone
 from core.permissions import can_see_personal_data, is_curator
 from core.selectors import municipalities_for, school_of
 from roadmap.models import (
+    Amendment,
     Evidence,
     Execution,
     Measure,
@@ -85,6 +86,16 @@ def current_roadmap(user) -> Roadmap | None:
 
 def roadmap_for(user, pk: int) -> Roadmap:
     return get_object_or_404(roadmaps_for(user), pk=pk)
+
+
+def amendments_for(user) -> QuerySet[Amendment]:
+    return Amendment.objects.filter(roadmap__in=roadmaps_for(user)).select_related(
+        "roadmap__municipality", "roadmap__order"
+    )
+
+
+def amendment_for(user, pk: int) -> Amendment:
+    return get_object_or_404(amendments_for(user), pk=pk)
 
 
 def measures_with_progress(roadmap: Roadmap, user=None) -> QuerySet[Measure]:

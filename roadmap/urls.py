@@ -15,6 +15,16 @@ urlpatterns = [
         name="document",
     ),
     path("<int:pk>/report.pdf", views_documents.execution_report, name="report"),
+    re_path(
+        r"^amendments/(?P<pk>[0-9]+)/order\.(?P<fmt>pdf|docx)$",
+        views_documents.amendment_order,
+        name="amendment_order",
+    ),
+    path(
+        "amendments/<int:pk>/requisites/",
+        views_documents.amendment_requisites,
+        name="amendment_requisites",
+    ),
     path("<int:pk>/", views.roadmap_detail, name="detail"),
     path("<int:pk>/edit/", views_edit.roadmap_editor, name="editor"),
     path("<int:pk>/settings/", views_edit.roadmap_settings, name="settings"),

@@ -1,5 +1,5 @@
-"""The order with its appendix as files (PDF, DOCX, XLSX, JSON), the execution report, and
-a roadmap imported from a DOCX or XLSX table."""
+"""The order with its appendix as files (PDF, DOCX, XLSX, JSON) in the wording asked for, the
+amending orders, the execution report, and a roadmap imported from a DOCX or XLSX table."""
 
 from __future__ import annotations
 
@@ -9,32 +9,95 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from core import dates
 from core.decorators import department_required, editor_required
 from core.files import PDF
-from core.http import attachment, errors_to_form
+from core.http import attachment, errors_to_form, handle_form, refused
 from core.models import ImportBatch
 from core.selectors import municipalities_for
-from roadmap import selectors
+from roadmap import selectors, services
 from roadmap.deadlines import school_year_bounds, school_year_of
 from roadmap.documents import importer
-from roadmap.documents.pdf import report_pdf
+from roadmap.documents.amendment import NothingToPrint, build_amendment_order
+from roadmap.documents.amendment_docx import amendment_docx
+from roadmap.documents.pdf import amendment_order_html, html_to_pdf, report_pdf
+from roadmap.documents.wording import WordingError, resolve
 from roadmap.exports import EXPORTERS, file_name
+from roadmap.forms import AmendmentOrderForm
 from roadmap.models import quarters_for
+
+
+def _bad_request(text: str) -> HttpResponse:
+    return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
 
 
 @require_safe
 @department_required
 def document(request, pk: int, fmt: str):
+    """The order with its appendix; ``?wording=original|current|amendment:N`` (current by
+    default) chooses the wording."""
     roadmap = selectors.roadmap_for(request.user, pk)
     exporter = EXPORTERS.get(fmt)
     if exporter is None:
         raise Http404("Нет такого формата.")
+    try:
+        edition = resolve(roadmap, request.GET.get("wording"))
+    except WordingError as error:
+        return _bad_request(f"Документ не построен. «Редакция»: {error}")
     return attachment(
-        exporter.render(roadmap), file_name(roadmap, exporter.extension), exporter.content_type
+        exporter.render(roadmap, edition),
+        file_name(roadmap, exporter.extension, edition),
+        exporter.content_type,
+    )
+
+
+AMENDMENT_FORMATS = {"pdf", "docx"}
+
+
+@require_safe
+@department_required
+def amendment_order(request, pk: int, fmt: str):
+    """The order that makes an amendment («О внесении изменений в приказ …»), PDF or DOCX."""
+    amendment = selectors.amendment_for(request.user, pk)
+    if fmt not in AMENDMENT_FORMATS:
+        raise Http404("Нет такого формата.")
+    try:
+        doc = build_amendment_order(amendment)
+    except NothingToPrint as error:
+        back = reverse("roadmap:detail", args=[amendment.roadmap_id])
+        return refused(request, [str(error)], back=back)
+    if fmt == "pdf":
+        content, content_type = html_to_pdf(amendment_order_html(doc)), PDF.content_type
+    else:
+        content, content_type = amendment_docx(doc), EXPORTERS["docx"].content_type
+    return attachment(content, f"{doc.file_stem}.{fmt}", content_type)
+
+
+@editor_required
+def amendment_requisites(request, pk: int):
+    """The amending order's date and number, given once it is signed (staff)."""
+    amendment = selectors.amendment_for(request.user, pk)
+    initial = {"order_date": amendment.order_date, "order_number": amendment.order_number}
+    form = AmendmentOrderForm(request.POST or None, initial=initial)
+    back = reverse("roadmap:detail", args=[amendment.roadmap_id]) + "#amendments"
+    return handle_form(
+        request,
+        form,
+        lambda: services.set_amendment_order(
+            user=request.user, amendment=amendment, **form.cleaned_data
+        ),
+        said=lambda saved: (
+            f"{saved}: приказ о внесении изменений {saved.order_requisites}."
+            if saved.has_order
+            else f"{saved}: реквизиты приказа о внесении изменений убраны."
+        ),
+        then=back,
+        title=f"Приказ о внесении изменений: {amendment}",
+        cancel=back,
     )
 
 

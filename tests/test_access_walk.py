@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from core.models import AuditEvent
 from registry.models import Consent, Mentee, Mentor, MentorLinkRequest, Pair, Programme
 from roadmap import services as roadmap_services
-from roadmap.models import Evidence, Execution, Measure, Report, Section
+from roadmap.models import Amendment, Evidence, Execution, Measure, Report, Section
 from tests.factories import make_user
 from tests.roadmap.files_helpers import PDF_BYTES, upload
 
@@ -44,6 +44,8 @@ def id_patterns():
 TARGETS = {
     "roadmap:document": "roadmap",
     "roadmap:report": "roadmap",
+    "roadmap:amendment_order": "amendment",
+    "roadmap:amendment_requisites": "amendment",
     "roadmap:import_confirm": "batch",
     "roadmap:detail": "roadmap",
     "roadmap:editor": "roadmap",
@@ -152,7 +154,17 @@ def foreign(roadmap, registry_data, school_b, curator_b, staff, other_roadmap, s
         user=curator_b, entity="mentees", original_name="x.xlsx", file="imports/none.xlsx"
     )
     monitoring = monitoring_objects(roadmap.municipality, school_b, curator_b, forms_of(b))
+    amendment = roadmap_services.open_amendment(
+        user=staff,
+        roadmap=roadmap,
+        date=datetime.date(2021, 3, 10),
+        reason="Уточнение сроков",
+        order_date=datetime.date(2021, 3, 12),
+        order_number="45",
+    )
+    roadmap_services.close_amendment(user=staff, amendment=amendment)
     return {
+        "amendment": amendment.pk,
         "link_request": link_request_of(school_b, curator_b).pk,
         **monitoring,
         "roadmap": roadmap.pk,
@@ -257,6 +269,7 @@ def fingerprint():
         list(Report.objects.order_by("pk").values_list("decision", flat=True)),
         Measure.objects.count(),
         Section.objects.count(),
+        list(Amendment.objects.order_by("pk").values_list("order_date", "order_number")),
         monitoring_fingerprint(),
         accounts_fingerprint(),
     )
@@ -299,7 +312,7 @@ def url_for(name, kwargs_names, target_id):
         kwargs["direction"] = "up"
     if name == "registry:import_confirm":
         kwargs["entity"] = "mentees"
-    if name == "roadmap:document":
+    if name in {"roadmap:document", "roadmap:amendment_order"}:
         kwargs["fmt"] = "pdf"
     if name == "roadmap:import_confirm":
         kwargs = {"batch_id": target_id}
@@ -346,6 +359,8 @@ def check(client, user, foreign, name, kwargs_names, method):
                 "form": "1",
                 "strengths": "Захват",
                 "version": "2",
+                "order_date": "01.05.2021",
+                "order_number": "99",
             },
         )
     assert response.status_code in {403, 404, 405}, (name, method, response.status_code)
@@ -400,7 +415,16 @@ def test_the_region_changes_nothing_through_any_url(client, foreign):
             continue
         url = url_for(name, kwargs_names, foreign[TARGETS[name]])
         before = fingerprint()
-        response = client.post(url, {"decision": "accept", "title": "Захват", "text": "x"})
+        response = client.post(
+            url,
+            {
+                "decision": "accept",
+                "title": "Захват",
+                "text": "x",
+                "order_date": "01.05.2021",
+                "order_number": "99",
+            },
+        )
         assert response.status_code in {403, 404, 405}, (name, response.status_code)
         assert fingerprint() == before, name
     personal = (

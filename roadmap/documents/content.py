@@ -1,8 +1,11 @@
 """What the order and its appendix say, once, for every format (PDF, DOCX, XLSX).
 
-The wording is the roadmap's own; only dates are formatted (ДД.ММ.ГГГГ, ГОСТ Р 7.0.97-2025)
-and the spaces a line must not break at are made non-breaking (`keep_together`), for these
-documents and for every other printed one (the execution report, the monitoring summaries).
+The wording is the roadmap's own — as it is, or as it was originally or after an amendment
+(roadmap.documents.wording), the amended one marked «(в редакции приказа от … № …)» under the
+order's title and in the appendix mark; only dates are formatted (ДД.ММ.ГГГГ, ГОСТ Р
+7.0.97-2025) and the spaces a line must not break at are made non-breaking (`keep_together`),
+for these documents and for every other printed one (the execution report, the monitoring
+summaries).
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from core.models import Department
+from roadmap.documents.wording import Edition, printed_table, resolve
 from roadmap.models import Order, Roadmap
-from roadmap.selectors import roadmap_table
 
 NBSP = "\u00a0"
 _SPACE = r"[ \u00a0]+"  # spaces only: a tab or a line break is the text's own
@@ -80,7 +83,8 @@ class SectionLine:
 
     @property
     def heading(self) -> str:
-        return f"{self.number}. {self.title}"
+        """«2. Title»; the title alone for a section line without a number of its own."""
+        return f"{self.number}. {self.title}" if self.number else self.title
 
 
 @dataclass
@@ -98,6 +102,8 @@ class OrderDocument:
     appendix_mark_lines: list[str]
     roadmap_title: str
     sections: list[SectionLine]
+    # «(в редакции приказа от 12.03.2021 № 45)» under the title; "" for a wording never amended
+    edition: str = ""
 
     @property
     def date_text(self) -> str:
@@ -139,7 +145,10 @@ def appendix_mark_lines(mark: str) -> list[str]:
     return lines
 
 
-def build_document(roadmap: Roadmap) -> OrderDocument:
+def build_document(roadmap: Roadmap, wording: str | Edition | None = None) -> OrderDocument:
+    """The order with its appendix in ``wording`` («current», «original», «amendment:N» or an
+    Edition; the current one by default). A WordingError for a wording the roadmap lacks."""
+    edition = wording if isinstance(wording, Edition) else resolve(roadmap, wording)
     try:
         order = roadmap.order
     except Order.DoesNotExist:
@@ -149,8 +158,9 @@ def build_document(roadmap: Roadmap) -> OrderDocument:
     except Department.DoesNotExist:
         department = None
     kept = keep_together
+    printed = printed_table(roadmap, edition)
     sections = []
-    for block in roadmap_table(roadmap):
+    for block in printed.blocks:
         section = SectionLine(number=block.section.number, title=kept(block.section.title))
         for row in block.rows:
             measure = row.measure
@@ -167,6 +177,9 @@ def build_document(roadmap: Roadmap) -> OrderDocument:
     mark = order.appendix_mark if order and order.appendix_mark else ""
     if not mark and order is not None:
         mark = f"Приложение к приказу от {order.date:%d.%m.%Y} г. №{order.number}"
+    mark_lines = appendix_mark_lines(mark)
+    if edition.mark:
+        mark_lines.append(edition.mark)
     return OrderDocument(
         header_lines=[kept(line) for line in (department.header_list if department else [])],
         header_lines_local=[
@@ -175,12 +188,13 @@ def build_document(roadmap: Roadmap) -> OrderDocument:
         city=kept(department.city) if department else "",
         number=order.number if order else "",
         date=order.date if order else None,
-        title=kept(order.title if order else roadmap.title),
+        title=kept(order.title if order else printed.title),
         preamble=kept(order.preamble) if order else "",
         points=[kept(p.text) for p in order.points.all()] if order else [],
         signatory_position=kept(order.signatory_position) if order else "",
         signatory_name=kept(order.signatory_name) if order else "",
-        appendix_mark_lines=[kept(line) for line in appendix_mark_lines(mark)],
-        roadmap_title=kept(roadmap.title),
+        appendix_mark_lines=[kept(line) for line in mark_lines],
+        roadmap_title=kept(printed.title),
         sections=sections,
+        edition=kept(edition.mark),
     )

@@ -38,35 +38,48 @@ TABLE_RULE = 6  # the appendix table's lines: 0.75 pt
 MARK_WIDTH = Mm(80)  # a corner-placed requisite's lines are at most 8 cm (ГОСТ Р 7.0.97-2025)
 CELL_PADDING = {"top": Mm(1), "bottom": Mm(1), "left": Mm(1.5), "right": Mm(1.5)}
 INDENT = Cm(1.25)
+TITLE_AFTER = Mm(8)  # under the heading to the text, as the PDF's .title
 PAGE_SHORT, PAGE_LONG = Mm(210), Mm(297)
 MARGINS = {"left": Mm(20), "right": Mm(10), "top": Mm(20), "bottom": Mm(20)}
 COLUMN_SHARES = (7, 38, 15, 17, 23)  # per cent of the usable width, as TABLE_HEADERS
 TABLE_STYLE = "Текст таблицы"
 
 
-def export_docx(roadmap) -> bytes:
-    return order_docx(build_document(roadmap))
+def export_docx(roadmap, wording=None) -> bytes:
+    """``wording``: as `build_document` takes it (the current one by default)."""
+    return order_docx(build_document(roadmap, wording))
 
 
 def order_docx(doc: OrderDocument) -> bytes:
     """The order with its appendix as a DOCX, from what the document says."""
-    document = Document()
-    _set_defaults(document)
-    order_section = document.sections[0]
-    _set_page(order_section, landscape=False)
-    order_section.different_first_page_header_footer = True
-    _page_number_header(order_section)
-    _write_order(document, doc, _usable_width(order_section))
+    document, width = start_document()
+    _write_order(document, doc, width)
 
     appendix_section = document.add_section(WD_SECTION.NEW_PAGE)
     _set_page(appendix_section, landscape=True)
     # Headers stay linked to section 1: every appendix page, its first too, is numbered.
     appendix_section.different_first_page_header_footer = False
     _write_appendix(document, doc, _usable_width(appendix_section))
+    return finish_document(document, doc.title)
 
+
+def start_document():
+    """A document whose first section is an order's page: A4 portrait, the margins, the page
+    number at the top from page 2. Returns it with the text's width."""
+    document = Document()
+    _set_defaults(document)
+    section = document.sections[0]
+    _set_page(section, landscape=False)
+    section.different_first_page_header_footer = True
+    _page_number_header(section)
+    return document, _usable_width(section)
+
+
+def finish_document(document, title: str) -> bytes:
+    """Hyphenation on, the properties set (no author), the file's bytes."""
     _hyphenate(document)
     properties = document.core_properties
-    properties.title = property_text(doc.title)
+    properties.title = property_text(title)
     properties.language = "ru-RU"
     properties.author = properties.last_modified_by = properties.comments = ""
     _drop_template_thumbnail(document)
@@ -377,8 +390,11 @@ def _fill_cell(
                 run.font.size = size
 
 
-def _write_order(document, doc: OrderDocument, width: int) -> None:
-    center, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
+def write_heading(document, doc, width: int) -> None:
+    """The letterhead, «ПРИКАЗ», the date and number, the place: of ``doc``, an order or an
+    amending order (``header_lines``, ``header_lines_local``, ``date_text``, ``number_text``,
+    ``city``)."""
+    center = WD_ALIGN_PARAGRAPH.CENTER
     if doc.header_lines and doc.header_lines_local:
         letterhead = _borderless_table(document, 2, width)
         _cell_margins(letterhead, left=Mm(3), right=Mm(3), top=Mm(0), bottom=Mm(0))
@@ -408,18 +424,53 @@ def _write_order(document, doc: OrderDocument, width: int) -> None:
     if doc.city:
         _paragraph(document, doc.city, align=center, before=Mm(2), after=Mm(8))
 
-    _paragraph(document, doc.title, bold=True, align=center, before=Mm(0), after=Mm(8))
-    if doc.preamble:
-        _hyphenated(_paragraph(document, doc.preamble, align=justify, indent=INDENT))
-    _paragraph(document, "ПРИКАЗЫВАЮ:", bold=True, before=Mm(6), after=Mm(4))
-    for number, text in enumerate(doc.points, start=1):
-        point = _paragraph(document, f"{number}. {text}", align=justify, indent=INDENT)
-        point.paragraph_format.space_after = Mm(2)
-        _hyphenated(point)
 
+def write_text(document, text: str):
+    """A justified, hyphenated paragraph with the first line indented (a preamble, a point)."""
+    paragraph = _paragraph(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=INDENT)
+    _hyphenated(paragraph)
+    return paragraph
+
+
+def write_point(document, text: str, *, keep_with_next: bool = False):
+    point = write_text(document, text)
+    point.paragraph_format.space_after = Mm(2)
+    if keep_with_next:
+        point.paragraph_format.keep_with_next = True
+    return point
+
+
+def write_title(document, text: str, *, after=TITLE_AFTER) -> None:
+    """The heading to the text: bold, centred."""
+    _paragraph(
+        document, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=Mm(0), after=after
+    )
+
+
+def write_verb(document) -> None:
+    _paragraph(document, "ПРИКАЗЫВАЮ:", bold=True, before=Mm(6), after=Mm(4))
+
+
+def write_signature(document, doc, width: int) -> None:
+    """The position on the left, «И.О. Фамилия» at the right margin."""
     signature = _paragraph(document, before=Mm(16))
     signature.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
     signature.add_run(f"{doc.signatory_position}\t{doc.signatory_name}")
+
+
+def _write_order(document, doc: OrderDocument, width: int) -> None:
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    write_heading(document, doc, width)
+    amended = bool(doc.edition)
+    write_title(document, doc.title, after=Mm(2) if amended else Mm(8))
+    if amended:
+        _paragraph(document, doc.edition, align=center, after=Mm(8))
+    if doc.preamble:
+        write_text(document, doc.preamble)
+    write_verb(document)
+    for number, text in enumerate(doc.points, start=1):
+        write_point(document, f"{number}. {text}")
+    write_signature(document, doc, width)
 
 
 # --- the appendix -------------------------------------------------------------------------------
@@ -484,7 +535,15 @@ def _write_appendix(document, doc: OrderDocument, width: int) -> None:
             mark.paragraph_format.space_after = Mm(6)
     _paragraph(document, doc.roadmap_title, bold=True, align=center, after=Mm(5))
 
-    widths = [width * share // 100 for share in COLUMN_SHARES]
+    write_plan_table(document, doc.sections, width)
+
+
+def write_plan_table(document, sections, width: int, shares=COLUMN_SHARES) -> None:
+    """The appendix's table of ``sections`` (SectionLine): the header row repeated on every
+    page, a section's heading with its first measure, the last measure not alone on a page;
+    a section without a heading (``title`` empty) gives its rows alone."""
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    widths = [width * share // 100 for share in shares]
     table = _new_table(document, len(TABLE_HEADERS), sum(widths))
     _set_borders(table, "single")
     _cell_margins(table, **CELL_PADDING)
@@ -497,14 +556,15 @@ def _write_appendix(document, doc: OrderDocument, width: int) -> None:
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         _fill_cell(cell, [keep_together(text)], bold=True, align=center, style=TABLE_STYLE)
 
-    last = doc.sections[-1].measures[-1] if doc.sections and doc.sections[-1].measures else None
-    for section in doc.sections:
-        row = table.add_row()
-        _row_flags(row)
-        merged = row.cells[0].merge(row.cells[-1])
-        merged.width = width
-        # A heading never ends a page: it stays with its first measure.
-        _fill_cell(merged, [section.heading], bold=True, style=TABLE_STYLE, keep=True)
+    last = sections[-1].measures[-1] if sections and sections[-1].measures else None
+    for section in sections:
+        if section.number or section.title:
+            row = table.add_row()
+            _row_flags(row)
+            merged = row.cells[0].merge(row.cells[-1])
+            merged.width = width
+            # A heading never ends a page: it stays with its first measure.
+            _fill_cell(merged, [section.heading], bold=True, style=TABLE_STYLE, keep=True)
         for measure in section.measures:
             row = table.add_row()
             _row_flags(row)

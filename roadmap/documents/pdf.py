@@ -1,4 +1,5 @@
-"""PDF of the order with its appendix, and of the execution report, through WeasyPrint.
+"""PDF of the order with its appendix, of the amending order and of the execution report,
+through WeasyPrint.
 
 The font (Liberation Serif, Times-metric, with Cyrillic) is shipped in ``static/fonts`` so the
 PDF looks the same on every server; it is embedded in the file.
@@ -15,8 +16,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from roadmap.dashboard import Filters, build_dashboard
+from roadmap.documents.amendment import AmendmentOrderDocument, build_amendment_order
 from roadmap.documents.content import OrderDocument, build_document, keep_together
-from roadmap.models import Roadmap
+from roadmap.models import Amendment, Roadmap
 
 STATIC_BASE = Path(settings.BASE_DIR) / "static"
 
@@ -29,8 +31,8 @@ def html_to_pdf(html: str) -> bytes:
     return document.write_pdf(font_config=fonts)
 
 
-def order_html(roadmap: Roadmap) -> str:
-    return document_html(build_document(roadmap))
+def order_html(roadmap: Roadmap, wording=None) -> str:
+    return document_html(build_document(roadmap, wording))
 
 
 def document_html(doc: OrderDocument) -> str:
@@ -38,8 +40,18 @@ def document_html(doc: OrderDocument) -> str:
     return render_to_string("roadmap/documents/order.html", {"doc": doc})
 
 
-def export_pdf(roadmap: Roadmap) -> bytes:
-    return html_to_pdf(order_html(roadmap))
+def export_pdf(roadmap: Roadmap, wording=None) -> bytes:
+    """``wording``: as `build_document` takes it (the current one by default)."""
+    return html_to_pdf(order_html(roadmap, wording))
+
+
+def amendment_order_html(doc: AmendmentOrderDocument) -> str:
+    return render_to_string("roadmap/documents/amendment_order.html", {"doc": doc})
+
+
+def amendment_order_pdf(amendment: Amendment) -> bytes:
+    """The order that makes ``amendment`` (NothingToPrint when it changed no wording)."""
+    return html_to_pdf(amendment_order_html(build_amendment_order(amendment)))
 
 
 @dataclass(frozen=True)

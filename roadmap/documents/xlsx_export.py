@@ -236,8 +236,9 @@ def print_setup(
         sheet.print_title_rows = header_rows
 
 
-def export_xlsx(roadmap) -> bytes:
-    doc = build_document(roadmap)
+def export_xlsx(roadmap, wording=None) -> bytes:
+    """``wording``: as `build_document` takes it (the current one by default)."""
+    doc = build_document(roadmap, wording)
     book = document_workbook()
     sheet = book.active
     sheet.title = SHEET_TITLE

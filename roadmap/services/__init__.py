@@ -38,6 +38,7 @@ from roadmap.services.roadmaps import (
     create_roadmap,
     open_amendment,
     remove_school,
+    set_amendment_order,
     shift_years,
     update_roadmap,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "remove_school",
     "renumber",
     "review_report",
+    "set_amendment_order",
     "set_responsible",
     "shift_years",
     "start_execution",

@@ -127,8 +127,39 @@ def approve_roadmap(*, user, roadmap: Roadmap) -> Roadmap:
     return roadmap
 
 
+def _check_amendment_order(roadmap: Roadmap, order_date, order_number: str) -> None:
+    """The amending order has both its date and its number, or neither yet; it is not dated
+    before the order it amends."""
+    errors = {}
+    if order_date and not order_number:
+        errors["order_number"] = "Укажите номер приказа о внесении изменений (или уберите дату)."
+    if order_number and not order_date:
+        errors["order_date"] = "Укажите дату приказа о внесении изменений (или уберите номер)."
+    try:
+        order = roadmap.order
+    except Order.DoesNotExist:
+        order = None
+    if order_date and order is not None and order_date < order.date:
+        errors["order_date"] = (
+            f"Приказ о внесении изменений не может быть раньше изменяемого приказа "
+            f"от {order.date:%d.%m.%Y} № {order.number}."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
-def open_amendment(*, user, roadmap: Roadmap, date, reason: str, basis: str = "") -> Amendment:
+def open_amendment(
+    *,
+    user,
+    roadmap: Roadmap,
+    date,
+    reason: str,
+    basis: str = "",
+    order_date=None,
+    order_number: str = "",
+) -> Amendment:
+    """``order_date`` and ``order_number``: the amending order, when it is known already."""
     ensure_can_edit(user)
     roadmap = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
     if roadmap.status != Roadmap.Status.APPROVED:
@@ -137,15 +168,39 @@ def open_amendment(*, user, roadmap: Roadmap, date, reason: str, basis: str = ""
         raise ValidationError("Предыдущее изменение ещё не завершено.")
     if not reason.strip():
         raise ValidationError({"reason": "Укажите причину изменения."})
+    order_number = (order_number or "").strip()
+    _check_amendment_order(roadmap, order_date, order_number)
     number = (roadmap.amendments.aggregate(m=Max("number"))["m"] or 0) + 1
-    return Amendment.objects.create(
+    amendment = Amendment(
         roadmap=roadmap,
         number=number,
         date=date,
         reason=reason.strip(),
         basis=basis.strip(),
+        order_date=order_date,
+        order_number=order_number,
         opened_by=user,
     )
+    amendment.full_clean()
+    amendment.save()
+    return amendment
+
+
+@transaction.atomic
+def set_amendment_order(*, user, amendment: Amendment, order_date, order_number: str) -> Amendment:
+    """The amending order's date and number, given (or corrected) once it is signed: they are
+    requisites, not the roadmap's wording, so a closed amendment takes them too."""
+    ensure_can_edit(user)
+    amendment = Amendment.objects.select_for_update().select_related("roadmap").get(pk=amendment.pk)
+    if amendment.roadmap.status == Roadmap.Status.ARCHIVED:
+        raise ValidationError(ARCHIVED)
+    order_number = (order_number or "").strip()
+    _check_amendment_order(amendment.roadmap, order_date, order_number)
+    amendment.order_date = order_date
+    amendment.order_number = order_number
+    amendment.full_clean()
+    amendment.save(update_fields=["order_date", "order_number"])
+    return amendment
 
 
 @transaction.atomic

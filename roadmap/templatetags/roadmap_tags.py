@@ -1,6 +1,7 @@
 from django import template
 
 from roadmap.deadlines import Deadline, format_deadline
+from roadmap.documents.wording import wording_choices as choices_of
 
 register = template.Library()
 
@@ -38,3 +39,10 @@ def status_class(status: str | None) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def wording_choices(roadmap, amendments):
+    """The wordings the roadmap's documents can be printed in (none without amendments).
+    ``amendments``: the page's list (a queryset is read once and keeps its rows)."""
+    return choices_of(roadmap, list(amendments))

@@ -77,7 +77,16 @@ from registry.models import (
 )
 from registry.services import record_consent
 from roadmap import services as roadmap_services
-from roadmap.models import Evidence, Execution, Measure, Order, Report, Roadmap, Section
+from roadmap.models import (
+    Amendment,
+    Evidence,
+    Execution,
+    Measure,
+    Order,
+    Report,
+    Roadmap,
+    Section,
+)
 from tests.roadmap.files_helpers import PDF_BYTES, upload
 from tests.test_access_walk import TARGETS, id_patterns
 
@@ -109,6 +118,7 @@ KIND_MODELS = {
     "answer_set": AnswerSet,
     "link_request": MentorLinkRequest,
     "account": get_user_model(),
+    "amendment": Amendment,
 }
 # A second id in a URL: the first object of its kind will do.
 SECOND_IDS = {
@@ -118,7 +128,11 @@ SECOND_IDS = {
 }
 # Variants of the non-id parts of URLs.
 URL_CHOICES = {
-    "fmt": {"roadmap:document": ["pdf", "docx", "xlsx", "json"], "*": ["xlsx", "pdf"]},
+    "fmt": {
+        "roadmap:document": ["pdf", "docx", "xlsx", "json"],
+        "roadmap:amendment_order": ["pdf", "docx"],
+        "*": ["xlsx", "pdf"],
+    },
     "direction": {"*": ["up"]},
     "entity": {"*": ["mentees"]},
 }
@@ -133,6 +147,7 @@ PERSONAL_FILES = {
 # The documents the region may download: they are read back and searched like the pages.
 DOCUMENTS = {
     "roadmap:document",
+    "roadmap:amendment_order",
     "roadmap:report",
     "roadmap:dashboard",
     "monitoring:regional_xlsx",
@@ -282,7 +297,44 @@ def world(db, tmp_path, settings, monkeypatch):
     today = timezone.localdate()
     for municipality in Municipality.objects.order_by("pk"):
         _plant_names(municipality, today)
+    _amend(today)
     return get_user_model().objects.get(username="region")
+
+
+def _amend(today: dt.date) -> None:
+    """A department amends its approved roadmap (a measure's deadline), so that an amending
+    order, signed by its head, is there to be read."""
+    roadmap = Roadmap.objects.filter(status=Roadmap.Status.APPROVED).order_by("pk").first()
+    staff = (
+        get_user_model()
+        .objects.filter(
+            profile__municipality=roadmap.municipality,
+            profile__school__isnull=True,
+            groups__name=roles.STAFF,
+        )
+        .order_by("pk")
+        .first()
+    )
+    amendment = roadmap_services.open_amendment(
+        user=staff,
+        roadmap=roadmap,
+        date=today,
+        reason="Уточнение сроков",
+        order_date=today,
+        order_number="12",
+    )
+    measure = Measure.objects.filter(section__roadmap=roadmap).order_by("pk").first()
+    roadmap_services.update_measure(
+        user=staff,
+        measure_id=measure.pk,
+        version=measure.version,
+        number=measure.number,
+        title=measure.title,
+        deadline_text="в течение всего периода реализации ЦМН",
+        result=measure.result,
+        parties=[r.party for r in measure.responsibilities.all()],
+    )
+    roadmap_services.close_amendment(user=staff, amendment=amendment)
 
 
 # --- names ---------------------------------------------------------------------------------------
