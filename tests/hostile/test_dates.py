@@ -339,7 +339,7 @@ def project_forms():
     import monitoring.forms  # noqa: F401
     import registry.forms  # noqa: F401
     import roadmap.forms
-    import roadmap.views_documents  # noqa: F401
+    import roadmap.views.documents  # noqa: F401
 
     seen, queue = [], [forms.BaseForm]
     while queue:
