@@ -1,21 +1,26 @@
-"""Monitoring periods, the schools' reports with their questionnaires, and the summary."""
+"""Monitoring periods and the schools' reports: a report's page, its submission, the
+department's review, the SWOT analysis of a programme."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from core import permissions
-from core.decorators import curator_required, department_required, editor_required
-from core.files import PDF, XLSX
-from core.http import attachment, form_page, handle_form, perform, refused
+from core.decorators import curator_required, editor_required
+from core.http import form_page, handle_form, perform, refused
 from core.selectors import school_of
-from monitoring import answers_io, exports, indicators, selectors, services, summary
-from monitoring.forms import AnswerSetForm, PeriodForm, ReviewForm, SwotForm, UploadForm
-from monitoring.models import AnswerSet, Questionnaire, SchoolReport, Swot
-from monitoring.views import _one_municipality, monitoring_user
+from monitoring import indicators, selectors, services, summary
+from monitoring.forms import PeriodForm, ReviewForm, SwotForm, UploadForm
+from monitoring.models import Questionnaire, SchoolReport, Swot
+from monitoring.views.common import (
+    monitoring_user,
+    one_municipality,
+    refused_frozen,
+    writable_report,
+)
 from registry.selectors import programmes_for
 
 STATUS_CSS = {
@@ -24,9 +29,6 @@ STATUS_CSS = {
     SchoolReport.Status.RETURNED: "warning",
     SchoolReport.Status.ACCEPTED: "success",
 }
-
-
-# --- periods -----------------------------------------------------------------------------------
 
 
 @require_safe
@@ -49,7 +51,7 @@ def periods(request):
 
 @editor_required
 def period_create(request):
-    municipality = _one_municipality(request.user)
+    municipality = one_municipality(request.user)
     form = PeriodForm(request.POST or None)
 
     def save():
@@ -127,37 +129,6 @@ def report_start(request, pk: int):
     return redirect("monitoring:report", pk=report.pk)
 
 
-@require_safe
-@department_required
-def period_summary(request, pk: int):
-    period = selectors.period_for(request.user, pk)
-    built = summary.build_summary(period, personal=permissions.can_see_personal_data(request.user))
-    return render(
-        request,
-        "monitoring/summary.html",
-        {
-            "period": period,
-            "summary": built,
-            "denominators": indicators.DENOMINATOR_LABELS,
-            "swot_withheld": exports.SWOT_WITHHELD,
-        },
-    )
-
-
-@require_safe
-@department_required
-def period_summary_file(request, pk: int, fmt: str):
-    period = selectors.period_for(request.user, pk)
-    built = summary.build_summary(period, personal=permissions.can_see_personal_data(request.user))
-    name = exports.summary_filename(built, fmt)
-    if fmt == "xlsx":
-        return attachment(exports.summary_xlsx(built), name, XLSX.content_type)
-    return attachment(exports.summary_pdf(built), name, PDF.content_type)
-
-
-# --- one school's report -----------------------------------------------------------------------
-
-
 def _can_write(user, report: SchoolReport) -> bool:
     return permissions.can_fill_school_report(user, report) and report.is_editable
 
@@ -218,26 +189,10 @@ def report_detail(request, pk: int):
     )
 
 
-def _writable_report(request, pk: int) -> SchoolReport:
-    report = selectors.report_for(request.user, pk)
-    if not permissions.is_curator(request.user):
-        raise PermissionDenied("Отчёт заполняет куратор ОО.")
-    return report
-
-
-def _refused_frozen(request, report: SchoolReport):
-    """None while the report can be edited, else the 409 page with the service's reason."""
-    try:
-        services.ensure_editable(report)
-    except ValidationError as error:
-        return refused(request, error.messages, back=reverse("monitoring:report", args=[report.pk]))
-    return None
-
-
 @curator_required
 @require_POST
 def report_submit(request, pk: int):
-    report = _writable_report(request, pk)
+    report = writable_report(request, pk)
     return perform(
         request,
         lambda: services.submit_report(
@@ -273,77 +228,10 @@ def report_review(request, pk: int):
 
 
 @curator_required
-def answer_set_edit(request, pk: int, questionnaire_id: int):
-    report = _writable_report(request, pk)
-    if frozen := _refused_frozen(request, report):
-        return frozen
-    questionnaire = get_object_or_404(
-        selectors.questionnaires_for(request.user).prefetch_related("questions"),
-        pk=questionnaire_id,
-    )
-    initial = {}
-    existing_id = request.GET.get("set")
-    if existing_id and existing_id.isdigit():
-        existing = get_object_or_404(report.answer_sets, pk=int(existing_id))
-        initial = {
-            "form": existing.form_id,
-            "moment": existing.moment,
-            "respondents": existing.respondents,
-        }
-        initial.update(
-            {f"q{a.question_id}": str(a.average).replace(".", ",") for a in existing.answers.all()}
-        )
-    form = AnswerSetForm(request.POST or None, initial=initial, questionnaire=questionnaire)
-
-    def save():
-        data = form.cleaned_data
-        return services.save_answer_set(
-            user=request.user,
-            report=report,
-            questionnaire=questionnaire,
-            form=data["form"],
-            moment=data.get("moment", ""),
-            respondents=data["respondents"],
-            averages=form.averages(),
-        )
-
-    return handle_form(
-        request,
-        form,
-        save,
-        said=f"Результаты анкеты «{questionnaire.title}» сохранены.",
-        then=reverse("monitoring:report", args=[pk]),
-        page=lambda: render(
-            request,
-            "monitoring/answer_form.html",
-            {"report": report, "questionnaire": questionnaire, "form": form},
-            status=422 if form.errors else 200,
-        ),
-    )
-
-
-@curator_required
-@require_POST
-def answer_set_delete(request, pk: int):
-    answer_set = get_object_or_404(
-        AnswerSet.objects.select_related("report"),
-        pk=pk,
-        report__in=selectors.reports_for(request.user),
-    )
-    back = reverse("monitoring:report", args=[answer_set.report_id])
-    return perform(
-        request,
-        lambda: services.delete_answer_set(user=request.user, answer_set=answer_set),
-        success="Результаты анкетирования удалены.",
-        back=back,
-    )
-
-
-@curator_required
 def swot_edit(request, pk: int, programme_id: int):
-    report = _writable_report(request, pk)
+    report = writable_report(request, pk)
     programme = get_object_or_404(programmes_for(request.user), pk=programme_id)
-    if frozen := _refused_frozen(request, report):
+    if frozen := refused_frozen(request, report):
         return frozen
     instance = Swot.objects.filter(report=report, programme=programme).first()
     form = SwotForm(request.POST or None, instance=instance)
@@ -365,28 +253,4 @@ def swot_edit(request, pk: int, programme_id: int):
             title=f"SWOT-анализ программы «{programme.title}»",
             cancel=reverse("monitoring:report", args=[pk]),
         ),
-    )
-
-
-@require_safe
-@monitoring_user
-def answers_template(request, pk: int):
-    report = selectors.report_for(request.user, pk)
-    name = f"Анкеты_{report.period.title}.xlsx".replace(" ", "_").replace("/", "-")
-    return attachment(answers_io.answers_template(report), name, XLSX.content_type)
-
-
-@curator_required
-@require_POST
-def answers_import(request, pk: int):
-    report = _writable_report(request, pk)
-    form = UploadForm(request.POST, request.FILES)
-    back = reverse("monitoring:report", args=[pk])
-    if not form.is_valid():
-        return refused(request, ["Выберите файл Excel (.xlsx)."], back=back, status=422)
-    return perform(
-        request,
-        lambda: answers_io.import_answers(report, form.cleaned_data["file"], user=request.user),
-        success=lambda n: f"Загружено результатов анкетирования: {n}.",
-        back=back,
     )
