@@ -10,7 +10,7 @@ from django.utils import timezone
 from core import dates
 from core.models import School
 from roadmap.dashboard import SCHOOL_SORTS, STATUS_FILTERS
-from roadmap.models import ResponsibleParty, Roadmap, Section
+from roadmap.models import TEXT_MAX, ResponsibleParty, Roadmap, Section
 
 DATE_WIDGET = dates.WIDGET
 
@@ -32,9 +32,6 @@ class RoadmapForm(forms.ModelForm):
         if start and end and start > end:
             self.add_error("period_end", "Окончание периода раньше его начала.")
         return data
-
-
-TEXT_MAX = 2000  # a measure's or section's wording; the order's longest is about 350
 
 
 class SectionForm(forms.Form):
