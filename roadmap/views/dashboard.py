@@ -12,7 +12,7 @@ from core.http import attachment
 from core.xlsx.writer import table_workbook
 from roadmap import selectors
 from roadmap.dashboard import Filters, build_dashboard
-from roadmap.forms import DashboardFilterForm
+from roadmap.forms.dashboard import DashboardFilterForm
 
 
 def _filters(form: DashboardFilterForm) -> Filters:

@@ -13,7 +13,7 @@ from core.http import errors_to_form, handle_form, is_htmx, perform
 from core.selectors import municipalities_for
 from roadmap import selectors, services
 from roadmap.deadlines import format_deadline, parse_deadline
-from roadmap.forms import AddSchoolForm, AmendmentForm, MeasureForm, RoadmapForm, SectionForm
+from roadmap.forms.editor import AddSchoolForm, AmendmentForm, MeasureForm, RoadmapForm, SectionForm
 from roadmap.models import Measure, roadmap_quarters
 
 

@@ -15,7 +15,7 @@ from core.decorators import department_required, personal_data_required
 from core.http import handle_form, perform
 from core.selectors import school_of
 from roadmap import reminders, selectors, services
-from roadmap.forms import ReportForm, ReviewForm
+from roadmap.forms.executions import ReportForm, ReviewForm
 from roadmap.models import Execution, Report
 
 
