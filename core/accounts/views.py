@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -20,8 +19,12 @@ from django.views.decorators.http import require_POST
 
 from core import permissions, roles
 from core.accounts import services as accounts
-from core.accounts.forms import AccountSearchForm, NewPasswordForm, OwnPasswordChangeForm
-from core.audit import audit
+from core.accounts.forms import (
+    AccountSearchForm,
+    AuditedPasswordResetForm,
+    NewPasswordForm,
+    OwnPasswordChangeForm,
+)
 from core.decorators import require
 from core.http import perform, refused
 from core.models import AuditEvent
@@ -118,26 +121,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "core/accounts/password_reset_complete.html"
-
-
-class AuditedPasswordResetForm(PasswordResetForm):
-    """Django's «forgot password» form; each letter sent is recorded (to whom, from where)."""
-
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
-        user = context["user"]
-        audit(
-            self.request,
-            AuditEvent.Action.RESET_LINK,
-            "user",
-            user.pk,
-            school=accounts.school_of_account(user),
-            detail=f"{user.get_username()}: ссылка отправлена на адрес e-mail пользователя",
-        )
-
-    def save(self, *args, request=None, **kwargs):
-        self.request = request
-        return super().save(*args, request=request, **kwargs)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
