@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core import dates
 from core.models import School
-from roadmap.models import TEXT_MAX, ResponsibleParty, Roadmap
+from roadmap.models import TEXT_MAX, Measure, ResponsibleParty, Roadmap
 
 DATE_WIDGET = dates.WIDGET
 
@@ -72,6 +72,18 @@ class MeasureForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @staticmethod
+    def initial_for(measure: Measure) -> dict:
+        """The form's values for a measure being edited, with the version it was opened at."""
+        return {
+            "number": measure.number,
+            "title": measure.title,
+            "deadline_text": measure.deadline_text,
+            "parties": [r.party_id for r in measure.responsibilities.all()],
+            "result": measure.result,
+            "version": measure.version,
+        }
 
     def clean(self):
         data = super().clean()

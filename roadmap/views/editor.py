@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import department_required, editor_required, head_required
 from core.http import errors_to_form, handle_form, is_htmx, perform
-from core.selectors import municipalities_for
 from roadmap import selectors, services
-from roadmap.deadlines import format_deadline, parse_deadline
 from roadmap.forms.editor import AddSchoolForm, AmendmentForm, MeasureForm, RoadmapForm, SectionForm
-from roadmap.models import Measure, roadmap_quarters
 
 
 def _editor_context(roadmap) -> dict:
@@ -32,7 +29,7 @@ def _editor_url(roadmap_id: int, anchor: str = "") -> str:
 
 @editor_required
 def roadmap_create(request):
-    municipality = municipalities_for(request.user).first()
+    municipality = selectors.municipality_of(request.user)
     form = RoadmapForm(request.POST or None)
     if municipality is None:
         messages.error(request, "У вашей учётной записи не указан муниципалитет.")
@@ -92,17 +89,9 @@ def roadmap_editor(request, pk: int):
 def deadline_preview(request, pk: int):
     """What a typed deadline is read as, shown under the field while typing."""
     roadmap = selectors.roadmap_for(request.user, pk)
-    text = request.GET.get("deadline_text", "")[:255]
-    deadline = parse_deadline(
-        text,
-        roadmap.school_year_start,
-        period=(roadmap.period_start, roadmap.period_end),
-        calendar=roadmap_quarters(roadmap),
-    )
+    deadline, read_as = selectors.read_deadline(roadmap, request.GET.get("deadline_text", "")[:255])
     return render(
-        request,
-        "roadmap/_deadline_preview.html",
-        {"deadline": deadline, "read_as": format_deadline(deadline)},
+        request, "roadmap/_deadline_preview.html", {"deadline": deadline, "read_as": read_as}
     )
 
 
@@ -171,7 +160,8 @@ def section_delete(request, pk: int):
         {
             "object_label": f"раздел {section.number} «{section.title}»",
             "details": (
-                f"Вместе с ним будут удалены мероприятия раздела ({section.measures.count()})."
+                "Вместе с ним будут удалены мероприятия раздела "
+                f"({selectors.measures_in(section)})."
             ),
             "cancel_url": _editor_url(section.roadmap_id, f"section-{section.pk}"),
         },
@@ -205,27 +195,10 @@ def renumber(request, pk: int):
 # --- measures ---------------------------------------------------------------------------------
 
 
-def _measure_form_initial(measure: Measure) -> dict:
-    return {
-        "number": measure.number,
-        "title": measure.title,
-        "deadline_text": measure.deadline_text,
-        "parties": [r.party_id for r in measure.responsibilities.all()],
-        "result": measure.result,
-        "version": measure.version,
-    }
-
-
 def _render_measure_form(request, measure, form, *, section=None, conflict=None, status=200):
     section = section or measure.section
     roadmap = section.roadmap
-    text = form["deadline_text"].value() or ""
-    deadline = parse_deadline(
-        text,
-        roadmap.school_year_start,
-        period=(roadmap.period_start, roadmap.period_end),
-        calendar=roadmap_quarters(roadmap),
-    )
+    deadline, read_as = selectors.read_deadline(roadmap, form["deadline_text"].value() or "")
     context = {
         "form": form,
         "measure": measure,
@@ -233,7 +206,7 @@ def _render_measure_form(request, measure, form, *, section=None, conflict=None,
         "roadmap": roadmap,
         "conflict": conflict,
         "deadline": deadline,
-        "read_as": format_deadline(deadline),
+        "read_as": read_as,
     }
     template = "roadmap/_measure_form_row.html" if is_htmx(request) else "roadmap/measure_form.html"
     return render(request, template, context, status=status)
@@ -242,8 +215,8 @@ def _render_measure_form(request, measure, form, *, section=None, conflict=None,
 @editor_required
 def measure_create(request, pk: int):
     section = selectors.section_for(request.user, pk)
-    count = section.measures.count()
-    form = MeasureForm(request.POST or None, initial={"number": f"{section.number}.{count + 1}"})
+    number = f"{section.number}.{selectors.measures_in(section) + 1}"
+    form = MeasureForm(request.POST or None, initial={"number": number})
 
     def create():
         data = form.cleaned_data
@@ -273,7 +246,7 @@ def measure_create(request, pk: int):
 def measure_edit(request, pk: int):
     measure = selectors.measure_for(request.user, pk)
     if request.method != "POST":
-        form = MeasureForm(initial=_measure_form_initial(measure))
+        form = MeasureForm(initial=MeasureForm.initial_for(measure))
         return _render_measure_form(request, measure, form)
     form = MeasureForm(request.POST)
     if not form.is_valid():
@@ -383,10 +356,7 @@ def roadmap_schools(request, pk: int):
 @editor_required
 def roadmap_school_remove(request, pk: int, school_id: int):
     roadmap = selectors.roadmap_for(request.user, pk)
-    participation = get_object_or_404(
-        roadmap.participations.select_related("school"), school_id=school_id
-    )
-    school = participation.school
+    school = selectors.participation_for(roadmap, school_id).school
 
     def said(kept: int) -> str:
         note = f" Сохранены исполнения с отчётами: {kept}." if kept else ""

@@ -45,23 +45,16 @@ def review_queue(request):
 def _execution_context(request, execution: Execution, **extra) -> dict:
     user = request.user
     own_part = permissions.can_act_on(user, execution)
-    reports = selectors.execution_reports(execution, user)
-    pending = next((r for r in reports if r.decision == Report.Decision.PENDING), None)
-    context = {
-        "execution": execution,
-        "measure": execution.measure,
-        "reports": reports,
-        "pending": pending,
+    context = selectors.execution_data(execution, user)
+    return {
+        **context,
         "can_report": own_part and execution.status in services.REPORTABLE,
-        "can_start": own_part
-        and execution.status in {Execution.Status.NOT_STARTED, Execution.Status.RETURNED},
-        "can_review": permissions.can_review(user) and pending is not None,
+        "can_start": own_part and execution.status in services.STARTABLE,
+        "can_review": permissions.can_review(user) and context["pending"] is not None,
         "report_form": ReportForm(),
         "review_form": ReviewForm(),
-        "history": selectors.execution_history(execution, user),
+        **extra,
     }
-    context.update(extra)
-    return context
 
 
 @require_safe
