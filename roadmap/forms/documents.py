@@ -45,6 +45,10 @@ class DraftForm(forms.Form):
         initial |= {"period_start": start, "period_end": end}
         return cls(initial=initial, imported=imported, calendar=calendar)
 
+    def draft(self) -> dict:
+        """The draft's title, year and period (the check box only answers the form)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "accept_outside"}
+
     def clean(self):
         data = super().clean()
         start, end = data.get("period_start"), data.get("period_end")

@@ -3,26 +3,20 @@ a roadmap imported from a DOCX or XLSX table."""
 
 from __future__ import annotations
 
-from django import forms
-from django.contrib import messages
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from core.decorators import department_required, editor_required
 from core.files import PDF
-from core.http import attachment, errors_to_form
-from core.models import ImportBatch
-from core.selectors import municipalities_for
+from core.http import attachment, handle_form
 from roadmap import selectors
 from roadmap.documents import importer
 from roadmap.documents.pdf import report_pdf
 from roadmap.exports import EXPORTERS, file_name
 from roadmap.forms.documents import DraftForm, ReportForm, RoadmapImportForm
-from roadmap.models import quarters_for
 
 
 @require_safe
@@ -57,17 +51,6 @@ def execution_report(request, pk: int):
     return attachment(report_pdf(roadmap, as_of), name, PDF.content_type)
 
 
-def _read(batch: ImportBatch, calendar) -> importer.ImportedRoadmap:
-    with batch.file.open("rb") as handle:
-        upload = SimpleUploadedFile(batch.original_name, handle.read())
-    return importer.read_roadmap_file(upload, calendar=calendar)
-
-
-def _calendar_of(user):
-    municipality = municipalities_for(user).first()
-    return quarters_for(municipality.pk if municipality else None)
-
-
 @editor_required
 def import_roadmap(request):
     """Upload → a preview of what was read, with every problem by row → a draft roadmap."""
@@ -75,7 +58,7 @@ def import_roadmap(request):
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        calendar = _calendar_of(request.user)
+        calendar = selectors.calendar_for(request.user)
         try:
             imported = importer.read_roadmap_file(upload, calendar=calendar)
         except importer.ImportFileError as error:
@@ -83,16 +66,9 @@ def import_roadmap(request):
         else:
             context["imported"] = imported
             if imported.ok:
-                upload.seek(0)
-                batch = ImportBatch(
-                    user=request.user,
-                    entity="roadmap",
-                    original_name=upload.name[:255],
-                    rows=imported.measure_count,
+                context["batch"] = importer.hold_for_preview(
+                    user=request.user, upload=upload, imported=imported
                 )
-                batch.file.save("roadmap.bin", ContentFile(upload.read()), save=False)
-                batch.save()
-                context["batch"] = batch
                 context["draft_form"] = DraftForm.prefilled(imported, calendar)
     status = 422 if form.errors or ("imported" in context and not context["imported"].ok) else 200
     return render(request, "roadmap/import_roadmap.html", context, status=status)
@@ -101,40 +77,33 @@ def import_roadmap(request):
 @require_POST
 @editor_required
 def import_roadmap_confirm(request, batch_id: int):
-    batch = get_object_or_404(
-        ImportBatch,
-        pk=batch_id,
-        user=request.user,
-        entity="roadmap",
-        status=ImportBatch.Status.PREVIEW,
-    )
-    calendar = _calendar_of(request.user)
-    imported = _read(batch, calendar)
+    batch = selectors.import_batch_for(request.user, batch_id)
+    calendar = selectors.calendar_for(request.user)
+    imported = importer.read_held(batch, calendar=calendar)
     form = DraftForm(request.POST, imported=imported, calendar=calendar)
-    if form.is_valid() and imported.ok:
-        try:
-            roadmap = importer.create_draft(
-                user=request.user,
-                municipality=municipalities_for(request.user).first(),
-                imported=imported,
-                **{k: v for k, v in form.cleaned_data.items() if k != "accept_outside"},
-            )
-        except forms.ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            batch.status = ImportBatch.Status.DONE
-            batch.created = imported.measure_count
-            batch.save()
-            batch.file.delete(save=False)
-            messages.success(
-                request,
-                f"Создан проект дорожной карты: {imported.measure_count} "
-                "мероприятий. Проверьте его перед утверждением.",
-            )
-            return redirect("roadmap:editor", pk=roadmap.pk)
-    return render(
+
+    def create():
+        return importer.confirm_draft(
+            user=request.user,
+            batch=batch,
+            municipality=selectors.municipality_of(request.user),
+            imported=imported,
+            **form.draft(),
+        )
+
+    return handle_form(
         request,
-        "roadmap/import_roadmap.html",
-        {"imported": imported, "batch": batch, "draft_form": form, "form": RoadmapImportForm()},
-        status=422,
+        form,
+        create,
+        said=(
+            f"Создан проект дорожной карты: {imported.measure_count} "
+            "мероприятий. Проверьте его перед утверждением."
+        ),
+        then=lambda roadmap: reverse("roadmap:editor", args=[roadmap.pk]),
+        page=lambda: render(
+            request,
+            "roadmap/import_roadmap.html",
+            {"imported": imported, "batch": batch, "draft_form": form, "form": RoadmapImportForm()},
+            status=422,
+        ),
     )
