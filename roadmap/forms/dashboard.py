@@ -6,7 +6,7 @@ from django import forms
 
 from core import dates
 from core.models import School
-from roadmap.dashboard import SCHOOL_SORTS, STATUS_FILTERS
+from roadmap.dashboard import SCHOOL_SORTS, STATUS_FILTERS, Filters
 from roadmap.models import ResponsibleParty, Roadmap, Section
 
 
@@ -37,3 +37,15 @@ class DashboardFilterForm(forms.Form):
         self.fields["school"].queryset = School.objects.filter(participations__roadmap=roadmap)
         self.fields["section"].label_from_instance = lambda s: f"{s.number}. {s.title[:60]}"
         self.fields["school"].label_from_instance = lambda s: s.short_name
+
+    def filters(self) -> Filters:
+        """What the board shows; a bad value is left out (the page says why)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return Filters(
+            section_id=data["section"].pk if data.get("section") else None,
+            party_id=data["party"].pk if data.get("party") else None,
+            school_id=data["school"].pk if data.get("school") else None,
+            status=data.get("status") or "",
+            as_of=data.get("as_of"),
+            school_sort=data.get("sort") or "-overdue",
+        )

@@ -3,7 +3,7 @@ a roadmap imported from a DOCX or XLSX table."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.decorators import department_required, editor_required
 from core.files import PDF
-from core.http import attachment, handle_form
+from core.http import attachment, bad_file_query, handle_form
 from roadmap import selectors
 from roadmap.documents import importer
 from roadmap.documents.pdf import report_pdf
@@ -37,15 +37,7 @@ def execution_report(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
     form = ReportForm(request.GET or None)
     if request.GET and not form.is_valid():
-        problems = " ".join(
-            f"«{form.fields[name].label}»: {' '.join(errors)}"
-            for name, errors in form.errors.items()
-        )
-        return HttpResponse(
-            f"Отчёт не построен. {problems} Нужна дата в формате ДД.ММ.ГГГГ.",
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        return bad_file_query(form, "Отчёт не построен.", "Нужна дата в формате ДД.ММ.ГГГГ.")
     as_of = (form.cleaned_data.get("as_of") if request.GET else None) or timezone.localdate()
     name = f"Исполнение_дорожной_карты_на_{as_of:%d.%m.%Y}.pdf"
     return attachment(report_pdf(roadmap, as_of), name, PDF.content_type)
