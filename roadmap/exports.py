@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.files import DOCX, PDF, XLSX
+from roadmap.documents.content import file_stem
 from roadmap.models import Order, Roadmap
 from roadmap.selectors import roadmap_table
 
@@ -84,27 +86,15 @@ class Exporter:
 
 # One place lists the formats; the command and the download view take them from here.
 EXPORTERS: dict[str, Exporter] = {
-    "pdf": Exporter(export_pdf, "pdf", "application/pdf", "PDF"),
-    "docx": Exporter(
-        export_docx,
-        "docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "Word",
-    ),
-    "xlsx": Exporter(
-        export_xlsx,
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "Excel",
-    ),
+    "pdf": Exporter(export_pdf, "pdf", PDF.content_type, "PDF"),
+    "docx": Exporter(export_docx, "docx", DOCX.content_type, "Word"),
+    "xlsx": Exporter(export_xlsx, "xlsx", XLSX.content_type, "Excel"),
     "json": Exporter(export_json, "json", "application/json", "JSON"),
 }
 
 
 def file_name(roadmap: Roadmap, extension: str) -> str:
     """«Приказ_172-1_от_28.10.2020.pdf»."""
-    from roadmap.documents.content import file_stem
-
     try:
         order = roadmap.order
     except Order.DoesNotExist:
