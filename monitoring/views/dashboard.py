@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
@@ -16,7 +15,6 @@ from monitoring import indicators, selectors
 from monitoring.forms import DayForm
 from monitoring.models import IndicatorCode
 from monitoring.views.common import monitoring_user
-from registry.models import MentoringForm
 
 PAGE_SIZE = 50
 
@@ -26,30 +24,20 @@ PAGE_SIZE = 50
 REGION_RECORDS = {IndicatorCode.APPROVED_PROGRAMME, IndicatorCode.MEASURES_ON_TIME}
 
 
-def _day_and_school(request):
-    """The «на дату» and school of the URL; bad values are a 400 page naming the field."""
+def _scope(request) -> tuple[selectors.Scope | None, DayForm]:
+    """The «на дату», municipality and school of the URL; bad values give no scope (a 400
+    page naming the field)."""
     form = DayForm(request.GET)
     if not form.is_valid():
-        return None, None, form
-    schools = list(selectors.monitored_schools(request.user))
-    municipalities = sorted({s.municipality for s in schools}, key=lambda m: m.name)
-    if form.cleaned_data.get("municipality"):
-        wanted = form.cleaned_data["municipality"]
-        schools = [s for s in schools if s.municipality_id == wanted]
-        if not schools:
-            raise Http404("Нет такого муниципалитета среди доступных вам.")
-    form.municipalities = municipalities if len(municipalities) > 1 else []
-    school = None
-    if form.cleaned_data.get("school"):
-        school = next((s for s in schools if s.pk == form.cleaned_data["school"]), None)
-        if school is None:
-            raise Http404("Нет такой ОО среди доступных вам.")
-    if permissions.is_curator(request.user) and schools:
-        school = schools[0]
-    form.schools = schools
-    form.school = school
-    form.chosen_municipality = form.cleaned_data.get("municipality")
-    return form.cleaned_data.get("on") or timezone.localdate(), school, form
+        return None, form
+    data = form.cleaned_data
+    scope = selectors.monitoring_scope(
+        request.user,
+        day=data.get("on"),
+        school_id=data.get("school"),
+        municipality_id=data.get("municipality"),
+    )
+    return scope, form
 
 
 def _bad_query(request, form):
@@ -59,37 +47,32 @@ def _bad_query(request, form):
 @require_safe
 @monitoring_user
 def dashboard(request):
-    day, school, form = _day_and_school(request)
-    if day is None:
+    scope, form = _scope(request)
+    if scope is None:
         return _bad_query(request, form)
-    compare = form.cleaned_data.get("compare") or IndicatorCode.PUPILS_10_PLUS
     board = dashboard_module.build(
-        schools=form.schools,
-        day=day,
-        school=school,
-        compare=compare,
+        schools=scope.schools,
+        day=scope.day,
+        school=scope.school,
+        compare=form.cleaned_data.get("compare") or IndicatorCode.PUPILS_10_PLUS,
         personal=permissions.can_see_personal_data(request.user),
     )
+    records_query = {"on": scope.day.strftime("%d.%m.%Y")}
+    if scope.school:
+        records_query["school"] = scope.school.pk
+    if scope.municipality_id:
+        records_query["municipality"] = scope.municipality_id
     return render(
         request,
         "monitoring/dashboard.html",
         {
             "board": board,
             "form": form,
+            "scope": scope,
             "codes": IndicatorCode.choices,
             "is_curator": permissions.is_curator(request.user),
             "region_records": sorted(REGION_RECORDS),
-            "records_query": urlencode(
-                {
-                    "on": day.strftime("%d.%m.%Y"),
-                    **({"school": school.pk} if school else {}),
-                    **(
-                        {"municipality": form.chosen_municipality}
-                        if form.chosen_municipality
-                        else {}
-                    ),
-                }
-            ),
+            "records_query": urlencode(records_query),
         },
     )
 
@@ -116,27 +99,19 @@ def records(request, code: str):
             "Списки людей за показателями видят департамент и кураторы своей ОО; региональному "
             "координатору доступны сами показатели."
         )
-    day, school, form = _day_and_school(request)
-    if day is None:
+    scope, form = _scope(request)
+    if scope is None:
         return _bad_query(request, form)
-    scope = [school] if school else form.schools
     form_id = form.cleaned_data.get("form")
-    mentoring_form = None
-    if form_id:
-        mentoring_form = get_object_or_404(MentoringForm, pk=form_id)
-    figures = dashboard_module.cached_figures(scope, day)  # the dashboard just counted them
-    figure = figures.totals[code]
-    page = Paginator(
-        selectors.records(
-            code,
-            schools=scope,
-            day=day,
-            form_id=form_id,
-            personal=permissions.can_see_personal_data(request.user),
-        ),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    without = [s for s in scope if s.pk in set(figures.without_counts)]
+    mentoring_form = selectors.mentoring_form(form_id) if form_id else None
+    counted = dashboard_module.records_figure(code, scope.shown, scope.day)
+    records = selectors.records(
+        code,
+        schools=scope.shown,
+        day=scope.day,
+        form_id=form_id,
+        personal=permissions.can_see_personal_data(request.user),
+    )
     return render(
         request,
         "monitoring/records.html",
@@ -144,16 +119,14 @@ def records(request, code: str):
             "code": code,
             "label": IndicatorCode(code).label,
             "kind": RECORD_TEMPLATES[code],
-            "figure": figure,
+            "figure": counted.figure,
             "denominator_label": indicators.DENOMINATOR_LABELS.get(code, ""),
-            "page": page,
-            "day": day,
-            "school": school,
+            "page": Paginator(records, PAGE_SIZE).get_page(request.GET.get("page")),
+            "day": scope.day,
+            "school": scope.school,
             "mentoring_form": mentoring_form,
-            "without_counts": without if code in indicators.SHARES[:2] else [],
-            "by_school": [(s, figures.by_school[s.pk][code]) for s in scope]
-            if len(scope) > 1
-            else [],
+            "without_counts": counted.without_counts,
+            "by_school": counted.by_school,
             "query": urlencode(
                 {k: v for k, v in request.GET.items() if k != "page" and v}, doseq=False
             ),

@@ -4,7 +4,7 @@ Excel."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
@@ -14,7 +14,6 @@ from core.files import XLSX
 from core.http import attachment, form_page, handle_form, perform, refused
 from monitoring import answers_io, selectors, services
 from monitoring.forms import AnswerSetForm, QuestionForm, QuestionnaireForm, UploadForm
-from monitoring.models import AnswerSet, Question
 from monitoring.reference import ensure_questionnaires
 from monitoring.views.common import (
     monitoring_user,
@@ -33,9 +32,7 @@ def questionnaires(request):
         request,
         "monitoring/questionnaires.html",
         {
-            "questionnaires": selectors.questionnaires_for(request.user).prefetch_related(
-                "questions"
-            ),
+            "questionnaires": selectors.questionnaires_with_questions(request.user),
             "editable": permissions.can_edit_department(request.user),
         },
     )
@@ -130,11 +127,7 @@ def questionnaire_detail(request, pk: int):
 @editor_required
 @require_POST
 def question_delete(request, pk: int):
-    question = get_object_or_404(
-        Question.objects.select_related("questionnaire"),
-        pk=pk,
-        questionnaire__in=selectors.questionnaires_for(request.user),
-    )
+    question = selectors.question_for(request.user, pk)
     back = question.questionnaire.get_absolute_url()
     return perform(
         request,
@@ -149,22 +142,11 @@ def answer_set_edit(request, pk: int, questionnaire_id: int):
     report = writable_report(request, pk)
     if frozen := refused_frozen(request, report):
         return frozen
-    questionnaire = get_object_or_404(
-        selectors.questionnaires_for(request.user).prefetch_related("questions"),
-        pk=questionnaire_id,
-    )
+    questionnaire = selectors.questionnaire_with_questions(request.user, questionnaire_id)
     initial = {}
     existing_id = request.GET.get("set")
     if existing_id and existing_id.isdigit():
-        existing = get_object_or_404(report.answer_sets, pk=int(existing_id))
-        initial = {
-            "form": existing.form_id,
-            "moment": existing.moment,
-            "respondents": existing.respondents,
-        }
-        initial.update(
-            {f"q{a.question_id}": str(a.average).replace(".", ",") for a in existing.answers.all()}
-        )
+        initial = AnswerSetForm.initial_of(selectors.answer_set_in(report, int(existing_id)))
     form = AnswerSetForm(request.POST or None, initial=initial, questionnaire=questionnaire)
 
     def save():
@@ -197,11 +179,7 @@ def answer_set_edit(request, pk: int, questionnaire_id: int):
 @curator_required
 @require_POST
 def answer_set_delete(request, pk: int):
-    answer_set = get_object_or_404(
-        AnswerSet.objects.select_related("report"),
-        pk=pk,
-        report__in=selectors.reports_for(request.user),
-    )
+    answer_set = selectors.answer_set_for(request.user, pk)
     back = reverse("monitoring:report", args=[answer_set.report_id])
     return perform(
         request,

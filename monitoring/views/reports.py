@@ -4,7 +4,7 @@ department's review, the SWOT analysis of a programme."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
@@ -12,16 +12,16 @@ from core import permissions
 from core.decorators import curator_required, editor_required
 from core.http import form_page, handle_form, perform, refused
 from core.selectors import school_of
-from monitoring import indicators, selectors, services, summary
+from monitoring import selectors, services, summary
 from monitoring.forms import PeriodForm, ReviewForm, SwotForm, UploadForm
-from monitoring.models import Questionnaire, SchoolReport, Swot
+from monitoring.models import SchoolReport
 from monitoring.views.common import (
     monitoring_user,
     one_municipality,
     refused_frozen,
     writable_report,
 )
-from registry.selectors import programmes_for
+from registry.selectors import programme_for
 
 STATUS_CSS = {
     SchoolReport.Status.DRAFT: "secondary",
@@ -34,15 +34,11 @@ STATUS_CSS = {
 @require_safe
 @monitoring_user
 def periods(request):
-    rows = selectors.periods_for(request.user).order_by("-ends_on", "-id")
-    mine = {}
-    if permissions.is_curator(request.user):
-        mine = {r.period_id: r for r in selectors.reports_for(request.user)}
     return render(
         request,
         "monitoring/periods.html",
         {
-            "periods": [(p, mine.get(p.pk)) for p in rows],
+            "periods": selectors.periods_with_own_reports(request.user),
             "editable": permissions.can_edit_department(request.user),
             "is_curator": permissions.is_curator(request.user),
         },
@@ -101,7 +97,7 @@ def period_edit(request, pk: int):
 def period_detail(request, pk: int):
     period = selectors.period_for(request.user, pk)
     if permissions.is_curator(request.user):
-        report = selectors.reports_for(request.user).filter(period=period).first()
+        report = selectors.own_report(request.user, period)
         if report:
             return redirect("monitoring:report", pk=report.pk)
         return render(request, "monitoring/period_start.html", {"period": period})
@@ -137,53 +133,16 @@ def _can_write(user, report: SchoolReport) -> bool:
 @monitoring_user
 def report_detail(request, pk: int):
     report = selectors.report_for(request.user, pk)
-    if report.figures and not report.is_editable:
-        frozen = True
-        figures = summary.figures_of(report)
-        by_form = report.figures.get("by_form", [])
-    else:
-        frozen = False
-        computed = indicators.compute([report.school], report.period.ends_on)
-        figures = computed.by_school[report.school.pk]
-        by_form = [f.__dict__ for f in computed.by_school_form[report.school.pk]]
-    questionnaires = list(
-        Questionnaire.objects.filter(
-            municipality_id=report.period.municipality_id, is_active=True
-        ).prefetch_related("questions")
-    )
-    answer_sets = list(
-        report.answer_sets.select_related("questionnaire", "form").prefetch_related(
-            "answers__question"
-        )
-    )
-    personal = permissions.can_see_personal_data(request.user)
-    # The SWOT texts, the department's comments and who did what are read only by those who
-    # may see personal data; the regional coordinator reads the figures and the statuses.
-    swots = {s.programme_id: s for s in report.swots.all()} if personal else {}
-    programmes = list(programmes_for(request.user).filter(school=report.school))
-    events = (
-        report.events.select_related("user")
-        if personal
-        else report.events.only("id", "report_id", "at", "action")
-    )
     return render(
         request,
         "monitoring/report.html",
         {
-            "report": report,
-            "frozen": frozen,
-            "figures": [figures[code] for code in indicators.ORDER if code in figures],
-            "by_form": by_form,
-            "questionnaires": [
-                (q, [s for s in answer_sets if s.questionnaire_id == q.pk]) for q in questionnaires
-            ],
-            "programmes": [(p, swots.get(p.pk)) for p in programmes],
+            **selectors.report_data(report, request.user),
             "can_write": _can_write(request.user, report),
             "can_review": permissions.can_review(request.user)
             and report.status == SchoolReport.Status.SUBMITTED,
             "review_form": ReviewForm(initial={"version": report.version}),
             "upload_form": UploadForm(),
-            "events": events,
             "status_css": STATUS_CSS,
         },
     )
@@ -230,11 +189,10 @@ def report_review(request, pk: int):
 @curator_required
 def swot_edit(request, pk: int, programme_id: int):
     report = writable_report(request, pk)
-    programme = get_object_or_404(programmes_for(request.user), pk=programme_id)
+    programme = programme_for(request.user, programme_id)
     if frozen := refused_frozen(request, report):
         return frozen
-    instance = Swot.objects.filter(report=report, programme=programme).first()
-    form = SwotForm(request.POST or None, instance=instance)
+    form = SwotForm(request.POST or None, instance=selectors.swot_of(report, programme))
 
     def save():
         return services.save_swot(

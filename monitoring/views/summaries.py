@@ -10,7 +10,6 @@ from core import permissions
 from core.decorators import department_required, require
 from core.files import PDF, XLSX
 from core.http import attachment
-from core.selectors import municipalities_for
 from monitoring import exports, indicators, regional, selectors, summary
 
 
@@ -52,7 +51,7 @@ region_required = require(
 @region_required
 def regional_summary(request, fmt: str = "html"):
     """Municipalities side by side for one period title, from accepted reports."""
-    municipalities = list(municipalities_for(request.user).order_by("name"))
+    municipalities = selectors.compared_municipalities(request.user)
     titles = regional.period_titles(municipalities)
     title = request.GET.get("period") or (titles[0] if titles else "")
     if titles and title not in titles:

@@ -34,7 +34,7 @@ def targets(request):
             "monitoring/targets.html",
             {
                 "form": form,
-                "targets": selectors.targets_for(request.user).order_by("indicator", "year"),
+                "targets": selectors.targets_for(request.user),
                 "editable": editable,
             },
             status=422 if form.errors else 200,
