@@ -85,6 +85,26 @@ class MeasureForm(forms.Form):
             "version": measure.version,
         }
 
+    @classmethod
+    def over_newer(cls, newer: Measure, posted) -> MeasureForm:
+        """After an edit conflict: what this user typed, kept, at the newer version, so that
+        the next save applies it over that version."""
+        data = {**posted.dict(), "version": newer.version, "parties": posted.getlist("parties")}
+        form = cls(data)
+        form.is_valid()
+        return form
+
+    def wording(self) -> dict:
+        """The measure's fields as the services take them."""
+        data = self.cleaned_data
+        return {
+            "number": data["number"],
+            "title": data["title"],
+            "deadline_text": data["deadline_text"],
+            "result": data["result"],
+            "parties": list(data["parties"]),
+        }
+
     def clean(self):
         data = super().clean()
         if "version" in self.errors:  # a hidden field: its own error is never shown

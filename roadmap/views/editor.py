@@ -218,22 +218,10 @@ def measure_create(request, pk: int):
     number = f"{section.number}.{selectors.measures_in(section) + 1}"
     form = MeasureForm(request.POST or None, initial={"number": number})
 
-    def create():
-        data = form.cleaned_data
-        return services.create_measure(
-            user=request.user,
-            section=section,
-            number=data["number"],
-            title=data["title"],
-            deadline_text=data["deadline_text"],
-            result=data["result"],
-            parties=list(data["parties"]),
-        )
-
     return handle_form(
         request,
         form,
-        create,
+        lambda: services.create_measure(user=request.user, section=section, **form.wording()),
         said=lambda measure: f"Мероприятие {measure.number} добавлено.",
         then=lambda measure: _editor_url(section.roadmap_id, f"measure-{measure.pk}"),
         page=lambda: _render_measure_form(
@@ -251,24 +239,15 @@ def measure_edit(request, pk: int):
     form = MeasureForm(request.POST)
     if not form.is_valid():
         return _render_measure_form(request, measure, form, status=422)
-    data = form.cleaned_data
     try:
         saved = services.update_measure(
             user=request.user,
             measure_id=measure.pk,
-            version=data["version"] or 0,
-            number=data["number"],
-            title=data["title"],
-            deadline_text=data["deadline_text"],
-            result=data["result"],
-            parties=list(data["parties"]),
+            version=form.cleaned_data["version"] or 0,
+            **form.wording(),
         )
     except services.ConflictError as conflict:
-        # Keep what this user typed; the next save applies it over the newer version.
-        fresh = dict(request.POST.items())
-        fresh["version"] = conflict.measure.version
-        form = MeasureForm({**fresh, "parties": request.POST.getlist("parties")})
-        form.is_valid()
+        form = MeasureForm.over_newer(conflict.measure, request.POST)
         return _render_measure_form(request, conflict.measure, form, conflict=conflict, status=409)
     except ValidationError as error:
         errors_to_form(form, error)
