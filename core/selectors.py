@@ -40,6 +40,11 @@ def municipalities_for(user) -> QuerySet[Municipality]:
     return Municipality.objects.filter(pk=profile.municipality_id)
 
 
+def municipality_of(user) -> Municipality | None:
+    """The municipality the user works for (the first one for whoever sees many)."""
+    return municipalities_for(user).first()
+
+
 def school_of(user) -> School | None:
     """The curator's school; None for everyone else."""
     profile = profile_of(user)

@@ -10,9 +10,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from core.models import ImportBatch, Municipality
+from core.models import ImportBatch
 from core.permissions import can_see_personal_data, is_curator
-from core.selectors import municipalities_for, school_of
+from core.selectors import municipalities_for, municipality_of, school_of
 from roadmap.deadlines import Deadline, format_deadline, parse_deadline
 from roadmap.deadlines import SchoolCalendar as Quarters
 from roadmap.models import (
@@ -71,11 +71,6 @@ def responsible_display(names: list[str]) -> str:
             name = name[0].lower() + name[1:]
         parts.append(name)
     return ", ".join(parts)
-
-
-def municipality_of(user) -> Municipality | None:
-    """The municipality whose roadmaps the user keeps (the first one for whoever sees many)."""
-    return municipalities_for(user).first()
 
 
 def calendar_for(user) -> Quarters:
@@ -325,6 +320,16 @@ def execution_reports(execution: Execution, user) -> list:
         .prefetch_related("evidence")
         .order_by("submitted_at", "id")
     )
+
+
+def my_measures_data(user, today: date | None = None) -> dict:
+    """«Мои мероприятия»: the executions, how many are overdue, the curator's school."""
+    executions = my_executions(user, today)
+    return {
+        "executions": executions,
+        "overdue_count": sum(1 for e in executions if e.is_overdue),
+        "school": school_of(user),
+    }
 
 
 def execution_data(execution: Execution, user) -> dict:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from core import permissions
 from core.decorators import require
 from core.http import refused
-from core.selectors import municipalities_for
+from core.selectors import municipality_of
 from monitoring import selectors, services
 from monitoring.models import SchoolReport
 
@@ -17,7 +17,7 @@ monitoring_user = require(permissions.can_use_monitoring, "Нет доступа
 
 
 def one_municipality(user):
-    municipality = municipalities_for(user).first()
+    municipality = municipality_of(user)
     if municipality is None:
         raise PermissionDenied("Пользователь не привязан к муниципалитету.")
     return municipality

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from core.decorators import department_required, editor_required
 from core.files import PDF
 from core.http import attachment, bad_file_query, handle_form
+from core.selectors import municipality_of
 from roadmap import selectors
 from roadmap.documents import importer
 from roadmap.documents.pdf import report_pdf
@@ -78,7 +79,7 @@ def import_roadmap_confirm(request, batch_id: int):
         return importer.confirm_draft(
             user=request.user,
             batch=batch,
-            municipality=selectors.municipality_of(request.user),
+            municipality=municipality_of(request.user),
             imported=imported,
             **form.draft(),
         )

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import department_required, editor_required, head_required
 from core.http import errors_to_form, handle_form, is_htmx, perform
+from core.selectors import municipality_of
 from roadmap import selectors, services
 from roadmap.forms.editor import AddSchoolForm, AmendmentForm, MeasureForm, RoadmapForm, SectionForm
 
@@ -29,7 +30,7 @@ def _editor_url(roadmap_id: int, anchor: str = "") -> str:
 
 @editor_required
 def roadmap_create(request):
-    municipality = selectors.municipality_of(request.user)
+    municipality = municipality_of(request.user)
     form = RoadmapForm(request.POST or None)
     if municipality is None:
         messages.error(request, "У вашей учётной записи не указан муниципалитет.")

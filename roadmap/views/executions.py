@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from core import permissions
 from core.decorators import department_required, personal_data_required
 from core.http import handle_form, perform
-from core.selectors import school_of
 from roadmap import reminders, selectors, services
 from roadmap.forms.executions import ReportForm, ReviewForm
 from roadmap.models import Execution, Report
@@ -24,16 +23,7 @@ def my_measures(request):
     """The curator's executions (staff: the department's own), overdue first."""
     if not permissions.has_own_measures(request.user):
         raise PermissionDenied("Список «Мои мероприятия» — для кураторов ОО и сотрудников.")
-    executions = selectors.my_executions(request.user)
-    return render(
-        request,
-        "roadmap/my_measures.html",
-        {
-            "executions": executions,
-            "overdue_count": sum(1 for e in executions if e.is_overdue),
-            "school": school_of(request.user),
-        },
-    )
+    return render(request, "roadmap/my_measures.html", selectors.my_measures_data(request.user))
 
 
 @department_required
