@@ -5,14 +5,14 @@ from django.views.generic import RedirectView
 
 from argun_mentoring.health import healthz
 from core.accounts import views as views_accounts
-from roadmap import views as roadmap_views
+from roadmap.views import pages as roadmap_pages
 
 admin.site.site_header = "Дорожная карта ЦМН: администрирование"
 admin.site.site_title = "Администрирование"
 admin.site.index_title = "Справочники и данные"
 
 urlpatterns = [
-    path("", roadmap_views.home, name="home"),
+    path("", roadmap_pages.home, name="home"),
     path("login/", views_accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("core.accounts.urls")),

@@ -30,6 +30,19 @@ def refused(request, reasons, *, back: str, status: int = 409):
     return render(request, "core/refused.html", {"reasons": reasons, "back": back}, status=status)
 
 
+def bad_file_query(form, said: str, hint: str = "") -> HttpResponse:
+    """A file asked for with bad values: a 400 in plain text that says what was not done and
+    each field's problem by its label."""
+    problems = " ".join(
+        f"«{form.fields[name].label}»: {' '.join(errors)}" for name, errors in form.errors.items()
+    )
+    return HttpResponse(
+        " ".join(filter(None, [said, problems, hint])),
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
 def form_page(request, form, *, title: str, cancel: str, status=None, **extra):
     """The plain form page: 422 when the form carries errors."""
     return render(

@@ -4,10 +4,10 @@ and the accounts they manage. Every app's selectors scope their objects through 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from core.models import Municipality, Profile, School
+from core.models import AuditEvent, Municipality, Profile, School
 from core.permissions import is_curator, is_region
 from core.roles import (
     CURATOR,
@@ -38,6 +38,11 @@ def municipalities_for(user) -> QuerySet[Municipality]:
     if profile is None or profile.municipality_id is None:
         return Municipality.objects.none()
     return Municipality.objects.filter(pk=profile.municipality_id)
+
+
+def municipality_of(user) -> Municipality | None:
+    """The municipality the user works for (the first one for whoever sees many)."""
+    return municipalities_for(user).first()
 
 
 def school_of(user) -> School | None:
@@ -81,3 +86,39 @@ def accounts_for(user) -> QuerySet:
 
 def account_for(user, pk: int):
     return get_object_or_404(accounts_for(user), pk=pk)
+
+
+def accounts_found(user, *, words: str = "", state: str = "") -> QuerySet:
+    """The accounts the user manages whose name or login holds every word; ``state``
+    "active" or "inactive" narrows them by access. By name, then login."""
+    queryset = accounts_for(user).prefetch_related("groups")
+    for word in words.split():
+        queryset = queryset.filter(
+            Q(username__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(first_name__icontains=word)
+        )
+    if state == "active":
+        queryset = queryset.filter(is_active=True)
+    elif state == "inactive":
+        queryset = queryset.filter(is_active=False)
+    return queryset.order_by("last_name", "first_name", "username")
+
+
+ACCOUNT_ACTIONS = (
+    AuditEvent.Action.RESET_LINK,
+    AuditEvent.Action.PASSWORD,
+    AuditEvent.Action.DEACTIVATE,
+    AuditEvent.Action.REACTIVATE,
+)
+
+
+def account_events(account, limit: int = 20) -> QuerySet[AuditEvent]:
+    """The latest of what was done to an account: links issued, passwords, access."""
+    return (
+        AuditEvent.objects.filter(
+            object_type="user", object_id=str(account.pk), action__in=ACCOUNT_ACTIONS
+        )
+        .select_related("user")
+        .order_by("-at", "-id")[:limit]
+    )

@@ -82,6 +82,28 @@ def cached_figures(scope: list[School], day: dt.date) -> Figures:
     return figures
 
 
+@dataclass
+class RecordsFigure:
+    """The figure a list of records stands behind, with the schools that gave no counts for
+    the year (for the shares of people) and each school's figure when there are several."""
+
+    figure: Figure
+    without_counts: list[School]
+    by_school: list[tuple[School, Figure]]
+
+
+def records_figure(code: str, schools: list[School], day: dt.date) -> RecordsFigure:
+    figures = cached_figures(schools, day)  # the dashboard has just counted them
+    missing = set(figures.without_counts)
+    return RecordsFigure(
+        figure=figures.totals[code],
+        without_counts=(
+            [s for s in schools if s.pk in missing] if code in indicators.SHARES[:2] else []
+        ),
+        by_school=[(s, figures.by_school[s.pk][code]) for s in schools] if len(schools) > 1 else [],
+    )
+
+
 def records_url(code: str, day: dt.date, school: School | None = None, form_id=None) -> str:
     query = {"on": day.strftime("%d.%m.%Y")}
     if school is not None:

@@ -2,6 +2,7 @@ from django import forms
 
 from core import dates
 from monitoring.models import (
+    AnswerSet,
     IndicatorCode,
     Moment,
     Period,
@@ -97,6 +98,22 @@ class AnswerSetForm(forms.Form):
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "score"}),
                 help_text=f"от 1 до {questionnaire.scale_max}",
             )
+
+    @staticmethod
+    def initial_of(answer_set: AnswerSet) -> dict:
+        """The form's values for an answer set being corrected: averages written as typed."""
+        initial = {
+            "form": answer_set.form_id,
+            "moment": answer_set.moment,
+            "respondents": answer_set.respondents,
+        }
+        initial.update(
+            {
+                f"q{a.question_id}": str(a.average).replace(".", ",")
+                for a in answer_set.answers.all()
+            }
+        )
+        return initial
 
     def averages(self) -> dict[int, str]:
         return {

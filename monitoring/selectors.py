@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from core.models import School
-from core.permissions import is_curator
+from core.models import Municipality, School
+from core.permissions import can_see_personal_data, is_curator
 from core.selectors import municipalities_for, school_of, schools_for
-from monitoring import indicators
-from monitoring.models import IndicatorCode, Period, Questionnaire, SchoolReport, Target
-from registry.models import Mentee, Mentor, Pair, PairMentee, Programme
+from monitoring import indicators, summary
+from monitoring.models import (
+    AnswerSet,
+    IndicatorCode,
+    Period,
+    Question,
+    Questionnaire,
+    SchoolReport,
+    Swot,
+    Target,
+)
+from registry.models import Mentee, Mentor, MentoringForm, Pair, PairMentee, Programme
+from registry.selectors import programmes_for
 from roadmap.models import Execution
 
 
@@ -24,6 +37,57 @@ def monitored_schools(user) -> QuerySet[School]:
         .select_related("municipality")
         .order_by("short_name")
     )
+
+
+@dataclass
+class Scope:
+    """The day and the schools a monitoring page shows, as its URL chose them."""
+
+    day: dt.date
+    schools: list[School]  # the chosen municipality's, or all the user's
+    school: School | None  # the one school chosen; a curator's own always
+    municipalities: list[Municipality]  # to choose from, when the user sees more than one
+    municipality_id: int | None  # the chosen one
+
+    @property
+    def shown(self) -> list[School]:
+        return [self.school] if self.school else self.schools
+
+
+def monitoring_scope(
+    user, *, day: dt.date | None = None, school_id=None, municipality_id=None
+) -> Scope:
+    """The user's schools narrowed to the municipality and school asked for; one the user may
+    not see is a 404. The day is today unless given."""
+    schools = list(monitored_schools(user))
+    municipalities = sorted({s.municipality for s in schools}, key=lambda m: m.name)
+    if municipality_id:
+        schools = [s for s in schools if s.municipality_id == municipality_id]
+        if not schools:
+            raise Http404("Нет такого муниципалитета среди доступных вам.")
+    school = None
+    if school_id:
+        school = next((s for s in schools if s.pk == school_id), None)
+        if school is None:
+            raise Http404("Нет такой ОО среди доступных вам.")
+    if is_curator(user) and schools:
+        school = schools[0]
+    return Scope(
+        day=day or timezone.localdate(),
+        schools=schools,
+        school=school,
+        municipalities=municipalities if len(municipalities) > 1 else [],
+        municipality_id=municipality_id,
+    )
+
+
+def compared_municipalities(user) -> list[Municipality]:
+    """The municipalities of the regional summary, by name."""
+    return list(municipalities_for(user).order_by("name"))
+
+
+def mentoring_form(pk: int) -> MentoringForm:
+    return get_object_or_404(MentoringForm, pk=pk)
 
 
 def periods_for(user) -> QuerySet[Period]:
@@ -46,6 +110,79 @@ def report_for(user, pk: int) -> SchoolReport:
     return get_object_or_404(reports_for(user), pk=pk)
 
 
+def periods_with_own_reports(user) -> list[tuple[Period, SchoolReport | None]]:
+    """The periods, newest first, each with the curator's school's report (None for the
+    department, and where the school has not started one)."""
+    periods = periods_for(user).order_by("-ends_on", "-id")
+    own = {r.period_id: r for r in reports_for(user)} if is_curator(user) else {}
+    return [(period, own.get(period.pk)) for period in periods]
+
+
+def own_report(user, period: Period) -> SchoolReport | None:
+    """The curator's school's report for the period, if it was started."""
+    return reports_for(user).filter(period=period).first()
+
+
+def report_data(report: SchoolReport, user) -> dict:
+    """A school's report page: its figures (frozen when submitted, else counted now), the
+    questionnaires with their answer sets, the programmes with their SWOT analyses, the
+    events. The SWOT texts, the department's comments and who did what are read only by
+    those who may see personal data; the regional coordinator reads figures and statuses."""
+    if report.figures and not report.is_editable:
+        frozen = True
+        figures = summary.figures_of(report)
+        by_form = report.figures.get("by_form", [])
+    else:
+        frozen = False
+        computed = indicators.compute([report.school], report.period.ends_on)
+        figures = computed.by_school[report.school.pk]
+        by_form = [f.__dict__ for f in computed.by_school_form[report.school.pk]]
+    questionnaires = list(
+        Questionnaire.objects.filter(
+            municipality_id=report.period.municipality_id, is_active=True
+        ).prefetch_related("questions")
+    )
+    answer_sets = list(
+        report.answer_sets.select_related("questionnaire", "form").prefetch_related(
+            "answers__question"
+        )
+    )
+    personal = can_see_personal_data(user)
+    swots = {s.programme_id: s for s in report.swots.all()} if personal else {}
+    programmes = list(programmes_for(user).filter(school=report.school))
+    events = (
+        report.events.select_related("user")
+        if personal
+        else report.events.only("id", "report_id", "at", "action")
+    )
+    return {
+        "report": report,
+        "frozen": frozen,
+        "figures": [figures[code] for code in indicators.ORDER if code in figures],
+        "by_form": by_form,
+        "questionnaires": [
+            (q, [s for s in answer_sets if s.questionnaire_id == q.pk]) for q in questionnaires
+        ],
+        "programmes": [(p, swots.get(p.pk)) for p in programmes],
+        "events": events,
+    }
+
+
+def swot_of(report: SchoolReport, programme: Programme) -> Swot | None:
+    return Swot.objects.filter(report=report, programme=programme).first()
+
+
+def answer_set_in(report: SchoolReport, pk: int) -> AnswerSet:
+    """One of the report's answer sets, with its answers: another report's is a 404."""
+    return get_object_or_404(report.answer_sets.prefetch_related("answers"), pk=pk)
+
+
+def answer_set_for(user, pk: int) -> AnswerSet:
+    return get_object_or_404(
+        AnswerSet.objects.select_related("report"), pk=pk, report__in=reports_for(user)
+    )
+
+
 def questionnaires_for(user) -> QuerySet[Questionnaire]:
     return Questionnaire.objects.filter(municipality__in=municipalities_for(user))
 
@@ -54,8 +191,27 @@ def questionnaire_for(user, pk: int) -> Questionnaire:
     return get_object_or_404(questionnaires_for(user), pk=pk)
 
 
+def questionnaires_with_questions(user) -> QuerySet[Questionnaire]:
+    return questionnaires_for(user).prefetch_related("questions")
+
+
+def questionnaire_with_questions(user, pk: int) -> Questionnaire:
+    return get_object_or_404(questionnaires_with_questions(user), pk=pk)
+
+
+def question_for(user, pk: int) -> Question:
+    return get_object_or_404(
+        Question.objects.select_related("questionnaire"),
+        pk=pk,
+        questionnaire__in=questionnaires_for(user),
+    )
+
+
 def targets_for(user) -> QuerySet[Target]:
-    return Target.objects.filter(municipality__in=municipalities_for(user))
+    """The municipality's targets, by figure and year."""
+    return Target.objects.filter(municipality__in=municipalities_for(user)).order_by(
+        "indicator", "year"
+    )
 
 
 def target_for(user, pk: int) -> Target:

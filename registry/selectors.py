@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from core.models import AuditEvent, School
 from core.permissions import can_edit_department, is_curator, is_department
-from core.selectors import municipalities_for, school_of
+from core.selectors import municipalities_for, school_of, schools_for
 from registry.models import (
     Agreement,
     Consent,
@@ -158,3 +159,81 @@ def link_requests_to_decide(user) -> QuerySet[MentorLinkRequest]:
     if can_edit_department(user):
         return pending
     return pending.none()
+
+
+def link_request_lists(user, *, shown: int) -> dict:
+    """The link requests page: the pending ones others ask of the user (a queryset, paged by
+    the page), the latest ``shown`` decided ones, and the curator's school's own requests."""
+    own = school_of(user)
+    visible = link_requests_for(user)
+    incoming = visible.exclude(school=own) if own else visible
+    pending = MentorLinkRequest.State.PENDING
+    return {
+        "pending": incoming.filter(state=pending).order_by("requested_at", "id"),
+        "decided": incoming.exclude(state=pending).order_by("-decided_at", "-id")[:shown],
+        "ours": visible.filter(school=own).order_by("-requested_at", "-id")[:shown] if own else [],
+    }
+
+
+# --- what the registry's pages show ---------------------------------------------------------------
+
+
+def school_choices(user) -> QuerySet[School]:
+    """The schools a form may offer: the curator's own, or the municipality's for staff."""
+    return schools_for(user).filter(is_active=True)
+
+
+def school_filter_choices(user) -> QuerySet[School] | None:
+    """The schools a list may be narrowed to; none for a curator, whose lists are one
+    school's."""
+    return None if is_curator(user) else school_choices(user)
+
+
+def schools_with_details(user) -> QuerySet[School]:
+    """The schools page: each school with its yearly counts and its curators."""
+    return schools_for(user).prefetch_related("year_stats", "profiles__user")
+
+
+def partners_data(user) -> dict:
+    return {
+        "partners": partners_for(user).order_by("name"),
+        "agreements": agreements_for(user).order_by("-date"),
+    }
+
+
+def mentors_with_schools(user) -> QuerySet[Mentor]:
+    return mentors_for(user).prefetch_related("schools")
+
+
+def pairs_with_mentees(user) -> QuerySet[Pair]:
+    return pairs_for(user).prefetch_related("mentees")
+
+
+def programme_pairs(programme: Programme) -> QuerySet[Pair]:
+    return programme.pairs.select_related("mentor").prefetch_related("mentees")
+
+
+def works_at(mentor: Mentor, school: School) -> bool:
+    return mentor.schools.filter(pk=school.pk).exists()
+
+
+def mentee_consents(mentee: Mentee) -> list[Consent]:
+    return list(mentee.consents.select_related("recorded_by", "withdrawal_recorded_by"))
+
+
+def mentee_pairs(mentee: Mentee) -> QuerySet[Pair]:
+    return mentee.pairs.select_related("mentor", "programme__form")
+
+
+def mentor_data(mentor: Mentor, user, *, history: int) -> dict:
+    """A mentor's page: the schools, the pairs the user may see, the mentor's load, and the
+    latest ``history`` changes to the record."""
+    return {
+        "mentor": mentor,
+        "schools": mentor.schools.all(),
+        "pairs": pairs_with_mentees(user).filter(mentor=mentor),
+        "load": mentor_load([mentor.pk]).get(mentor.pk, 0),
+        "history": AuditEvent.objects.filter(
+            action=AuditEvent.Action.CHANGE, object_type="mentor", object_id=str(mentor.pk)
+        ).select_related("school")[:history],
+    }

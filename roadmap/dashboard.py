@@ -22,6 +22,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from core.models import School
+from core.xlsx.writer import table_workbook
 from roadmap.deadlines import parse_deadline
 from roadmap.models import (
     Execution,
@@ -389,4 +390,36 @@ def build_dashboard(roadmap: Roadmap, filters: Filters, today: date | None = Non
         overdue_by_party=sorted(by_party.items()),
         undated=[s for s in listed if not s.dated],
         schools=school_rows,
+    )
+
+
+XLSX_HEADERS = [
+    "№ п/п",
+    "Наименование мероприятия",
+    "Срок реализации",
+    "Срок исполнения",
+    "Ответственный исполнитель",
+    "Статус",
+    "Просрочено, дней",
+    "Не выполнили",
+]
+
+
+def board_xlsx(board: Dashboard) -> bytes:
+    """The dashboard's measures as filtered, one row each, on a sheet named for its day."""
+    rows = [
+        [
+            m.number,
+            m.title,
+            m.deadline_text,
+            m.due_on,
+            m.responsible_text,
+            m.status_label,
+            m.days_overdue or None,
+            ", ".join(m.lagging),
+        ]
+        for m in board.measures
+    ]
+    return table_workbook(
+        f"На {board.as_of:%d.%m.%Y}", XLSX_HEADERS, rows, widths=[8, 60, 22, 14, 30, 22, 12, 50]
     )

@@ -10,6 +10,8 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.files import DOCX, PDF, XLSX
+from roadmap.documents.content import file_stem
 from roadmap.documents.wording import Edition, printed_table, resolve
 from roadmap.models import Order, Roadmap
 
@@ -102,19 +104,9 @@ class Exporter:
 
 # One place lists the formats; the command and the download view take them from here.
 EXPORTERS: dict[str, Exporter] = {
-    "pdf": Exporter(export_pdf, "pdf", "application/pdf", "PDF"),
-    "docx": Exporter(
-        export_docx,
-        "docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "Word",
-    ),
-    "xlsx": Exporter(
-        export_xlsx,
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "Excel",
-    ),
+    "pdf": Exporter(export_pdf, "pdf", PDF.content_type, "PDF"),
+    "docx": Exporter(export_docx, "docx", DOCX.content_type, "Word"),
+    "xlsx": Exporter(export_xlsx, "xlsx", XLSX.content_type, "Excel"),
     "json": Exporter(export_json, "json", "application/json", "JSON"),
 }
 
@@ -122,8 +114,6 @@ EXPORTERS: dict[str, Exporter] = {
 def file_name(roadmap: Roadmap, extension: str, edition: Edition | None = None) -> str:
     """«Приказ_172-1_от_28.10.2020.pdf»; a wording other than the current one says which
     («…_первоначальная_редакция.pdf», «…_в_редакции_изменения_1.pdf»)."""
-    from roadmap.documents.content import file_stem
-
     try:
         order = roadmap.order
     except Order.DoesNotExist:

@@ -302,6 +302,11 @@ def printed_if_different(printed: str, number: str) -> str:
     return "" if printed == (number or "").strip() else printed
 
 
+# The longest wording of a measure or section a form or an imported file may give; the
+# order's longest is about 350 characters.
+TEXT_MAX = 2000
+
+
 class Section(models.Model):
     roadmap = models.ForeignKey(
         Roadmap, on_delete=models.CASCADE, related_name="sections", verbose_name="дорожная карта"

@@ -10,17 +10,23 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.models import ImportBatch
 from core.permissions import can_see_personal_data, is_curator
-from core.selectors import municipalities_for, school_of
+from core.selectors import municipalities_for, municipality_of, school_of
+from roadmap.deadlines import Deadline, format_deadline, parse_deadline
+from roadmap.deadlines import SchoolCalendar as Quarters
 from roadmap.models import (
     Amendment,
     Evidence,
     Execution,
     Measure,
     MeasureResponsibility,
+    Participation,
     Report,
     Roadmap,
     Section,
+    quarters_for,
+    roadmap_quarters,
 )
 
 # Derived status of a measure (never stored): all its executions accepted means done.
@@ -67,6 +73,12 @@ def responsible_display(names: list[str]) -> str:
     return ", ".join(parts)
 
 
+def calendar_for(user) -> Quarters:
+    """The school quarters of the user's municipality: how a file's deadlines are read."""
+    municipality = municipality_of(user)
+    return quarters_for(municipality.pk if municipality else None)
+
+
 def roadmaps_for(user) -> QuerySet[Roadmap]:
     return Roadmap.objects.filter(municipality__in=municipalities_for(user)).select_related(
         "municipality", "order"
@@ -96,6 +108,23 @@ def amendments_for(user) -> QuerySet[Amendment]:
 
 def amendment_for(user, pk: int) -> Amendment:
     return get_object_or_404(amendments_for(user), pk=pk)
+
+
+def amendments_of(roadmap: Roadmap) -> QuerySet[Amendment]:
+    """The roadmap's amendments in their order, as its page lists them."""
+    return roadmap.amendments.order_by("number")
+
+
+def read_deadline(roadmap: Roadmap, text: str) -> tuple[Deadline, str]:
+    """What a typed deadline is read as in this roadmap's year, period and school quarters,
+    and the words that say so under the field."""
+    deadline = parse_deadline(
+        text,
+        roadmap.school_year_start,
+        period=(roadmap.period_start, roadmap.period_end),
+        calendar=roadmap_quarters(roadmap),
+    )
+    return deadline, format_deadline(deadline)
 
 
 def measures_with_progress(roadmap: Roadmap, user=None) -> QuerySet[Measure]:
@@ -231,6 +260,10 @@ def measure_for(user, pk: int) -> Measure:
     return get_object_or_404(measures_for(user), pk=pk)
 
 
+def measures_in(section: Section) -> int:
+    return section.measures.count()
+
+
 def executions_for(user) -> QuerySet[Execution]:
     """Department roles see the municipality's executions; a curator only their school's."""
     queryset = Execution.objects.filter(
@@ -244,6 +277,11 @@ def executions_for(user) -> QuerySet[Execution]:
 
 def execution_for(user, pk: int) -> Execution:
     return get_object_or_404(executions_for(user), pk=pk)
+
+
+def measure_executions(measure: Measure, user) -> QuerySet[Execution]:
+    """The measure's executions the user may see: a curator's school's only."""
+    return executions_for(user).filter(measure=measure)
 
 
 def reports_for(user) -> QuerySet[Report]:
@@ -292,6 +330,29 @@ def execution_reports(execution: Execution, user) -> list:
         .prefetch_related("evidence")
         .order_by("submitted_at", "id")
     )
+
+
+def my_measures_data(user, today: date | None = None) -> dict:
+    """«Мои мероприятия»: the executions, how many are overdue, the curator's school."""
+    executions = my_executions(user, today)
+    return {
+        "executions": executions,
+        "overdue_count": sum(1 for e in executions if e.is_overdue),
+        "school": school_of(user),
+    }
+
+
+def execution_data(execution: Execution, user) -> dict:
+    """The execution page's data: its reports as the user may read them, the one awaiting
+    the department's review, and the status history."""
+    reports = execution_reports(execution, user)
+    return {
+        "execution": execution,
+        "measure": execution.measure,
+        "reports": reports,
+        "pending": next((r for r in reports if r.decision == Report.Decision.PENDING), None),
+        "history": execution_history(execution, user),
+    }
 
 
 def _by_due_date(executions: list[Execution], today: date) -> list[Execution]:
@@ -462,6 +523,12 @@ def editor_data(roadmap: Roadmap) -> dict:
     }
 
 
+def participation_for(roadmap: Roadmap, school_id: int) -> Participation:
+    """A school's participation in a roadmap the user already reached: a 404 when it takes
+    no part."""
+    return get_object_or_404(roadmap.participations.select_related("school"), school_id=school_id)
+
+
 @dataclass
 class ParticipationRow:
     school: object
@@ -503,3 +570,13 @@ def participation_rows(roadmap: Roadmap) -> list[ParticipationRow]:
         )
         for p in rows
     ]
+
+
+# --- a roadmap imported from a file ----------------------------------------------------------
+
+
+def import_batch_for(user, pk: int) -> ImportBatch:
+    """A roadmap file this user uploaded and has not confirmed yet; anyone else's is a 404."""
+    return get_object_or_404(
+        ImportBatch, pk=pk, user=user, entity="roadmap", status=ImportBatch.Status.PREVIEW
+    )

@@ -1,6 +1,8 @@
 """The house's rules about its own code: imports point down only (the import-linter contracts
-in pyproject.toml), and no module grows past a screenful of concerns."""
+in pyproject.toml), no module grows past a screenful of concerns, and views hold neither forms
+nor queries."""
 
+import ast
 import re
 import subprocess
 import sys
@@ -73,3 +75,49 @@ def test_ui_text_is_russian_literals_without_gettext():
     assert used == []
     assert not settings.LOCALE_PATHS
     assert "django.middleware.locale.LocaleMiddleware" not in settings.MIDDLEWARE
+
+
+def _view_modules():
+    """Every module of a views package, and a module named views*.py."""
+    for name, path in _modules():
+        parts = name.split("/")
+        if "views" in parts[:-1] or parts[-1].startswith("views"):
+            yield name, path
+
+
+def _name_of(node) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+
+
+def test_no_form_is_defined_in_a_view_module():
+    """Forms live in the app's forms module (or package), never beside the views."""
+    defined = [
+        f"{name}: {node.name}"
+        for name, path in _view_modules()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef)
+        and any(_name_of(base).endswith("Form") for base in node.bases)
+    ]
+    assert defined == []
+
+
+# A query written in a view: the page's data comes from a selector instead.
+QUERY = re.compile(
+    r"\.objects\b|get_object_or_404\(|"
+    r"\.(filter|exclude|annotate|aggregate|order_by|select_related|prefetch_related)\("
+)
+# Known to read for themselves, each with the step that moves its reads into selectors.
+READS_IN_VIEWS_FOR_NOW = {
+    "registry/views_io.py": "the XLSX pages move onto the registry entities' definitions",
+}
+
+
+def test_views_read_through_selectors():
+    """Views stay thin: querysets, counts and lookups are in the selectors (scoped to the
+    user) or the apps' summary modules, not written out in a view."""
+    reading = sorted(
+        name
+        for name, path in _view_modules()
+        if QUERY.search(path.read_text(encoding="utf-8")) and name not in READS_IN_VIEWS_FOR_NOW
+    )
+    assert reading == []

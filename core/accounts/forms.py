@@ -1,9 +1,14 @@
-"""Forms of the account pages: one's own password, a new one by a link, the accounts' list."""
+"""Forms of the account pages: one's own password, a new one by a link, «Забыли пароль?» (each
+letter recorded), the accounts' list."""
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+
+from core.accounts import services as accounts
+from core.audit import audit
+from core.models import AuditEvent
 
 
 class _NotTheSamePassword:
@@ -35,3 +40,23 @@ class AccountSearchForm(forms.Form):
 
     q = forms.CharField(label="ФИО или имя для входа", max_length=100, required=False)
     state = forms.ChoiceField(label="Доступ", choices=STATES, required=False)
+
+
+class AuditedPasswordResetForm(PasswordResetForm):
+    """Django's «forgot password» form; each letter sent is recorded (to whom, from where)."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+        user = context["user"]
+        audit(
+            self.request,
+            AuditEvent.Action.RESET_LINK,
+            "user",
+            user.pk,
+            school=accounts.school_of_account(user),
+            detail=f"{user.get_username()}: ссылка отправлена на адрес e-mail пользователя",
+        )
+
+    def save(self, *args, request=None, **kwargs):
+        self.request = request
+        return super().save(*args, request=request, **kwargs)

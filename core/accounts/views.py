@@ -7,10 +7,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -20,21 +18,17 @@ from django.views.decorators.http import require_POST
 
 from core import permissions, roles
 from core.accounts import services as accounts
-from core.accounts.forms import AccountSearchForm, NewPasswordForm, OwnPasswordChangeForm
-from core.audit import audit
+from core.accounts.forms import (
+    AccountSearchForm,
+    AuditedPasswordResetForm,
+    NewPasswordForm,
+    OwnPasswordChangeForm,
+)
 from core.decorators import require
 from core.http import perform, refused
-from core.models import AuditEvent
-from core.selectors import account_for, accounts_for
+from core.selectors import account_events, account_for, accounts_found
 
 PAGE_SIZE = 50
-ACCOUNT_ACTIONS = (
-    AuditEvent.Action.RESET_LINK,
-    AuditEvent.Action.PASSWORD,
-    AuditEvent.Action.DEACTIVATE,
-    AuditEvent.Action.REACTIVATE,
-)
-
 manager_required = require(permissions.can_manage_accounts, accounts.NOT_A_MANAGER)
 
 
@@ -120,26 +114,6 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "core/accounts/password_reset_complete.html"
 
 
-class AuditedPasswordResetForm(PasswordResetForm):
-    """Django's «forgot password» form; each letter sent is recorded (to whom, from where)."""
-
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
-        user = context["user"]
-        audit(
-            self.request,
-            AuditEvent.Action.RESET_LINK,
-            "user",
-            user.pk,
-            school=accounts.school_of_account(user),
-            detail=f"{user.get_username()}: ссылка отправлена на адрес e-mail пользователя",
-        )
-
-    def save(self, *args, request=None, **kwargs):
-        self.request = request
-        return super().save(*args, request=request, **kwargs)
-
-
 class PasswordResetView(auth_views.PasswordResetView):
     """«Забыли пароль?»: a link by e-mail where SMTP is configured; on a closed network the
     page says to ask the department, which issues the link."""
@@ -182,20 +156,10 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 @manager_required
 def account_list(request):
     form = AccountSearchForm(request.GET or None)
-    queryset = accounts_for(request.user).prefetch_related("groups")
-    if form.is_valid():
-        words = form.cleaned_data["q"].split()
-        for word in words:
-            queryset = queryset.filter(
-                Q(username__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(first_name__icontains=word)
-            )
-        if form.cleaned_data["state"] == "active":
-            queryset = queryset.filter(is_active=True)
-        elif form.cleaned_data["state"] == "inactive":
-            queryset = queryset.filter(is_active=False)
-    queryset = queryset.order_by("last_name", "first_name", "username")
+    search = form.cleaned_data if form.is_valid() else {}
+    queryset = accounts_found(
+        request.user, words=search.get("q", ""), state=search.get("state", "")
+    )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -213,18 +177,11 @@ def account_detail(request, pk: int):
 
 
 def _detail_context(request, account) -> dict:
-    events = (
-        AuditEvent.objects.filter(
-            object_type="user", object_id=str(account.pk), action__in=ACCOUNT_ACTIONS
-        )
-        .select_related("user")
-        .order_by("-at", "-id")[:20]
-    )
     return {
         "account": account,
         "state": accounts.state_of(account),
         "role_label": roles.ROLE_LABELS[roles.role_of(account)],
-        "events": events,
+        "events": account_events(account),
         "is_self": account.pk == request.user.pk,
     }
 

@@ -9,7 +9,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from core import permissions
-from core.selectors import school_of, schools_for
+from core.selectors import school_of
+from registry import selectors
 
 PAGE_SIZE = 50
 HISTORY_SIZE = 20
@@ -21,16 +22,11 @@ class Cell:
     url: str = ""
 
 
-def school_choices(user):
-    """The schools a form may offer: the curator's own, or the municipality's for staff."""
-    return schools_for(user).filter(is_active=True)
-
-
 def with_school_field(form, user, initial=None):
     """Staff choose the school; a curator's school is fixed and never read from the post."""
     if not permissions.is_curator(user):
         form.fields["school"] = djforms.ModelChoiceField(
-            label="ОО", queryset=school_choices(user), initial=initial
+            label="ОО", queryset=selectors.school_choices(user), initial=initial
         )
         form.order_fields(["school"])
     return form

@@ -57,27 +57,17 @@ def link_request_list(request):
     own requests for a curator, and the latest decisions."""
     user = request.user
     own = school_of(user)
-    visible = selectors.link_requests_for(user)
-    incoming = visible.exclude(school=own) if own else visible
     decides = permissions.can_edit_department(user) or own is not None
-    page = paginate(
-        request,
-        incoming.filter(state=MentorLinkRequest.State.PENDING).order_by("requested_at", "id"),
-    )
-    decided = incoming.exclude(state=MentorLinkRequest.State.PENDING).order_by(
-        "-decided_at", "-id"
-    )[:DECIDED_SHOWN]
-    ours = (
-        visible.filter(school=own).order_by("-requested_at", "-id")[:DECIDED_SHOWN] if own else []
-    )
+    lists = selectors.link_request_lists(user, shown=DECIDED_SHOWN)
+    page = paginate(request, lists["pending"])
     return render(
         request,
         "registry/link_requests.html",
         {
             "page": page,
             "pending": [_request_view(user, r, decides=decides) for r in page.object_list],
-            "decided": [_request_view(user, r, decides=False) for r in decided],
-            "ours": [_request_view(user, r, decides=False) for r in ours],
+            "decided": [_request_view(user, r, decides=False) for r in lists["decided"]],
+            "ours": [_request_view(user, r, decides=False) for r in lists["ours"]],
             "is_curator": own is not None,
             "decided_shown": DECIDED_SHOWN,
         },

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from core import permissions
 from core.decorators import editor_required, registry_user
 from core.http import form_page, handle_form
-from core.selectors import municipalities_for, school_for, school_of, schools_for
+from core.selectors import municipality_of, school_for, school_of
 from registry import selectors, services
 from registry.forms import (
     AgreementForm,
@@ -18,18 +18,15 @@ from registry.forms import (
     SchoolForm,
     SchoolYearStatsForm,
 )
-from registry.views.common import school_choices
 
 
 @registry_user
 def partner_list(request):
-    partners = selectors.partners_for(request.user).order_by("name")
     return render(
         request,
         "registry/partners.html",
         {
-            "partners": partners,
-            "agreements": selectors.agreements_for(request.user).order_by("-date"),
+            **selectors.partners_data(request.user),
             "can_add": permissions.can_edit_department(request.user),
         },
     )
@@ -40,7 +37,7 @@ def partner_create(request):
     form = PartnerForm(request.POST or None)
 
     def save():
-        municipality = municipalities_for(request.user).first()
+        municipality = municipality_of(request.user)
         return services.save_partner(
             user=request.user, municipality=municipality, **form.cleaned_data
         )
@@ -85,7 +82,7 @@ def agreement_create(request, pk: int):
 
 @registry_user
 def school_list(request):
-    schools = schools_for(request.user).prefetch_related("year_stats", "profiles__user")
+    schools = selectors.schools_with_details(request.user)
     return render(request, "registry/schools.html", {"schools": schools})
 
 
@@ -145,7 +142,7 @@ def school_stats(request, pk: int):
 
 @editor_required
 def curator_create(request):
-    form = CuratorForm(request.POST or None, schools=school_choices(request.user))
+    form = CuratorForm(request.POST or None, schools=selectors.school_choices(request.user))
 
     def save():
         return services.appoint_curator(user=request.user, **form.cleaned_data)

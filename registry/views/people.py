@@ -31,7 +31,6 @@ from registry.views.common import (
     HISTORY_SIZE,
     Cell,
     list_page,
-    school_choices,
     school_from,
     with_school_field,
 )
@@ -39,7 +38,7 @@ from registry.views.common import (
 
 @registry_user
 def mentee_list(request):
-    schools = None if permissions.is_curator(request.user) else school_choices(request.user)
+    schools = selectors.school_filter_choices(request.user)
     filterset = MenteeFilter(
         request.GET or None, queryset=selectors.mentees_for(request.user), schools=schools
     )
@@ -97,7 +96,7 @@ def _duplicate_notice(user, error: services.DuplicatePerson, form) -> DuplicateN
             notice.link_label = "Отправить запрос на связь с моей ОО"
     elif permissions.can_edit_department(user):
         school = form.cleaned_data.get("school")
-        if school is not None and not existing.schools.filter(pk=school.pk).exists():
+        if school is not None and not selectors.works_at(existing, school):
             notice.link = {**typed, "school": school.pk}
             notice.link_label = f"Связать наставника с ОО «{school.short_name}»"
     return notice
@@ -176,7 +175,7 @@ def mentee_detail(request, pk: int):
     mentee = selectors.mentee_for(request.user, pk)
     audit(request, AuditEvent.Action.VIEW, "mentee", mentee.pk, school=mentee.school)
     today = timezone.localdate()
-    consents = list(mentee.consents.select_related("recorded_by", "withdrawal_recorded_by"))
+    consents = selectors.mentee_consents(mentee)
     return render(
         request,
         "registry/mentee_detail.html",
@@ -186,7 +185,7 @@ def mentee_detail(request, pk: int):
             "minor": services.needs_consent(mentee, today),
             "current_consent": next((c for c in consents if c.is_valid_on(today)), None),
             "consents": consents,
-            "pairs": mentee.pairs.select_related("mentor", "programme__form"),
+            "pairs": selectors.mentee_pairs(mentee),
             "consent_form": ConsentForm(),
             "withdraw_form": WithdrawConsentForm(initial={"withdrawn_on": today}),
         },
@@ -253,8 +252,8 @@ def consent_scan(request, pk: int):
 
 @registry_user
 def mentor_list(request):
-    schools = None if permissions.is_curator(request.user) else school_choices(request.user)
-    queryset = selectors.mentors_for(request.user).prefetch_related("schools")
+    schools = selectors.school_filter_choices(request.user)
+    queryset = selectors.mentors_with_schools(request.user)
     filterset = MentorFilter(request.GET or None, queryset=queryset, schools=schools)
     return list_page(
         request,
@@ -336,7 +335,9 @@ def mentor_link(request):
     school = None if department else school_of(user)
     if not department and school is None:
         raise PermissionDenied("Связать наставника с ОО может куратор ОО или департамент.")
-    form = MentorIdentityForm(request.POST, schools=school_choices(user) if department else None)
+    form = MentorIdentityForm(
+        request.POST, schools=selectors.school_choices(user) if department else None
+    )
     if not form.is_valid():
         return form_page(
             request, form, title="Связать наставника с ОО", cancel=reverse("registry:mentors")
@@ -385,18 +386,10 @@ def mentor_link(request):
 def mentor_detail(request, pk: int):
     mentor = selectors.mentor_for(request.user, pk)
     audit(request, AuditEvent.Action.VIEW, "mentor", mentor.pk)
-    pairs = selectors.pairs_for(request.user).filter(mentor=mentor).prefetch_related("mentees")
-    history = AuditEvent.objects.filter(
-        action=AuditEvent.Action.CHANGE, object_type="mentor", object_id=str(mentor.pk)
-    ).select_related("school")[:HISTORY_SIZE]
     return render(
         request,
         "registry/mentor_detail.html",
         {
-            "mentor": mentor,
-            "schools": mentor.schools.all(),
-            "pairs": pairs,
-            "load": selectors.mentor_load([mentor.pk]).get(mentor.pk, 0),
-            "history": history,
+            **selectors.mentor_data(mentor, request.user, history=HISTORY_SIZE),
         },
     )

@@ -21,7 +21,6 @@ from registry.forms import (
 from registry.views.common import (
     Cell,
     list_page,
-    school_choices,
     school_from,
     with_school_field,
 )
@@ -29,7 +28,7 @@ from registry.views.common import (
 
 @registry_user
 def programme_list(request):
-    schools = None if permissions.is_curator(request.user) else school_choices(request.user)
+    schools = selectors.school_filter_choices(request.user)
     filterset = ProgrammeFilter(
         request.GET or None, queryset=selectors.programmes_for(request.user), schools=schools
     )
@@ -99,7 +98,7 @@ def programme_detail(request, pk: int):
             "registry/programme_detail.html",
             {
                 "programme": programme,
-                "pairs": programme.pairs.select_related("mentor").prefetch_related("mentees"),
+                "pairs": selectors.programme_pairs(programme),
                 "review_form": review_form,
                 "can_review": permissions.can_review(request.user),
             },
@@ -110,8 +109,8 @@ def programme_detail(request, pk: int):
 
 @registry_user
 def pair_list(request):
-    schools = None if permissions.is_curator(request.user) else school_choices(request.user)
-    queryset = selectors.pairs_for(request.user).prefetch_related("mentees")
+    schools = selectors.school_filter_choices(request.user)
+    queryset = selectors.pairs_with_mentees(request.user)
     filterset = PairFilter(request.GET or None, queryset=queryset, schools=schools)
     return list_page(
         request,

@@ -8,8 +8,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from core.office_limits import docx_limits, xlsx_limits
-from roadmap.forms import TEXT_MAX
-from roadmap.models import Measure, ResponsibleParty
+from roadmap.models import TEXT_MAX, Measure, ResponsibleParty
 
 MAX_BYTES = 10 * 1024 * 1024
 

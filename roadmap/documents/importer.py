@@ -1,8 +1,9 @@
 """A roadmap read back from its appendix (DOCX or XLSX), then created as a draft.
 
 Reading never writes: it returns what it found and the problems, in Russian, so that the user
-sees a preview first. Only ``create_draft`` writes, through the services, so that history,
-deadlines and executions come out exactly as for a roadmap typed in by hand.
+sees a preview first; the file is held (``hold_for_preview``) until the user confirms it. Only
+``create_draft`` writes the roadmap, through the services, so that history, deadlines and
+executions come out exactly as for a roadmap typed in by hand.
 
 Documents come as schools and municipalities make them: a table continued after a page break
 as a second table (with its header repeated, or without one), numbers that restart in every
@@ -19,10 +20,13 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Max
 
 from core.files import DOCX, XLSX, safe_filename, validate_upload
+from core.models import ImportBatch
 from core.office_limits import check_office_file
 from roadmap.deadlines import (
     DEFAULT_CALENDAR,
@@ -47,7 +51,7 @@ from roadmap.documents.imported import (
 from roadmap.documents.interpret import Collector, check_deadlines, date_deadlines, find_main
 from roadmap.models import ResponsibleParty, Roadmap, Section
 from roadmap.parties import PartyMatcher
-from roadmap.services import create_measure, create_roadmap, create_section
+from roadmap.services import create_measure, create_roadmap, create_section, ensure_can_edit
 from roadmap.text import clean_line, clean_text
 
 logger = logging.getLogger(__name__)
@@ -378,6 +382,40 @@ def create_draft(
     return roadmap
 
 
+def hold_for_preview(*, user, upload, imported: ImportedRoadmap) -> ImportBatch:
+    """Keep a file that was read without blocking problems while the user looks at the
+    preview; ``confirm_draft`` makes the roadmap of it."""
+    ensure_can_edit(user)
+    upload.seek(0)
+    batch = ImportBatch(
+        user=user, entity="roadmap", original_name=upload.name[:255], rows=imported.measure_count
+    )
+    batch.file.save("roadmap.bin", ContentFile(upload.read()), save=False)
+    batch.save()
+    return batch
+
+
+def read_held(batch: ImportBatch, *, calendar: SchoolCalendar) -> ImportedRoadmap:
+    """The held file read again, as it was for the preview."""
+    with batch.file.open("rb") as handle:
+        upload = SimpleUploadedFile(batch.original_name, handle.read())
+    return read_roadmap_file(upload, calendar=calendar)
+
+
+def confirm_draft(
+    *, user, batch: ImportBatch, municipality, imported: ImportedRoadmap, **draft
+) -> Roadmap:
+    """The draft roadmap of a held file (``draft``: its title, year and period); the batch is
+    done and its file deleted."""
+    with transaction.atomic():
+        roadmap = create_draft(user=user, municipality=municipality, imported=imported, **draft)
+        batch.status = ImportBatch.Status.DONE
+        batch.created = imported.measure_count
+        batch.save()
+    batch.file.delete(save=False)
+    return roadmap
+
+
 def _printed_number(printed: str) -> str:
     """The number a document printed, kept without the dot or bracket after it («3.» -> «3»),
     as section numbers are."""
@@ -421,7 +459,10 @@ __all__ = [
     "ImportedMeasure",
     "ImportedRoadmap",
     "check_deadlines",
+    "confirm_draft",
     "create_draft",
+    "hold_for_preview",
     "outside_period",
+    "read_held",
     "read_roadmap_file",
 ]

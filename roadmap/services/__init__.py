@@ -4,6 +4,7 @@ schools and the department report on. Every write checks who acts (core.permissi
 
 from roadmap.services.executions import (
     REPORTABLE,
+    STARTABLE,
     ensure_executor,
     review_report,
     start_execution,
@@ -53,6 +54,7 @@ __all__ = [
     "ARCHIVED",
     "FROZEN",
     "REPORTABLE",
+    "STARTABLE",
     "ConflictError",
     "FieldChange",
     "add_school",

@@ -24,6 +24,7 @@ REPORTABLE = {
     Execution.Status.IN_PROGRESS,
     Execution.Status.RETURNED,
 }
+STARTABLE = {Execution.Status.NOT_STARTED, Execution.Status.RETURNED}
 
 
 def ensure_executor(user, execution: Execution) -> None:
@@ -39,7 +40,7 @@ def ensure_executor(user, execution: Execution) -> None:
 def start_execution(*, user, execution: Execution) -> Execution:
     execution = Execution.objects.select_for_update().get(pk=execution.pk)
     ensure_executor(user, execution)
-    if execution.status not in {Execution.Status.NOT_STARTED, Execution.Status.RETURNED}:
+    if execution.status not in STARTABLE:
         raise ValidationError("Взять в работу можно только не начатое или возвращённое.")
     execution.status = Execution.Status.IN_PROGRESS
     execution.version += 1

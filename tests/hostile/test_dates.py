@@ -338,8 +338,10 @@ def test_years_before_never_fails(day, years):
 def project_forms():
     import monitoring.forms  # noqa: F401
     import registry.forms  # noqa: F401
-    import roadmap.forms
-    import roadmap.views_documents  # noqa: F401
+    import roadmap.forms.dashboard
+    import roadmap.forms.documents
+    import roadmap.forms.editor
+    import roadmap.forms.executions  # noqa: F401
 
     seen, queue = [], [forms.BaseForm]
     while queue:

@@ -1,3 +1,6 @@
+"""The pages everyone with access reads: the list of roadmaps, a roadmap with its appendix and
+statuses, a measure with its executions and history."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
@@ -32,7 +35,7 @@ def roadmap_detail(request, pk: int):
             "roadmap": roadmap,
             "blocks": blocks,
             "curator_school": school_of(request.user),
-            "amendments": roadmap.amendments.order_by("number"),
+            "amendments": selectors.amendments_of(roadmap),
         },
     )
 
@@ -42,14 +45,13 @@ def roadmap_detail(request, pk: int):
 def measure_detail(request, pk: int):
     """A measure with its executions (a curator sees only their school's) and its history."""
     measure = selectors.measure_for(request.user, pk)
-    executions = selectors.executions_for(request.user).filter(measure=measure)
     return render(
         request,
         "roadmap/measure_detail.html",
         {
             "measure": measure,
             "roadmap": measure.section.roadmap,
-            "executions": executions,
+            "executions": selectors.measure_executions(measure, request.user),
             "history": selectors.measure_history(measure, request.user),
         },
     )

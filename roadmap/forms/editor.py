@@ -1,16 +1,14 @@
-"""Forms list their fields explicitly: a posted field that is not listed is ignored."""
+"""The editor's forms: the roadmap's details, a section, a measure, an amendment, a school
+that joins."""
 
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from core import dates
 from core.models import School
-from roadmap.dashboard import SCHOOL_SORTS, STATUS_FILTERS
-from roadmap.models import ResponsibleParty, Roadmap, Section
+from roadmap.models import TEXT_MAX, Measure, ResponsibleParty, Roadmap
 
 DATE_WIDGET = dates.WIDGET
 
@@ -32,9 +30,6 @@ class RoadmapForm(forms.ModelForm):
         if start and end and start > end:
             self.add_error("period_end", "Окончание периода раньше его начала.")
         return data
-
-
-TEXT_MAX = 2000  # a measure's or section's wording; the order's longest is about 350
 
 
 class SectionForm(forms.Form):
@@ -78,6 +73,38 @@ class MeasureForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    @staticmethod
+    def initial_for(measure: Measure) -> dict:
+        """The form's values for a measure being edited, with the version it was opened at."""
+        return {
+            "number": measure.number,
+            "title": measure.title,
+            "deadline_text": measure.deadline_text,
+            "parties": [r.party_id for r in measure.responsibilities.all()],
+            "result": measure.result,
+            "version": measure.version,
+        }
+
+    @classmethod
+    def over_newer(cls, newer: Measure, posted) -> MeasureForm:
+        """After an edit conflict: what this user typed, kept, at the newer version, so that
+        the next save applies it over that version."""
+        data = {**posted.dict(), "version": newer.version, "parties": posted.getlist("parties")}
+        form = cls(data)
+        form.is_valid()
+        return form
+
+    def wording(self) -> dict:
+        """The measure's fields as the services take them."""
+        data = self.cleaned_data
+        return {
+            "number": data["number"],
+            "title": data["title"],
+            "deadline_text": data["deadline_text"],
+            "result": data["result"],
+            "parties": list(data["parties"]),
+        }
+
     def clean(self):
         data = super().clean()
         if "version" in self.errors:  # a hidden field: its own error is never shown
@@ -116,87 +143,3 @@ class AddSchoolForm(forms.Form):
         self.fields["school"].queryset = School.objects.filter(
             municipality=roadmap.municipality, is_active=True
         ).exclude(participations__roadmap=roadmap)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"})
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
-
-
-class ReportForm(forms.Form):
-    text = forms.CharField(
-        label="Что сделано", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000
-    )
-    completed_on = dates.DateField(label="Дата выполнения")
-    files = MultipleFileField(
-        label="Подтверждающие документы",
-        required=False,
-        help_text=(
-            f"PDF, DOCX, XLSX, JPG или PNG, не более "
-            f"{filesizeformat(settings.EVIDENCE_MAX_BYTES)} каждый."
-        ),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["completed_on"].initial = timezone.localdate()
-
-
-class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Решение", choices=[("accept", "Принять"), ("return", "Вернуть на доработку")]
-    )
-    comment = forms.CharField(
-        label="Комментарий для куратора",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=5000,
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "return" and not (data.get("comment") or "").strip():
-            self.add_error("comment", "Напишите, что нужно доработать.")
-        return data
-
-
-class DashboardFilterForm(forms.Form):
-    section = forms.ModelChoiceField(
-        label="Раздел", queryset=Section.objects, required=False, empty_label="все разделы"
-    )
-    party = forms.ModelChoiceField(
-        label="Ответственный",
-        queryset=ResponsibleParty.objects,
-        required=False,
-        empty_label="все",
-    )
-    school = forms.ModelChoiceField(
-        label="ОО", queryset=School.objects, required=False, empty_label="все организации"
-    )
-    status = forms.ChoiceField(label="Статус", choices=list(STATUS_FILTERS.items()), required=False)
-    as_of = dates.DateField(label="На дату", required=False)
-    sort = forms.ChoiceField(
-        required=False,
-        choices=[(k, k) for name in SCHOOL_SORTS for k in (name, f"-{name}")],
-        widget=forms.HiddenInput,
-    )
-
-    def __init__(self, *args, roadmap: Roadmap, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["section"].queryset = roadmap.sections.all()
-        self.fields["school"].queryset = School.objects.filter(participations__roadmap=roadmap)
-        self.fields["section"].label_from_instance = lambda s: f"{s.number}. {s.title[:60]}"
-        self.fields["school"].label_from_instance = lambda s: s.short_name

@@ -13,9 +13,8 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from core import permissions
 from core.decorators import department_required, personal_data_required
 from core.http import handle_form, perform
-from core.selectors import school_of
 from roadmap import reminders, selectors, services
-from roadmap.forms import ReportForm, ReviewForm
+from roadmap.forms.executions import ReportForm, ReviewForm
 from roadmap.models import Execution, Report
 
 
@@ -24,16 +23,7 @@ def my_measures(request):
     """The curator's executions (staff: the department's own), overdue first."""
     if not permissions.has_own_measures(request.user):
         raise PermissionDenied("Список «Мои мероприятия» — для кураторов ОО и сотрудников.")
-    executions = selectors.my_executions(request.user)
-    return render(
-        request,
-        "roadmap/my_measures.html",
-        {
-            "executions": executions,
-            "overdue_count": sum(1 for e in executions if e.is_overdue),
-            "school": school_of(request.user),
-        },
-    )
+    return render(request, "roadmap/my_measures.html", selectors.my_measures_data(request.user))
 
 
 @department_required
@@ -45,23 +35,16 @@ def review_queue(request):
 def _execution_context(request, execution: Execution, **extra) -> dict:
     user = request.user
     own_part = permissions.can_act_on(user, execution)
-    reports = selectors.execution_reports(execution, user)
-    pending = next((r for r in reports if r.decision == Report.Decision.PENDING), None)
-    context = {
-        "execution": execution,
-        "measure": execution.measure,
-        "reports": reports,
-        "pending": pending,
+    context = selectors.execution_data(execution, user)
+    return {
+        **context,
         "can_report": own_part and execution.status in services.REPORTABLE,
-        "can_start": own_part
-        and execution.status in {Execution.Status.NOT_STARTED, Execution.Status.RETURNED},
-        "can_review": permissions.can_review(user) and pending is not None,
+        "can_start": own_part and execution.status in services.STARTABLE,
+        "can_review": permissions.can_review(user) and context["pending"] is not None,
         "report_form": ReportForm(),
         "review_form": ReviewForm(),
-        "history": selectors.execution_history(execution, user),
+        **extra,
     }
-    context.update(extra)
-    return context
 
 
 @require_safe

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import department_required, editor_required, head_required
 from core.http import errors_to_form, handle_form, is_htmx, perform
-from core.selectors import municipalities_for
+from core.selectors import municipality_of
 from roadmap import selectors, services
-from roadmap.deadlines import format_deadline, parse_deadline
-from roadmap.forms import AddSchoolForm, AmendmentForm, MeasureForm, RoadmapForm, SectionForm
-from roadmap.models import Measure, roadmap_quarters
+from roadmap.forms.editor import AddSchoolForm, AmendmentForm, MeasureForm, RoadmapForm, SectionForm
 
 
 def _editor_context(roadmap) -> dict:
@@ -32,7 +30,7 @@ def _editor_url(roadmap_id: int, anchor: str = "") -> str:
 
 @editor_required
 def roadmap_create(request):
-    municipality = municipalities_for(request.user).first()
+    municipality = municipality_of(request.user)
     form = RoadmapForm(request.POST or None)
     if municipality is None:
         messages.error(request, "У вашей учётной записи не указан муниципалитет.")
@@ -92,17 +90,9 @@ def roadmap_editor(request, pk: int):
 def deadline_preview(request, pk: int):
     """What a typed deadline is read as, shown under the field while typing."""
     roadmap = selectors.roadmap_for(request.user, pk)
-    text = request.GET.get("deadline_text", "")[:255]
-    deadline = parse_deadline(
-        text,
-        roadmap.school_year_start,
-        period=(roadmap.period_start, roadmap.period_end),
-        calendar=roadmap_quarters(roadmap),
-    )
+    deadline, read_as = selectors.read_deadline(roadmap, request.GET.get("deadline_text", "")[:255])
     return render(
-        request,
-        "roadmap/_deadline_preview.html",
-        {"deadline": deadline, "read_as": format_deadline(deadline)},
+        request, "roadmap/_deadline_preview.html", {"deadline": deadline, "read_as": read_as}
     )
 
 
@@ -171,7 +161,8 @@ def section_delete(request, pk: int):
         {
             "object_label": f"раздел {section.number} «{section.title}»",
             "details": (
-                f"Вместе с ним будут удалены мероприятия раздела ({section.measures.count()})."
+                "Вместе с ним будут удалены мероприятия раздела "
+                f"({selectors.measures_in(section)})."
             ),
             "cancel_url": _editor_url(section.roadmap_id, f"section-{section.pk}"),
         },
@@ -205,27 +196,10 @@ def renumber(request, pk: int):
 # --- measures ---------------------------------------------------------------------------------
 
 
-def _measure_form_initial(measure: Measure) -> dict:
-    return {
-        "number": measure.number,
-        "title": measure.title,
-        "deadline_text": measure.deadline_text,
-        "parties": [r.party_id for r in measure.responsibilities.all()],
-        "result": measure.result,
-        "version": measure.version,
-    }
-
-
 def _render_measure_form(request, measure, form, *, section=None, conflict=None, status=200):
     section = section or measure.section
     roadmap = section.roadmap
-    text = form["deadline_text"].value() or ""
-    deadline = parse_deadline(
-        text,
-        roadmap.school_year_start,
-        period=(roadmap.period_start, roadmap.period_end),
-        calendar=roadmap_quarters(roadmap),
-    )
+    deadline, read_as = selectors.read_deadline(roadmap, form["deadline_text"].value() or "")
     context = {
         "form": form,
         "measure": measure,
@@ -233,7 +207,7 @@ def _render_measure_form(request, measure, form, *, section=None, conflict=None,
         "roadmap": roadmap,
         "conflict": conflict,
         "deadline": deadline,
-        "read_as": format_deadline(deadline),
+        "read_as": read_as,
     }
     template = "roadmap/_measure_form_row.html" if is_htmx(request) else "roadmap/measure_form.html"
     return render(request, template, context, status=status)
@@ -242,25 +216,13 @@ def _render_measure_form(request, measure, form, *, section=None, conflict=None,
 @editor_required
 def measure_create(request, pk: int):
     section = selectors.section_for(request.user, pk)
-    count = section.measures.count()
-    form = MeasureForm(request.POST or None, initial={"number": f"{section.number}.{count + 1}"})
-
-    def create():
-        data = form.cleaned_data
-        return services.create_measure(
-            user=request.user,
-            section=section,
-            number=data["number"],
-            title=data["title"],
-            deadline_text=data["deadline_text"],
-            result=data["result"],
-            parties=list(data["parties"]),
-        )
+    number = f"{section.number}.{selectors.measures_in(section) + 1}"
+    form = MeasureForm(request.POST or None, initial={"number": number})
 
     return handle_form(
         request,
         form,
-        create,
+        lambda: services.create_measure(user=request.user, section=section, **form.wording()),
         said=lambda measure: f"Мероприятие {measure.number} добавлено.",
         then=lambda measure: _editor_url(section.roadmap_id, f"measure-{measure.pk}"),
         page=lambda: _render_measure_form(
@@ -273,29 +235,20 @@ def measure_create(request, pk: int):
 def measure_edit(request, pk: int):
     measure = selectors.measure_for(request.user, pk)
     if request.method != "POST":
-        form = MeasureForm(initial=_measure_form_initial(measure))
+        form = MeasureForm(initial=MeasureForm.initial_for(measure))
         return _render_measure_form(request, measure, form)
     form = MeasureForm(request.POST)
     if not form.is_valid():
         return _render_measure_form(request, measure, form, status=422)
-    data = form.cleaned_data
     try:
         saved = services.update_measure(
             user=request.user,
             measure_id=measure.pk,
-            version=data["version"] or 0,
-            number=data["number"],
-            title=data["title"],
-            deadline_text=data["deadline_text"],
-            result=data["result"],
-            parties=list(data["parties"]),
+            version=form.cleaned_data["version"] or 0,
+            **form.wording(),
         )
     except services.ConflictError as conflict:
-        # Keep what this user typed; the next save applies it over the newer version.
-        fresh = dict(request.POST.items())
-        fresh["version"] = conflict.measure.version
-        form = MeasureForm({**fresh, "parties": request.POST.getlist("parties")})
-        form.is_valid()
+        form = MeasureForm.over_newer(conflict.measure, request.POST)
         return _render_measure_form(request, conflict.measure, form, conflict=conflict, status=409)
     except ValidationError as error:
         errors_to_form(form, error)
@@ -383,10 +336,7 @@ def roadmap_schools(request, pk: int):
 @editor_required
 def roadmap_school_remove(request, pk: int, school_id: int):
     roadmap = selectors.roadmap_for(request.user, pk)
-    participation = get_object_or_404(
-        roadmap.participations.select_related("school"), school_id=school_id
-    )
-    school = participation.school
+    school = selectors.participation_for(roadmap, school_id).school
 
     def said(kept: int) -> str:
         note = f" Сохранены исполнения с отчётами: {kept}." if kept else ""
