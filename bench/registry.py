@@ -107,7 +107,7 @@ def main() -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
 
-    from registry import imports
+    from registry import entities
 
     drop = fresh_database()
     try:
@@ -140,10 +140,10 @@ def main() -> None:
         content = import_file(schools[0].short_name)
         upload = SimpleUploadedFile("import.xlsx", content)
         started = time.perf_counter()
-        plan = imports.plan_file(curator, "mentees", upload)
+        plan = entities.plan_file(curator, "mentees", upload)
         checked = time.perf_counter()
         assert plan.ok, plan.errors[:3]
-        created, updated = imports.apply(plan)
+        created, updated = entities.apply(plan)
         done = time.perf_counter()
         print(
             f"import of {IMPORT_ROWS} mentees: read and checked in {checked - started:.1f} s, "
@@ -151,8 +151,8 @@ def main() -> None:
         )
         upload = SimpleUploadedFile("import.xlsx", content)
         started = time.perf_counter()
-        plan = imports.plan_file(curator, "mentees", upload)
-        imports.apply(plan)
+        plan = entities.plan_file(curator, "mentees", upload)
+        entities.apply(plan)
         print(
             f"the same file again: {time.perf_counter() - started:.1f} s, "
             f"created {len(plan.to_create)}, updated {len(plan.to_update)}"

@@ -22,11 +22,11 @@ from core.models import AuditEvent, ImportBatch
 from core.selectors import school_of, schools_for
 from core.xlsx.spec import ImportFileError
 from core.xlsx.writer import rows_xlsx, template_xlsx
-from registry import imports, selectors
+from registry import entities, selectors
 from registry.filters import MenteeFilter, MentorFilter, PairFilter, ProgrammeFilter
 from registry.forms import ImportForm
 
-IMPORTABLE = set(imports.SPECS)
+IMPORTABLE = set(entities.SPECS)
 EXPORTS = {
     "mentees": (selectors.mentees_for, MenteeFilter, "Наставляемые"),
     "mentors": (selectors.mentors_for, MentorFilter, "Наставники"),
@@ -46,7 +46,7 @@ def _can_change(user) -> None:
 def template(request, entity: str):
     if entity not in IMPORTABLE:
         raise Http404
-    spec = imports.SPECS[entity](request.user)
+    spec = entities.SPECS[entity](request.user)
     return attachment(template_xlsx(spec), f"Шаблон_{spec.title}.xlsx", XLSX.content_type)
 
 
@@ -64,7 +64,7 @@ def export(request, entity: str):
         queryset = queryset.prefetch_related(related[entity])
     objects = queryset[:EXPORT_LIMIT]
     depersonalised = request.GET.get("depersonalised") == "1"
-    spec, rows = imports.export_rows(entity, objects, depersonalised=depersonalised)
+    spec, rows = entities.export_rows(entity, objects, depersonalised=depersonalised)
     audit(
         request,
         AuditEvent.Action.EXPORT,
@@ -85,11 +85,11 @@ def import_upload(request, entity: str):
         raise Http404
     _can_change(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"entity": entity, "title": imports.ENTITY_TITLES[entity], "form": form}
+    context = {"entity": entity, "title": entities.ENTITY_TITLES[entity], "form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            plan = imports.plan_file(request.user, entity, upload)
+            plan = entities.plan_file(request.user, entity, upload)
         except ImportFileError as error:
             form.add_error("file", str(error))
             return render(request, "registry/import.html", context, status=422)
@@ -124,14 +124,14 @@ def import_confirm(request, entity: str, pk: int):
             batch.original_name, handle.read(), content_type=XLSX.content_type
         )
     try:
-        plan = imports.plan_file(request.user, entity, stored)
+        plan = entities.plan_file(request.user, entity, stored)
     except ImportFileError as error:
         messages.error(request, str(error))
         return redirect("registry:import", entity=entity)
     if not plan.ok:
         context = {
             "entity": entity,
-            "title": imports.ENTITY_TITLES[entity],
+            "title": entities.ENTITY_TITLES[entity],
             "plan": plan,
             "form": ImportForm(),
         }
@@ -156,7 +156,7 @@ def import_confirm(request, entity: str, pk: int):
 
 def _apply_and_record(request, entity: str, batch: ImportBatch, plan) -> tuple[int, int]:
     """Write the plan, mark the batch done and record the import in the audit log."""
-    created, updated = imports.apply(plan)
+    created, updated = entities.apply(plan)
     batch.status = ImportBatch.Status.DONE
     batch.created, batch.updated = created, updated
     batch.save()

@@ -16,7 +16,7 @@ from core.selectors import municipalities_for, school_of, schools_for
 from core.xlsx.reader import read_sheet
 from core.xlsx.spec import CellError, ParseResult
 from registry import services
-from registry.imports.sheets import MENTEE_KIND_LABELS, MENTOR_KIND_LABELS, PAIR_STATUSES, SPECS
+from registry.entities.sheets import MENTEE_KIND_LABELS, MENTOR_KIND_LABELS, PAIR_STATUSES, SPECS
 from registry.models import (
     Mentee,
     Mentor,

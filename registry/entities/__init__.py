@@ -7,10 +7,10 @@ record, so importing the same file twice creates nothing new — if the user may
 curator's row naming a mentor of another school sends a link request instead, and a mentee of
 another school is an error (transfers are the department's)."""
 
-from registry.imports.export import (
+from registry.entities.export import (
     export_rows,
 )
-from registry.imports.planning import (
+from registry.entities.planning import (
     ALREADY_ASKED,
     ASK_TO_LINK,
     MENTOR_IMPORT_FIELDS,
@@ -27,7 +27,7 @@ from registry.imports.planning import (
     plan_partners,
     plan_programmes,
 )
-from registry.imports.sheets import (
+from registry.entities.sheets import (
     ENTITY_TITLES,
     MENTEE_KIND_LABELS,
     MENTOR_KIND_LABELS,
