@@ -24,7 +24,7 @@ from core.xlsx import reader as xlsx_reader
 from core.xlsx import spec as xlsx_spec
 from core.xlsx import writer as xlsx_writer
 from monitoring import answers_io
-from registry.entities import mentee_spec
+from registry.entities.mentees import mentee_spec
 from roadmap.documents import importer
 from roadmap.documents.docx_export import export_docx
 from roadmap.documents.xlsx_export import export_xlsx
