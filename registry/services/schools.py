@@ -90,10 +90,17 @@ def save_year_stats(*, user, school: School, school_year_start: int, **counts) -
 
 
 @transaction.atomic
-def save_partner(*, user, municipality, **data) -> PartnerOrganization:
+def save_partner(
+    *, user, municipality, partner: PartnerOrganization | None = None, **data
+) -> PartnerOrganization:
+    """A partner organisation of the municipality, new or changed (the department's)."""
     if not permissions.can_edit_department(user):
         raise PermissionDenied("Организации-партнёры вносят сотрудники департамента.")
-    partner = PartnerOrganization(municipality=municipality, **data)
+    if partner is not None and partner.municipality_id != municipality.pk:
+        raise PermissionDenied("Организация-партнёр другого муниципалитета.")
+    partner = partner or PartnerOrganization(municipality=municipality)
+    for name, value in data.items():
+        setattr(partner, name, value)
     partner.full_clean()
     partner.save()
     return partner
