@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -32,6 +33,7 @@ class Plan:
     requested: int = 0
     errors: list[CellError] = field(default_factory=list)
     preview: list[dict] = field(default_factory=list)
+    spec: SheetSpec | None = None
 
     @property
     def ok(self) -> bool:
@@ -41,6 +43,24 @@ class Plan:
         """The first rows of the preview; the counts cover the rest."""
         if len(self.preview) < PREVIEW_ROWS:
             self.preview.append({"row": row, "name": name, "school": school, "action": action})
+
+    def invalid(self, row: int, model, data: dict) -> bool:
+        """True (with errors naming the columns) when the model's own checks of these fields
+        refuse the row — an e-mail that is not one: the service would refuse it on confirming."""
+        names = {f.name for f in model._meta.concrete_fields if not f.is_relation} & set(data)
+        record = model(**{name: data[name] for name in names})
+        try:
+            record.clean_fields(exclude=[f.name for f in model._meta.fields if f.name not in names])
+        except ValidationError as error:
+            headers = {c.key: c.header for c in self.spec.columns} if self.spec else {}
+            for name, messages in error.message_dict.items():
+                header = headers.get(name)
+                for message in messages:
+                    self.errors.append(
+                        CellError(row, header, f"{header}: {message}" if header else message)
+                    )
+            return True
+        return False
 
     def first_time(self, seen: dict, key, row: int, what: str) -> bool:
         """False (with an error naming both rows) when a file lists the same thing twice."""
@@ -78,12 +98,14 @@ class Entity:
 
     def plan_file(self, user, upload) -> Plan:
         """Read and check the whole file; raises ImportFileError for whole-file problems."""
-        parsed = read_sheet(upload, self.sheet(user))
+        spec = self.sheet(user)
+        parsed = read_sheet(upload, spec)
         plan = Plan(
             self.key,
             rows=len(parsed.rows) + len({e.row for e in parsed.errors}),
             user=user,
             errors=list(parsed.errors),
+            spec=spec,
         )
         self.planner(plan, parsed)
         return plan

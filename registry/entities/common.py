@@ -14,8 +14,6 @@ from core.xlsx.spec import CellError, Column, ParseResult
 from registry import services
 from registry.models import search_key
 
-PERSON_FIELDS = ("last_name", "first_name", "patronymic", "birth_date", "phone", "email")
-
 
 def person_columns() -> tuple[Column, ...]:
     return (
@@ -95,17 +93,24 @@ def existing_people(model, municipality_ids, parsed: ParseResult) -> dict[tuple,
     return {(p.ln, p.fn, p.pn, p.birth_date): p for p in found}
 
 
-def apply_person(person, values, fields) -> list[str]:
-    """Set the row's values; the names of the fields that changed."""
-    changed = []
-    for name in fields:
-        value = values.get(name)
-        value = "" if value is None and name not in {"experience_years", "partner"} else value
-        if getattr(person, name) != value:
-            setattr(person, name, value)
-            changed.append(name)
-    person.search_name = search_key(person.full_name)
-    return changed
+def card(values, fields) -> dict:
+    """The row's values for a card's fields (an empty cell is an empty text, or no number)."""
+    return {
+        name: "" if values.get(name) is None and name != "experience_years" else values.get(name)
+        for name in fields
+    }
+
+
+def differs(record, data: dict) -> bool:
+    """Whether saving the card would change the stored record."""
+    return any(getattr(record, name) != value for name, value in data.items())
+
+
+def full_name(values) -> str:
+    """The person's name as the row spells it."""
+    return " ".join(
+        p for p in (values.get(k) for k in ("last_name", "first_name", "patronymic")) if p
+    )
 
 
 def typed(values) -> str:

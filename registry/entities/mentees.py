@@ -7,13 +7,14 @@ from django.utils import timezone
 from core import permissions
 from core.selectors import municipalities_for
 from core.xlsx.spec import CellError, Column, SheetSpec
-from registry import filters, selectors
+from registry import filters, selectors, services
 from registry.entities.base import Entity, ExportSheet, Plan
 from registry.entities.common import (
-    PERSON_FIELDS,
-    apply_person,
+    card,
     contact_columns,
+    differs,
     existing_people,
+    full_name,
     identity,
     person_columns,
     row_school,
@@ -25,7 +26,7 @@ from registry.models import MENTEE_KINDS, Mentee, PersonKind
 
 MENTEE_KIND_LABELS = {str(k.label): k.value for k in MENTEE_KINDS}
 
-FIELDS = (*PERSON_FIELDS, "kind", "class_name", "position", "experience_years")
+FIELDS = (*services.PERSON_FIELDS, "kind", "class_name", "position", "experience_years")
 
 
 def mentee_spec(user) -> SheetSpec:
@@ -81,28 +82,25 @@ def plan_mentees(plan: Plan, parsed) -> None:
             )
             plan.errors.append(CellError(row.row, None, message))
             continue
+        data = card(values, FIELDS)
+        writes = mentee is None or moving or differs(mentee, data)
+        if writes and plan.invalid(row.row, Mentee, data):
+            continue
         if mentee is None:
-            mentee = Mentee(municipality_id=school.municipality_id, school=school)
-            apply_person(mentee, values, FIELDS)
-            plan.to_create.append(mentee)
-        else:
-            mentee.school = school
-            if apply_person(mentee, values, FIELDS):
-                plan.to_update.append(mentee)
+            plan.to_create.append(services.MenteeEntry(school, data))
+        elif writes:
+            plan.to_update.append(services.MenteeEntry(school, data, mentee))
         plan.show(
             row.row,
-            mentee.full_name,
+            full_name(values),
             school.short_name,
-            "новый" if mentee.pk is None else "обновление",
+            "новый" if mentee is None else "обновление",
         )
 
 
 def write_mentees(plan: Plan) -> tuple[int, int]:
-    Mentee.objects.bulk_create(plan.to_create, batch_size=1000)
-    if plan.to_update:
-        Mentee.objects.bulk_update(
-            plan.to_update, [*FIELDS, "school", "search_name"], batch_size=1000
-        )
+    """Through the service the mentee's form uses: the same rules for every row."""
+    services.save_mentees(user=plan.user, entries=[*plan.to_create, *plan.to_update])
     return len(plan.to_create), len(plan.to_update)
 
 

@@ -9,10 +9,11 @@ from core.xlsx.spec import CellError, Column, SheetSpec
 from registry import filters, selectors, services
 from registry.entities.base import Entity, ExportSheet, Plan
 from registry.entities.common import (
-    PERSON_FIELDS,
-    apply_person,
+    card,
     contact_columns,
+    differs,
     existing_people,
+    full_name,
     identity,
     person_columns,
     row_school,
@@ -24,7 +25,7 @@ from registry.models import Mentor, MentorLinkRequest, PartnerOrganization, Pers
 
 MENTOR_KIND_LABELS = {str(label): value for value, label in PersonKind.choices}
 
-MENTOR_IMPORT_FIELDS = (*PERSON_FIELDS, "kind", "position")
+MENTOR_IMPORT_FIELDS = (*services.PERSON_FIELDS, "kind", "position")
 
 ASK_TO_LINK = "числится в другой ОО — будет отправлен запрос на связь"
 
@@ -107,7 +108,6 @@ def plan_mentors(plan: Plan, parsed) -> None:
                 )
                 continue
         values["kind"] = MENTOR_KIND_LABELS[values["kind"]]
-        values["partner"] = partner
         mentor = existing.get(key)
         if own is not None and mentor is not None and (mentor.pk, own.pk) not in links:
             as_typed = typed(values)
@@ -117,48 +117,31 @@ def plan_mentors(plan: Plan, parsed) -> None:
                 plan.to_request.append((mentor, as_typed))
                 plan.show(row.row, as_typed, own.short_name, ASK_TO_LINK)
             continue
+        data = card(values, MENTOR_IMPORT_FIELDS)
+        changed = linking = mentor is None
+        if mentor is not None:
+            changed = differs(mentor, data) or mentor.partner_id != getattr(partner, "pk", None)
+            linking = (mentor.pk, school.pk) not in links
+        if (changed or linking) and plan.invalid(row.row, Mentor, data):
+            continue
         if mentor is None:
-            mentor = Mentor(municipality_id=school.municipality_id)
-            apply_person(mentor, values, (*MENTOR_IMPORT_FIELDS, "partner"))
-            plan.to_create.append(mentor)
+            plan.to_create.append(services.MentorEntry(school, data, partner))
             action = "новый"
         else:
-            mentor._changed = apply_person(mentor, values, (*MENTOR_IMPORT_FIELDS, "partner"))
-            linking = (mentor.pk, school.pk) not in links
-            if mentor._changed or linking:
-                plan.to_update.append(mentor)
+            if changed or linking:
+                plan.to_update.append(services.MentorEntry(school, data, partner, mentor))
             action = ", ".join(
-                a for a, done in (("обновление", mentor._changed), ("связь с ОО", linking)) if done
+                a for a, done in (("обновление", changed), ("связь с ОО", linking)) if done
             )
-        mentor._import_school = school
-        plan.show(row.row, mentor.full_name, school.short_name, action or "без изменений")
+        plan.show(row.row, full_name(values), school.short_name, action or "без изменений")
 
 
 def write_mentors(plan: Plan) -> tuple[int, int]:
-    """The mentors, the rows' schools (a curator's own, or the staff's choice), the changes in
-    each mentor's history, and a curator's link requests for mentors of other schools."""
-    Mentor.objects.bulk_create(plan.to_create, batch_size=1000)
-    if plan.to_update:
-        Mentor.objects.bulk_update(
-            plan.to_update,
-            [*PERSON_FIELDS, "kind", "position", "partner", "search_name"],
-            batch_size=1000,
-        )
-    links = Mentor.schools.through
-    links.objects.bulk_create(
-        (
-            links(mentor_id=m.pk, school_id=m._import_school.pk)
-            for m in [*plan.to_create, *plan.to_update]
-        ),
-        ignore_conflicts=True,
-    )
-    services.record_mentor_changes(
-        plan.user,
-        [
-            (m.pk, [str(Mentor._meta.get_field(f).verbose_name) for f in m._changed])
-            for m in plan.to_update
-        ],
-        via="загрузка из Excel",
+    """Through the service the mentor's form uses: the rows' schools linked (a curator's own,
+    or the staff's choice) and the changes in each mentor's history; then a curator's link
+    requests for mentors of other schools."""
+    services.save_mentors(
+        user=plan.user, entries=[*plan.to_create, *plan.to_update], via="загрузка из Excel"
     )
     if plan.to_request:
         outcome = services.request_mentor_links(

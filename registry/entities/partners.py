@@ -6,9 +6,9 @@ from __future__ import annotations
 from core import permissions
 from core.selectors import municipalities_for
 from core.xlsx.spec import CellError, Column, SheetSpec
-from registry import selectors
+from registry import selectors, services
 from registry.entities.base import Entity, ExportSheet, Plan
-from registry.entities.common import contact_columns
+from registry.entities.common import contact_columns, differs
 from registry.models import PartnerOrganization
 
 FIELDS = ("name", "inn", "address", "contact_person", "phone", "email")
@@ -49,23 +49,22 @@ def plan_partners(plan: Plan, parsed) -> None:
         key = values["name"].lower()
         if not plan.first_time(seen, key, row.row, "та же организация"):
             continue
-        partner = existing.get(key) or PartnerOrganization(municipality=municipality)
-        changed = partner.pk is None or any(
-            getattr(partner, f) != (values.get(f) or "") for f in FIELDS
-        )
-        for name in FIELDS:
-            setattr(partner, name, values.get(name) or "")
-        if partner.pk is None:
-            plan.to_create.append(partner)
-        elif changed:
-            plan.to_update.append(partner)
-        plan.show(row.row, partner.name, "", "новая" if partner.pk is None else "обновление")
+        partner = existing.get(key)
+        data = {name: values.get(name) or "" for name in FIELDS}
+        writes = partner is None or differs(partner, data)
+        if writes and plan.invalid(row.row, PartnerOrganization, data):
+            continue
+        if partner is None:
+            plan.to_create.append({"municipality": municipality, **data})
+        elif writes:
+            plan.to_update.append({"municipality": municipality, "partner": partner, **data})
+        plan.show(row.row, values["name"], "", "новая" if partner is None else "обновление")
 
 
 def write_partners(plan: Plan) -> tuple[int, int]:
-    PartnerOrganization.objects.bulk_create(plan.to_create, batch_size=1000)
-    if plan.to_update:
-        PartnerOrganization.objects.bulk_update(plan.to_update, list(FIELDS), batch_size=1000)
+    """Row by row through the service the partner's form uses."""
+    for row in [*plan.to_create, *plan.to_update]:
+        services.save_partner(user=plan.user, **row)
     return len(plan.to_create), len(plan.to_update)
 
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 from core.selectors import schools_for
 from core.xlsx.spec import CellError, Column, SheetSpec
-from registry import filters, selectors
+from registry import filters, selectors, services
 from registry.entities.base import Entity, ExportSheet, Plan
-from registry.entities.common import row_school, school_column, schools_by_name
+from registry.entities.common import differs, row_school, school_column, schools_by_name
 from registry.models import MentoringForm, Programme
 
 
@@ -75,30 +75,33 @@ def plan_programmes(plan: Plan, parsed) -> None:
         key = (school.pk, values["title"].lower())
         if not plan.first_time(seen, key, row.row, "та же программа"):
             continue
-        programme = existing.get(key) or Programme(school=school)
-        is_new = programme.pk is None
+        programme = existing.get(key)
         wanted = {
             "title": values["title"],
             "form": forms[values["form"]],
             "starts_on": values["starts_on"],
             "ends_on": values["ends_on"],
         }
-        changed = is_new or any(getattr(programme, k) != v for k, v in wanted.items())
-        for name, value in wanted.items():
-            setattr(programme, name, value)
-        if is_new:
-            plan.to_create.append(programme)
-        elif changed:
-            plan.to_update.append(programme)
-        plan.show(row.row, programme.title, school.short_name, "новая" if is_new else "обновление")
+        writes = programme is None or differs(programme, wanted)
+        if writes and plan.invalid(row.row, Programme, wanted):
+            continue
+        if programme is None:
+            plan.to_create.append({"school": school, **wanted})
+        elif writes:
+            plan.to_update.append({"school": school, "programme": programme, **wanted})
+        plan.show(
+            row.row,
+            values["title"],
+            school.short_name,
+            "новая" if programme is None else "обновление",
+        )
 
 
 def write_programmes(plan: Plan) -> tuple[int, int]:
-    Programme.objects.bulk_create(plan.to_create, batch_size=1000)
-    if plan.to_update:
-        Programme.objects.bulk_update(
-            plan.to_update, ["title", "form", "starts_on", "ends_on"], batch_size=1000
-        )
+    """Row by row through the service the programme's form uses (its keyword arguments are
+    what the plan holds)."""
+    for row in [*plan.to_create, *plan.to_update]:
+        services.save_programme(user=plan.user, **row)
     return len(plan.to_create), len(plan.to_update)
 
 
