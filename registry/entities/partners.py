@@ -55,16 +55,15 @@ def plan_partners(plan: Plan, parsed) -> None:
         if writes and plan.invalid(row.row, PartnerOrganization, data):
             continue
         if partner is None:
-            plan.to_create.append({"municipality": municipality, **data})
+            plan.to_create.append(services.PartnerEntry(municipality, data))
         elif writes:
-            plan.to_update.append({"municipality": municipality, "partner": partner, **data})
+            plan.to_update.append(services.PartnerEntry(municipality, data, partner))
         plan.show(row.row, values["name"], "", "новая" if partner is None else "обновление")
 
 
 def write_partners(plan: Plan) -> tuple[int, int]:
-    """Row by row through the service the partner's form uses."""
-    for row in [*plan.to_create, *plan.to_update]:
-        services.save_partner(user=plan.user, **row)
+    """Through the service the partner's form uses."""
+    services.save_partners(user=plan.user, entries=[*plan.to_create, *plan.to_update])
     return len(plan.to_create), len(plan.to_update)
 
 

@@ -86,9 +86,9 @@ def plan_programmes(plan: Plan, parsed) -> None:
         if writes and plan.invalid(row.row, Programme, wanted):
             continue
         if programme is None:
-            plan.to_create.append({"school": school, **wanted})
+            plan.to_create.append(services.ProgrammeEntry(school, wanted))
         elif writes:
-            plan.to_update.append({"school": school, "programme": programme, **wanted})
+            plan.to_update.append(services.ProgrammeEntry(school, wanted, programme))
         plan.show(
             row.row,
             values["title"],
@@ -98,10 +98,8 @@ def plan_programmes(plan: Plan, parsed) -> None:
 
 
 def write_programmes(plan: Plan) -> tuple[int, int]:
-    """Row by row through the service the programme's form uses (its keyword arguments are
-    what the plan holds)."""
-    for row in [*plan.to_create, *plan.to_update]:
-        services.save_programme(user=plan.user, **row)
+    """Through the service the programme's form uses."""
+    services.save_programmes(user=plan.user, entries=[*plan.to_create, *plan.to_update])
     return len(plan.to_create), len(plan.to_update)
 
 

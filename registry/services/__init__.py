@@ -16,11 +16,13 @@ from registry.services.links import (
     request_mentor_links,
 )
 from registry.services.pairs import (
+    ProgrammeEntry,
     change_pair_status,
     pair_errors,
     review_programme,
     save_pair,
     save_programme,
+    save_programmes,
 )
 from registry.services.people import (
     MENTOR_FIELDS,
@@ -41,9 +43,11 @@ from registry.services.people import (
     save_mentors,
 )
 from registry.services.schools import (
+    PartnerEntry,
     appoint_curator,
     save_agreement,
     save_partner,
+    save_partners,
     save_school,
     save_year_stats,
 )
@@ -56,6 +60,8 @@ __all__ = [
     "LinkOutcome",
     "MenteeEntry",
     "MentorEntry",
+    "PartnerEntry",
+    "ProgrammeEntry",
     "appoint_curator",
     "change_pair_status",
     "current_consent",
@@ -81,7 +87,9 @@ __all__ = [
     "save_mentors",
     "save_pair",
     "save_partner",
+    "save_partners",
     "save_programme",
+    "save_programmes",
     "save_school",
     "save_year_stats",
     "withdraw_consent",

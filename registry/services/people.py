@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -22,8 +22,7 @@ from registry.models import (
     search_key,
 )
 from registry.services.access import ensure_writes_for, own_school_id
-
-BATCH = 1000  # rows per INSERT or UPDATE statement
+from registry.services.bulk import write_all
 
 
 class DuplicatePerson(ValidationError):
@@ -176,16 +175,13 @@ def _save_people(model, people: Sequence[tuple], user, *, also: tuple[str, ...])
         person.full_clean(exclude=NOT_CLEANED, validate_constraints=False)
         person.search_name = search_key(person.full_name)
         person.updated_at = now
-    fields = sorted({name for _, data in people for name in data} | {*also, "search_name"})
-    new = [person for person, _ in people if person.pk is None]
-    changed = [person for person, _ in people if person.pk is not None]
-    try:
-        with transaction.atomic():
-            model.objects.bulk_create(new, batch_size=BATCH)
-            if changed:
-                model.objects.bulk_update(changed, [*fields, "updated_at"], batch_size=BATCH)
-    except IntegrityError as exc:  # a concurrent twin got in first
-        raise ValidationError("Такой человек уже есть в реестре муниципалитета.") from exc
+    fields = {name for _, data in people for name in data} | {*also, "search_name", "updated_at"}
+    write_all(
+        model,
+        [person for person, _ in people],
+        sorted(fields),
+        conflict=ValidationError("Такой человек уже есть в реестре муниципалитета."),
+    )
 
 
 @dataclass

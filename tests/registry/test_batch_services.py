@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.models import AuditEvent
 from registry import services
-from registry.models import Mentee, Mentor, PartnerOrganization
+from registry.models import Mentee, Mentor, PartnerOrganization, Programme
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +135,39 @@ def test_a_partner_is_changed_in_place(staff, curator_a, municipality):
     assert PartnerOrganization.objects.get().inn == "123"
     with pytest.raises(PermissionDenied):
         services.save_partner(user=curator_a, municipality=municipality, partner=partner, inn="")
+
+
+def programme(title: str, forms) -> dict:
+    return {
+        "title": title,
+        "form": forms["учитель – ученик"],
+        "starts_on": dt.date(2020, 11, 1),
+        "ends_on": dt.date(2021, 5, 31),
+    }
+
+
+def test_a_title_taken_in_the_school_refuses_the_batch_as_the_form_is_refused(
+    curator_a, school_a, registry_data, forms
+):
+    said = "Программа наставничества с такими значениями полей ОО и Наименование уже существует."
+    with pytest.raises(ValidationError) as one:
+        services.save_programme(user=curator_a, school=school_a, **programme("Программа A", forms))
+    assert one.value.message_dict == {"__all__": [said]}
+    entries = [
+        services.ProgrammeEntry(school_a, programme("Новая", forms)),
+        services.ProgrammeEntry(school_a, programme("Программа A", forms)),
+    ]
+    with pytest.raises(ValidationError) as many:
+        services.save_programmes(user=curator_a, entries=entries)
+    assert many.value.message_dict == {"__all__": [said]}
+    twice = [services.ProgrammeEntry(school_a, programme("Новая", forms))] * 2
+    with pytest.raises(ValidationError, match="уже существует"):
+        services.save_programmes(user=curator_a, entries=twice)
+    assert not Programme.objects.filter(title="Новая").exists()
+
+
+def test_a_batch_of_nothing_writes_nothing(staff, curator_a, registry_data):
+    assert services.save_programmes(user=staff, entries=[]) == []
+    assert services.save_partners(user=staff, entries=[]) == []
+    with pytest.raises(PermissionDenied):
+        services.save_partners(user=curator_a, entries=[])

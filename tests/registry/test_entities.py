@@ -16,7 +16,7 @@ from core.models import AuditEvent, ImportBatch
 from core.xlsx.spec import CellError, Column, SheetSpec
 from registry import selectors, services
 from registry.entities import ENTITIES, Entity, ExportSheet
-from registry.models import Agreement, Mentee, Mentor, PartnerOrganization
+from registry.models import Agreement, Mentee, Mentor, PartnerOrganization, Programme
 from tests.roadmap.files_helpers import upload
 
 pytestmark = pytest.mark.django_db
@@ -194,3 +194,39 @@ def test_confirming_an_import_costs_the_same_queries_for_any_number_of_rows(
 ):
     client.force_login(curator_a)
     assert confirm_queries(client, school_a, 5) == confirm_queries(client, school_a, 60)
+
+
+PROGRAMME_HEADERS = ["Наименование", "ОО", "Форма наставничества", "Начало", "Окончание"]
+PARTNER_HEADERS = ["Наименование", "ИНН", "Адрес", "Контактное лицо", "Телефон", "E-mail"]
+
+
+def test_programmes_and_partners_imported_again_change_nothing_but_what_differs(
+    client, staff, school_a, forms
+):
+    client.force_login(staff)
+    form = "учитель – ученик"
+    programmes = [
+        [f"Программа {n}", school_a.short_name, form, "01.11.2020", "31.05.2021"] for n in range(3)
+    ]
+    partners = [[f"ООО «Партнёр {n}»", "", "", "", "", ""] for n in range(3)]
+    for entity, headers, rows in (
+        ("programmes", PROGRAMME_HEADERS, programmes),
+        ("partners", PARTNER_HEADERS, partners),
+    ):
+        assert "Будет создано: 3" in preview(client, entity, book(headers, rows)).content.decode()
+        assert confirm(client, entity).status_code == 302
+        again = preview(client, entity, book(headers, rows)).content.decode()
+        assert "Будет создано: 0, обновлено: 0" in again
+        assert confirm(client, entity).status_code == 302
+    programmes[1][4] = "30.06.2021"
+    partners[2][4] = "+7 900 000-00-02"
+    for entity, headers, rows in (
+        ("programmes", PROGRAMME_HEADERS, programmes),
+        ("partners", PARTNER_HEADERS, partners),
+    ):
+        changed = preview(client, entity, book(headers, rows)).content.decode()
+        assert "Будет создано: 0, обновлено: 1" in changed
+        confirm(client, entity)
+    assert Programme.objects.get(title="Программа 1").ends_on == dt.date(2021, 6, 30)
+    assert PartnerOrganization.objects.get(name="ООО «Партнёр 2»").phone == "+7 900 000-00-02"
+    assert (Programme.objects.count(), PartnerOrganization.objects.count()) == (3, 3)
