@@ -84,7 +84,7 @@ class Entity:
     """One registry entity, defined once and registered in ``registry.entities.ENTITIES``;
     the template, export and import views take everything from here."""
 
-    key: str  # in the URL, the import batch and the audit log: «mentees»
+    key: str  # «mentees»: in the URL, the import batch, the audit log; the list is registry:<key>
     title: str  # the exported file's name: «Наставляемые»
     of_what: str  # the import page's heading, «Загрузка наставляемых из Excel»
     sheet: Callable[[Any], SheetSpec]  # the template's columns, read back by the import
