@@ -93,11 +93,11 @@ def reader(kind: str, ids: dict):
     from core.xlsx import spec as xlsx_spec
     from monitoring import answers_io
     from monitoring.models import SchoolReport
-    from registry import imports
+    from registry.entities.mentees import mentee_spec
     from roadmap.documents import importer
 
     if kind == "registry":
-        spec = imports.mentee_spec(get_user_model().objects.get(pk=ids["curator"]))
+        spec = mentee_spec(get_user_model().objects.get(pk=ids["curator"]))
 
         def run(upload):
             try:
@@ -206,10 +206,10 @@ def cases():
 def at_the_limits():
     """The biggest files each reader still lets through: what its row limit can cost."""
     from core.xlsx import reader as xlsx_reader
-    from registry import imports
+    from registry.entities.mentees import mentee_spec
     from roadmap.documents import importer
 
-    spec = imports.mentee_spec(_any_curator())
+    spec = mentee_spec(_any_curator())
     limits = xlsx_reader.sheet_limits(spec, 10_000)
     sheet, strings_part = (part[1] for part in limits.bulk_parts)
     cells = int(sheet.items * 0.99)  # as many cells as a sheet may hold

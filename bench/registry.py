@@ -107,7 +107,7 @@ def main() -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
 
-    from registry import imports
+    from registry.entities import ENTITIES
 
     drop = fresh_database()
     try:
@@ -138,12 +138,13 @@ def main() -> None:
             print(f"{name:<36}{figures['median_ms']:>12.1f}{figures['p95_ms']:>10.1f}{queries:>9}")
 
         content = import_file(schools[0].short_name)
+        mentees = ENTITIES["mentees"]
         upload = SimpleUploadedFile("import.xlsx", content)
         started = time.perf_counter()
-        plan = imports.plan_file(curator, "mentees", upload)
+        plan = mentees.plan_file(curator, upload)
         checked = time.perf_counter()
         assert plan.ok, plan.errors[:3]
-        created, updated = imports.apply(plan)
+        created, updated = mentees.apply(plan)
         done = time.perf_counter()
         print(
             f"import of {IMPORT_ROWS} mentees: read and checked in {checked - started:.1f} s, "
@@ -151,8 +152,8 @@ def main() -> None:
         )
         upload = SimpleUploadedFile("import.xlsx", content)
         started = time.perf_counter()
-        plan = imports.plan_file(curator, "mentees", upload)
-        imports.apply(plan)
+        plan = mentees.plan_file(curator, upload)
+        mentees.apply(plan)
         print(
             f"the same file again: {time.perf_counter() - started:.1f} s, "
             f"created {len(plan.to_create)}, updated {len(plan.to_update)}"

@@ -19,22 +19,21 @@ from core.decorators import registry_user
 from core.files import XLSX
 from core.http import attachment, refused
 from core.models import AuditEvent, ImportBatch
-from core.selectors import school_of, schools_for
+from core.selectors import school_of
 from core.xlsx.spec import ImportFileError
 from core.xlsx.writer import rows_xlsx, template_xlsx
-from registry import imports, selectors
-from registry.filters import MenteeFilter, MentorFilter, PairFilter, ProgrammeFilter
+from registry.entities import ENTITIES, Entity
 from registry.forms import ImportForm
 
-IMPORTABLE = set(imports.SPECS)
-EXPORTS = {
-    "mentees": (selectors.mentees_for, MenteeFilter, "Наставляемые"),
-    "mentors": (selectors.mentors_for, MentorFilter, "Наставники"),
-    "programmes": (selectors.programmes_for, ProgrammeFilter, "Программы"),
-    "pairs": (selectors.pairs_for, PairFilter, "Пары"),
-    "partners": (selectors.partners_for, None, "Партнёры"),
-}
 EXPORT_LIMIT = 100_000
+
+
+def _entity(key: str) -> Entity:
+    """The registered entity the URL names; 404 for any other word."""
+    entity = ENTITIES.get(key)
+    if entity is None:
+        raise Http404
+    return entity
 
 
 def _can_change(user) -> None:
@@ -44,27 +43,16 @@ def _can_change(user) -> None:
 
 @registry_user
 def template(request, entity: str):
-    if entity not in IMPORTABLE:
-        raise Http404
-    spec = imports.SPECS[entity](request.user)
+    spec = _entity(entity).sheet(request.user)
     return attachment(template_xlsx(spec), f"Шаблон_{spec.title}.xlsx", XLSX.content_type)
 
 
 @registry_user
 def export(request, entity: str):
-    if entity not in EXPORTS:
-        raise Http404
-    scoped, filter_class, title = EXPORTS[entity]
-    schools = None if permissions.is_curator(request.user) else (schools_for(request.user))
-    queryset = scoped(request.user)
-    if filter_class is not None:
-        queryset = filter_class(request.GET or None, queryset=queryset, schools=schools).qs
-    related = {"mentors": "schools", "pairs": "mentees", "partners": "agreements"}
-    if entity in related:
-        queryset = queryset.prefetch_related(related[entity])
-    objects = queryset[:EXPORT_LIMIT]
+    definition = _entity(entity)
+    objects = definition.for_export(request.user, request.GET)[:EXPORT_LIMIT]
     depersonalised = request.GET.get("depersonalised") == "1"
-    spec, rows = imports.export_rows(entity, objects, depersonalised=depersonalised)
+    spec, rows = definition.export_rows(objects, depersonalised=depersonalised)
     audit(
         request,
         AuditEvent.Action.EXPORT,
@@ -75,21 +63,21 @@ def export(request, entity: str):
     )
     suffix = "_обезличено" if depersonalised else ""
     stamp = timezone.localdate().strftime("%d.%m.%Y")
-    return attachment(rows_xlsx(spec, rows), f"{title}{suffix}_{stamp}.xlsx", XLSX.content_type)
+    name = f"{definition.title}{suffix}_{stamp}.xlsx"
+    return attachment(rows_xlsx(spec, rows), name, XLSX.content_type)
 
 
 @registry_user
 def import_upload(request, entity: str):
     """Upload → a preview of every row's outcome and every error; nothing saved yet."""
-    if entity not in IMPORTABLE:
-        raise Http404
+    definition = _entity(entity)
     _can_change(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"entity": entity, "title": imports.ENTITY_TITLES[entity], "form": form}
+    context = {"entity": entity, "title": definition.of_what, "form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            plan = imports.plan_file(request.user, entity, upload)
+            plan = definition.plan_file(request.user, upload)
         except ImportFileError as error:
             form.add_error("file", str(error))
             return render(request, "registry/import.html", context, status=422)
@@ -116,6 +104,7 @@ def import_upload(request, entity: str):
 def import_confirm(request, entity: str, pk: int):
     """Check the stored file again (the registry may have changed) and save all rows or none."""
     _can_change(request.user)
+    definition = _entity(entity)
     batch = get_object_or_404(
         ImportBatch, pk=pk, user=request.user, entity=entity, status=ImportBatch.Status.PREVIEW
     )
@@ -124,21 +113,21 @@ def import_confirm(request, entity: str, pk: int):
             batch.original_name, handle.read(), content_type=XLSX.content_type
         )
     try:
-        plan = imports.plan_file(request.user, entity, stored)
+        plan = definition.plan_file(request.user, stored)
     except ImportFileError as error:
         messages.error(request, str(error))
         return redirect("registry:import", entity=entity)
     if not plan.ok:
         context = {
             "entity": entity,
-            "title": imports.ENTITY_TITLES[entity],
+            "title": definition.of_what,
             "plan": plan,
             "form": ImportForm(),
         }
         return render(request, "registry/import.html", context, status=409)
     try:
         with transaction.atomic():
-            created, updated = _apply_and_record(request, entity, batch, plan)
+            created, updated = _apply_and_record(request, definition, batch, plan)
     except ValidationError as error:  # the registry changed between the check and the write
         return refused(
             request, error.messages, back=reverse("registry:import", args=[entity]), status=409
@@ -154,16 +143,16 @@ def import_confirm(request, entity: str, pk: int):
     return redirect(f"registry:{entity}")
 
 
-def _apply_and_record(request, entity: str, batch: ImportBatch, plan) -> tuple[int, int]:
+def _apply_and_record(request, entity: Entity, batch: ImportBatch, plan) -> tuple[int, int]:
     """Write the plan, mark the batch done and record the import in the audit log."""
-    created, updated = imports.apply(plan)
+    created, updated = entity.apply(plan)
     batch.status = ImportBatch.Status.DONE
     batch.created, batch.updated = created, updated
     batch.save()
     audit(
         request,
         AuditEvent.Action.IMPORT,
-        entity,
+        entity.key,
         school=school_of(request.user),
         detail=f"{batch.original_name}: создано {created}, обновлено {updated}"
         + (f", запросов на связь {plan.requested}" if plan.requested else ""),

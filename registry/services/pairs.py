@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,22 +22,52 @@ from registry.models import (
     Programme,
 )
 from registry.services.access import ensure_writes_for
+from registry.services.bulk import refuse_taken, taken, write_all
 from registry.services.consents import current_consent, needs_consent
 from registry.services.pair_status import set_pair_status
+
+TITLE = ("school", "title")  # a programme's title is unique in its school
+
+
+@dataclass
+class ProgrammeEntry:
+    """One programme to save: the school, the fields, and the record if it exists."""
+
+    school: School
+    data: dict
+    programme: Programme | None = None
 
 
 @transaction.atomic
 def save_programme(*, user, school: School, programme: Programme | None = None, **data):
-    ensure_writes_for(user, school)
-    programme = programme or Programme(school=school)
-    for name, value in data.items():
-        setattr(programme, name, value)
-    programme.school = school
-    if programme.starts_on and programme.ends_on and programme.ends_on < programme.starts_on:
-        raise ValidationError({"ends_on": "Окончание программы раньше её начала."})
-    programme.full_clean()
-    programme.save()
-    return programme
+    return save_programmes(user=user, entries=[ProgrammeEntry(school, data, programme)])[0]
+
+
+@transaction.atomic
+def save_programmes(*, user, entries: Sequence[ProgrammeEntry]) -> list[Programme]:
+    """Programmes created or changed — a form's one or an import's many — by one set of rules:
+    who may write for the school, a term that ends after it starts, one title per school. The
+    school and the form are objects already read; the title is checked for all in one query."""
+    allowed: set[int] = set()
+    programmes = []
+    for entry in entries:
+        if entry.school.pk not in allowed:
+            ensure_writes_for(user, entry.school)
+            allowed.add(entry.school.pk)
+        programme = entry.programme or Programme(school=entry.school)
+        for name, value in entry.data.items():
+            setattr(programme, name, value)
+        programme.school = entry.school
+        if programme.starts_on and programme.ends_on and programme.ends_on < programme.starts_on:
+            raise ValidationError({"ends_on": "Окончание программы раньше её начала."})
+        programme.full_clean(exclude=["school", "form"], validate_constraints=False)
+        programmes.append(programme)
+    if not programmes:
+        return []
+    refuse_taken(Programme, programmes, TITLE)
+    fields = {name for entry in entries for name in entry.data} | {"school"}
+    write_all(Programme, programmes, sorted(fields), conflict=taken(programmes[0], TITLE))
+    return programmes
 
 
 @transaction.atomic

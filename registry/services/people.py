@@ -4,9 +4,11 @@ the user may know about it, changes of a mentor's card recorded."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -16,8 +18,11 @@ from core.selectors import municipalities_for
 from registry.models import (
     Mentee,
     Mentor,
+    PartnerOrganization,
+    search_key,
 )
 from registry.services.access import ensure_writes_for, own_school_id
+from registry.services.bulk import write_all
 
 
 class DuplicatePerson(ValidationError):
@@ -112,66 +117,149 @@ def _check_birth_date(birth_date: dt.date, errors: dict) -> None:
 
 PERSON_FIELDS = ("last_name", "first_name", "patronymic", "birth_date", "phone", "email")
 
+# Relations a person's card is saved with are objects already read (the form's choices, the
+# import's look-ups); the identity constraint, the only one, is checked for all at once.
+NOT_CLEANED = ["municipality", "school", "schools", "partner"]
 
-def _save_person(person, data: dict, user) -> None:
-    for name, value in data.items():
-        setattr(person, name, value.strip() if isinstance(value, str) else value)
-    errors: dict = {}
-    if person.birth_date:
-        _check_birth_date(person.birth_date, errors)
-    if errors:
-        raise ValidationError(errors)
-    same = find_same_person(
-        type(person),
-        municipality=person.municipality,
-        last_name=person.last_name,
-        first_name=person.first_name,
-        patronymic=person.patronymic,
-        birth_date=person.birth_date,
-        exclude_pk=person.pk,
+
+def _identity(person) -> tuple:
+    return (
+        person.municipality_id,
+        person.last_name.lower(),
+        person.first_name.lower(),
+        (person.patronymic or "").lower(),
+        person.birth_date,
     )
-    if same is not None:
-        raise DuplicatePerson(same, user)
-    person.full_clean(exclude=["schools"] if isinstance(person, Mentor) else None)
-    try:
-        with transaction.atomic():
-            person.save()
-    except IntegrityError as exc:  # a concurrent twin got in first
-        raise ValidationError("Такой человек уже есть в реестре муниципалитета.") from exc
+
+
+def _refuse_twins(model, people: Sequence, user) -> None:
+    """One record per person in the municipality (same full name and date of birth): a twin
+    in the registry is refused with what the user may know of it. One query for all."""
+    wanted: dict[tuple, object] = {}
+    for person in people:
+        key = _identity(person)
+        if key in wanted:
+            raise ValidationError(
+                f"{person.full_name}, {person.birth_date:%d.%m.%Y} г. р., указан(а) дважды."
+            )
+        wanted[key] = person
+    found = model.objects.annotate(
+        ln=Lower("last_name"), fn=Lower("first_name"), pn=Lower("patronymic")
+    ).filter(
+        municipality_id__in={key[0] for key in wanted},
+        ln__in={key[1] for key in wanted},
+        fn__in={key[2] for key in wanted},
+        pn__in={key[3] for key in wanted},
+        birth_date__in={key[4] for key in wanted},
+    )
+    for same in found.order_by("pk"):
+        person = wanted.get((same.municipality_id, same.ln, same.fn, same.pn, same.birth_date))
+        if person is not None and person.pk != same.pk:
+            raise DuplicatePerson(same, user)
+
+
+def _save_people(model, people: Sequence[tuple], user, *, also: tuple[str, ...]) -> None:
+    """Set, check and write people: the rules of one card, for one person or thousands —
+    dates of birth, twins, field checks — and the rows written in bulk, all or none."""
+    for person, data in people:
+        for name, value in data.items():
+            setattr(person, name, value.strip() if isinstance(value, str) else value)
+        errors: dict = {}
+        if person.birth_date:
+            _check_birth_date(person.birth_date, errors)
+        if errors:
+            raise ValidationError(errors)
+    _refuse_twins(model, [person for person, _ in people], user)
+    now = timezone.now()
+    for person, _ in people:
+        person.full_clean(exclude=NOT_CLEANED, validate_constraints=False)
+        person.search_name = search_key(person.full_name)
+        person.updated_at = now
+    fields = {name for _, data in people for name in data} | {*also, "search_name", "updated_at"}
+    write_all(
+        model,
+        [person for person, _ in people],
+        sorted(fields),
+        conflict=ValidationError("Такой человек уже есть в реестре муниципалитета."),
+    )
+
+
+@dataclass
+class MenteeEntry:
+    """One mentee to save: the school, the card's fields, and the record if it exists."""
+
+    school: School
+    data: dict
+    mentee: Mentee | None = None
 
 
 @transaction.atomic
 def save_mentee(*, user, school: School, mentee: Mentee | None = None, **data) -> Mentee:
-    ensure_writes_for(user, school)
+    return save_mentees(user=user, entries=[MenteeEntry(school, data, mentee)])[0]
+
+
+@transaction.atomic
+def save_mentees(*, user, entries: Sequence[MenteeEntry]) -> list[Mentee]:
+    """Mentees created or changed — a form's one or an import's thousands — by one set of
+    rules: who may write for the school, a transfer is the department's, one record per
+    person in the municipality."""
     curator = permissions.is_curator(user)
-    if curator and mentee is not None and mentee.pk and mentee.school_id != school.pk:
-        # a transfer between schools is the department's
-        raise PermissionDenied("Перевод наставляемого в другую ОО оформляет департамент.")
-    mentee = mentee or Mentee(municipality=school.municipality)
-    mentee.school = school
-    _save_person(mentee, data, user)
-    return mentee
+    allowed: set[int] = set()
+    people = []
+    for entry in entries:
+        school, mentee = entry.school, entry.mentee
+        if school.pk not in allowed:
+            ensure_writes_for(user, school)
+            allowed.add(school.pk)
+        if curator and mentee is not None and mentee.pk and mentee.school_id != school.pk:
+            # a transfer between schools is the department's
+            raise PermissionDenied("Перевод наставляемого в другую ОО оформляет департамент.")
+        mentee = mentee or Mentee(municipality_id=school.municipality_id)
+        mentee.school = school
+        people.append((mentee, entry.data))
+    _save_people(Mentee, people, user, also=("school",))
+    return [mentee for mentee, _ in people]
 
 
 MENTOR_FIELDS = (*PERSON_FIELDS, "kind", "position", "partner")
 
 
-def may_edit_mentor(user, mentor: Mentor) -> bool:
-    """Staff: any mentor of their municipality. A curator: a mentor linked to their school,
-    whichever other schools the mentor also works at. Nobody else."""
+def editable_mentors(user, mentors: Sequence[Mentor]) -> set[int]:
+    """Of these mentors, the ids of those whose card the user may change: staff, any mentor of
+    their municipality; a curator, a mentor linked to their school, whichever other schools the
+    mentor also works at; nobody else. One query."""
+    ids = {mentor.pk for mentor in mentors}
+    if not ids:
+        return set()
     if permissions.can_edit_department(user):
-        return municipalities_for(user).filter(pk=mentor.municipality_id).exists()
+        municipalities = set(municipalities_for(user).values_list("pk", flat=True))
+        return {mentor.pk for mentor in mentors if mentor.municipality_id in municipalities}
     if permissions.is_curator(user):
         own = own_school_id(user)
-        return own is not None and mentor.schools.filter(pk=own).exists()
-    return False
+        if own is None:
+            return set()
+        return set(
+            Mentor.schools.through.objects.filter(school_id=own, mentor_id__in=ids).values_list(
+                "mentor_id", flat=True
+            )
+        )
+    return set()
 
 
-def _changed_labels(model, before: dict, after) -> list[str]:
+def may_edit_mentor(user, mentor: Mentor) -> bool:
+    return mentor.pk in editable_mentors(user, [mentor])
+
+
+def _card(mentor: Mentor) -> dict:
+    """The card's fields as stored (a partner by its id: nothing is read to compare)."""
+    return {name: getattr(mentor, Mentor._meta.get_field(name).attname) for name in MENTOR_FIELDS}
+
+
+def _changed_labels(before: dict, after: dict) -> list[str]:
     return [
-        str(model._meta.get_field(name).verbose_name)
+        str(Mentor._meta.get_field(name).verbose_name)
         for name, value in before.items()
-        if getattr(after, name) != value
+        if after[name] != value
     ]
 
 
@@ -193,39 +281,81 @@ def record_mentor_changes(user, changes, *, via: str = "") -> None:
     )
 
 
+@dataclass
+class MentorEntry:
+    """One mentor to save: the school (none for a partner's employee, or for a card changed
+    without linking a school), the partner organisation, the card's fields, and the record if
+    it exists."""
+
+    school: School | None
+    data: dict
+    partner: PartnerOrganization | None = None
+    mentor: Mentor | None = None
+
+
 @transaction.atomic
 def save_mentor(
     *, user, school: School | None, mentor: Mentor | None = None, partner=None, **data
 ) -> Mentor:
-    """Create a mentor (in a school, or at a partner organisation) or change one's card.
+    """Create a mentor (in a school, or at a partner organisation) or change one's card."""
+    return save_mentors(user=user, entries=[MentorEntry(school, data, partner, mentor)])[0]
 
-    A change is allowed to staff and to a curator of any school the mentor works at; each
-    change is written to the mentor's history (the audit log) with the fields it touched.
-    """
-    before = None
-    if mentor is None or mentor.pk is None:
-        municipality = (school or partner).municipality if (school or partner) else None
-        if municipality is None:
-            raise ValidationError({"partner": "Укажите ОО или организацию-партнёра наставника."})
-        if school is None and not permissions.can_edit_department(user):
-            raise PermissionDenied("Наставника без ОО вносит департамент.")
-        mentor = mentor or Mentor(municipality=municipality)
-    else:
-        if not may_edit_mentor(user, mentor):
-            raise PermissionDenied(
-                "Карточку наставника изменяют департамент и кураторы ОО, где он работает."
-            )
-        before = {name: getattr(mentor, name) for name in MENTOR_FIELDS}
-    if school is not None:
-        ensure_writes_for(user, school)
-        if school.municipality_id != mentor.municipality_id:
-            raise ValidationError({"school": "ОО из другого муниципалитета."})
-    if partner is not None and partner.municipality_id != mentor.municipality_id:
-        raise ValidationError({"partner": "Организация-партнёр из другого муниципалитета."})
-    mentor.partner = partner
-    _save_person(mentor, data, user)
-    if school is not None:
-        mentor.schools.add(school)
-    if before is not None:
-        record_mentor_changes(user, [(mentor.pk, _changed_labels(Mentor, before, mentor))])
-    return mentor
+
+@transaction.atomic
+def save_mentors(*, user, entries: Sequence[MentorEntry], via: str = "") -> list[Mentor]:
+    """Mentors created or changed — a form's one or an import's thousands — by one set of
+    rules. A change is allowed to staff and to a curator of any school the mentor works at;
+    each change is written to the mentor's history (the audit log) with the fields it touched,
+    and a school given is linked to the mentor."""
+    editable = editable_mentors(user, [e.mentor for e in entries if e.mentor and e.mentor.pk])
+    allowed: set[int] = set()
+    people, cards = [], []
+    for entry in entries:
+        mentor, school, partner = entry.mentor, entry.school, entry.partner
+        card = None
+        if mentor is None or mentor.pk is None:
+            municipality = (school or partner).municipality if (school or partner) else None
+            if municipality is None:
+                raise ValidationError(
+                    {"partner": "Укажите ОО или организацию-партнёра наставника."}
+                )
+            if school is None and not permissions.can_edit_department(user):
+                raise PermissionDenied("Наставника без ОО вносит департамент.")
+            mentor = mentor or Mentor(municipality=municipality)
+        else:
+            if mentor.pk not in editable:
+                raise PermissionDenied(
+                    "Карточку наставника изменяют департамент и кураторы ОО, где он работает."
+                )
+            card = _card(mentor)
+        if school is not None:
+            if school.pk not in allowed:
+                ensure_writes_for(user, school)
+                allowed.add(school.pk)
+            if school.municipality_id != mentor.municipality_id:
+                raise ValidationError({"school": "ОО из другого муниципалитета."})
+        if partner is not None and partner.municipality_id != mentor.municipality_id:
+            raise ValidationError({"partner": "Организация-партнёр из другого муниципалитета."})
+        mentor.partner = partner
+        people.append((mentor, entry.data))
+        cards.append(card)
+    _save_people(Mentor, people, user, also=("partner",))
+    links = Mentor.schools.through
+    links.objects.bulk_create(
+        [
+            links(mentor_id=mentor.pk, school_id=entry.school.pk)
+            for (mentor, _), entry in zip(people, entries, strict=True)
+            if entry.school is not None
+        ],
+        ignore_conflicts=True,
+    )
+    record_mentor_changes(
+        user,
+        [
+            (mentor.pk, _changed_labels(card, _card(mentor)))
+            for (mentor, _), card in zip(people, cards, strict=True)
+            if card is not None
+        ],
+        via=via,
+    )
+    return [mentor for mentor, _ in people]

@@ -3,6 +3,9 @@ and agreements."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -11,13 +14,14 @@ from django.db import transaction
 
 from core import permissions, roles
 from core.accounts.services import require_password_change
-from core.models import Profile, School
+from core.models import Municipality, Profile, School
 from registry.models import (
     Agreement,
     PartnerOrganization,
     SchoolYearStats,
 )
 from registry.services.access import ensure_writes_for
+from registry.services.bulk import refuse_taken, taken, write_all
 
 
 @transaction.atomic
@@ -89,14 +93,49 @@ def save_year_stats(*, user, school: School, school_year_start: int, **counts) -
     return stats
 
 
+@dataclass
+class PartnerEntry:
+    """One partner organisation to save: its municipality, the fields, the record if it
+    exists."""
+
+    municipality: Municipality
+    data: dict
+    partner: PartnerOrganization | None = None
+
+
+NAME = ("municipality", "name")  # a partner's name is unique in its municipality
+
+
 @transaction.atomic
-def save_partner(*, user, municipality, **data) -> PartnerOrganization:
+def save_partner(
+    *, user, municipality, partner: PartnerOrganization | None = None, **data
+) -> PartnerOrganization:
+    """A partner organisation of the municipality, new or changed (the department's)."""
+    return save_partners(user=user, entries=[PartnerEntry(municipality, data, partner)])[0]
+
+
+@transaction.atomic
+def save_partners(*, user, entries: Sequence[PartnerEntry]) -> list[PartnerOrganization]:
+    """Partner organisations created or changed — a form's one or an import's many — by the
+    department, one name per municipality (checked for all in one query)."""
     if not permissions.can_edit_department(user):
         raise PermissionDenied("Организации-партнёры вносят сотрудники департамента.")
-    partner = PartnerOrganization(municipality=municipality, **data)
-    partner.full_clean()
-    partner.save()
-    return partner
+    partners = []
+    for entry in entries:
+        partner = entry.partner
+        if partner is not None and partner.municipality_id != entry.municipality.pk:
+            raise PermissionDenied("Организация-партнёр другого муниципалитета.")
+        partner = partner or PartnerOrganization(municipality=entry.municipality)
+        for name, value in entry.data.items():
+            setattr(partner, name, value)
+        partner.full_clean(exclude=["municipality"], validate_constraints=False)
+        partners.append(partner)
+    if not partners:
+        return []
+    refuse_taken(PartnerOrganization, partners, NAME)
+    fields = sorted({name for entry in entries for name in entry.data})
+    write_all(PartnerOrganization, partners, fields, conflict=taken(partners[0], NAME))
+    return partners
 
 
 @transaction.atomic

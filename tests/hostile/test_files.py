@@ -24,7 +24,7 @@ from core.xlsx import reader as xlsx_reader
 from core.xlsx import spec as xlsx_spec
 from core.xlsx import writer as xlsx_writer
 from monitoring import answers_io
-from registry import imports
+from registry.entities.mentees import mentee_spec
 from roadmap.documents import importer
 from roadmap.documents.docx_export import export_docx
 from roadmap.documents.xlsx_export import export_xlsx
@@ -166,7 +166,7 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
 
 
 def mentee_limits(user):
-    return xlsx_reader.sheet_limits(imports.mentee_spec(user), 10_000)
+    return xlsx_reader.sheet_limits(mentee_spec(user), 10_000)
 
 
 def excel_like(rows: list[list[str]]) -> bytes:
@@ -192,7 +192,7 @@ def excel_like(rows: list[list[str]]) -> bytes:
 @pytest.mark.django_db
 def test_a_full_registry_file_of_10000_rows_as_excel_writes_it_passes(curator_a, forms):
     """Every cell distinct and as long as the limit counts it (Cyrillic, UTF-8)."""
-    spec = imports.mentee_spec(curator_a)
+    spec = mentee_spec(curator_a)
     rows = [[column.header for column in spec.columns]]
     for row in range(10_000):
         rows.append([f"{row:05d}" + "Ж" * (xlsx_spec.column_chars(c) - 5) for c in spec.columns])
@@ -203,7 +203,7 @@ def test_a_full_registry_file_of_10000_rows_as_excel_writes_it_passes(curator_a,
 @pytest.mark.django_db
 def test_a_registry_export_of_10000_rows_loads_back(curator_a, forms):
     """openpyxl writes every letter as «&#1046;» in the sheet: real values still fit."""
-    spec = imports.mentee_spec(curator_a)
+    spec = mentee_spec(curator_a)
     person = {
         "last_name": "Магомедова-Хаджиева",
         "first_name": "Хадижат",
@@ -232,7 +232,7 @@ def test_the_check_refuses_one_string_more_than_the_limit_and_not_one_less(curat
 
 @pytest.mark.django_db
 def test_the_products_own_files_pass_their_readers_limits(curator_a, forms, roadmap, report):
-    spec = imports.mentee_spec(curator_a)
+    spec = mentee_spec(curator_a)
     template = xlsx_writer.template_xlsx(spec)
     check_office_file(upload("t.xlsx", template), "t.xlsx", mentee_limits(curator_a))
     rows = [{c.key: "Ж" * 20 for c in spec.columns} for _ in range(2000)]

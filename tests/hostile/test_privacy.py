@@ -575,10 +575,10 @@ def named_urls() -> list[str]:
     """URLs with a name instead of an id: registry exports and templates, and the records
     behind every figure (with and without a school)."""
     from monitoring.models import IndicatorCode
-    from registry.views_io import EXPORTS, IMPORTABLE
+    from registry.entities import ENTITIES
 
     urls = [reverse(name) for name in plain_names()]
-    for entity in sorted(set(EXPORTS) | IMPORTABLE):
+    for entity in sorted(ENTITIES):
         urls += [
             reverse("registry:template", args=[entity]),
             reverse("registry:export", args=[entity]),

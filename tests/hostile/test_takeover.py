@@ -58,7 +58,7 @@ from django.urls import reverse
 from core import roles
 from core.models import AuditEvent, ImportBatch
 from registry import services
-from registry.imports import ALREADY_ASKED, ASK_TO_LINK
+from registry.entities.mentors import ALREADY_ASKED, ASK_TO_LINK
 from registry.models import Mentee, Mentor, MentorLinkRequest
 from tests.factories import MunicipalityFactory, SchoolFactory, make_user
 from tests.hostile.test_inputs import (
