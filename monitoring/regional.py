@@ -223,10 +223,13 @@ def regional_filename(title: str, ext: str) -> str:
 # --- PDF: the municipal summary's layout (monitoring.exports, summary_pdf.html) ----------------
 
 PDF_TITLE = "Сводка по региону о мониторинге реализации целевой модели наставничества"
-
-
-def _label(code: str) -> str:
-    return str(IndicatorCode(code).label)
+SHARES_NOTE = (
+    "Числитель и знаменатель — суммы по принятым отчётам ОО, указавших численность за учебный "
+    "год: обучающиеся 10 лет и старше и педагоги до 35 лет со стажем до 3 лет, вовлечённые "
+    "в наставничество, из всех таких; ОО с одобренной программой наставничества из всех ОО; "
+    "мероприятия дорожной карты, выполненные в срок, из мероприятий со сроком по эту дату. "
+    "«—» — знаменателя нет."
+)
 
 
 def _counts(regional: Regional) -> Part:
@@ -237,7 +240,7 @@ def _counts(regional: Regional) -> Part:
             Head("ОО"),
             Head("Принято отчётов"),
             Head("Не принято"),
-            *(Head(_label(code)) for code in indicators.COUNTS),
+            *(Head(exports.SHORT_LABELS[code]) for code in indicators.COUNTS),
         ]
     ]
 
@@ -265,11 +268,12 @@ def _counts(regional: Regional) -> Part:
         sheet="Муниципалитеты",
         title="Отчёты и участники наставничества по муниципалитетам",
         head=head,
-        widths=(60, 9, 14, 12, 17, 17, 17),
+        widths=(70, 16, 34, 30, 38, 38, 38),
         rows=rows,
         notes=[
-            "Суммы по принятым отчётам ОО (наставник, работающий в нескольких ОО, учтён "
-            "в каждой из них); «Не принято» — ОО без принятого отчёта за период."
+            "Участники действующих пар и групп — суммы по принятым отчётам ОО (наставник, "
+            "работающий в нескольких ОО, учтён в каждой из них); «Не принято» — ОО без "
+            "принятого отчёта за период."
         ],
     )
 
@@ -278,7 +282,7 @@ def _shares(regional: Regional) -> Part:
     """The shares by municipality: numerator, denominator and the share of each."""
     head = [
         [Head("Муниципалитет", rowspan=2)]
-        + [Head(_label(code), colspan=3) for code in indicators.SHARES],
+        + [Head(exports.SHORT_LABELS[code], colspan=3) for code in indicators.SHARES],
         [Head(text) for _ in indicators.SHARES for text in ("числ.", "знам.", "%")],
     ]
 
@@ -294,12 +298,7 @@ def _shares(regional: Regional) -> Part:
         head=head,
         widths=(36, *(10, 10, 10) * len(indicators.SHARES)),
         rows=rows,
-        notes=[
-            "Доля — сумма числителей к сумме знаменателей ОО, указавших численность за учебный "
-            "год; «—» — знаменателя нет. Знаменатели — число "
-            + "; ".join(str(indicators.DENOMINATOR_LABELS[code]) for code in indicators.SHARES)
-            + "."
-        ],
+        notes=[SHARES_NOTE],
     )
 
 
