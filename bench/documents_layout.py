@@ -41,6 +41,7 @@ SCREENSHOTS = {  # document: [(page, file name)]
     ],
     "monitoring-summary.xlsx": [(2, "monitoring-summary-xlsx-libreoffice-page-2.png")],
     "regional-summary.xlsx": [(1, "regional-summary-xlsx-libreoffice-page-1.png")],
+    "regional-summary.pdf": [(1, "regional-summary-page-1.png", 100)],
     # After the amendment (2.3 reworded, 2.11 added, 3.4 removed): its order, and the order
     # printed in the wording of it; at 100 dpi.
     "amendment-order.pdf": [(1, "amendment-order-page-1.png", 100)],
@@ -52,6 +53,7 @@ def documents() -> dict[str, tuple[bytes, float]]:
     """Each document's bytes and the least font size it must keep."""
     from devdata.demo import load_demo
     from devdata.demo.monitoring import load_monitoring_demo
+    from devdata.region import RegionOptions, generate_region
     from monitoring import exports, regional
     from monitoring.models import Period, SchoolReport
     from monitoring.summary import build_summary
@@ -61,6 +63,9 @@ def documents() -> dict[str, tuple[bytes, float]]:
     from roadmap.documents.xlsx_export import export_xlsx
     from roadmap.seed import load_seed
 
+    # A small generated region beside the seed's municipality: the regional summary compares
+    # several municipalities over the same period titles (the seed's school year).
+    generate_region(RegionOptions(municipalities=3, schools=4, mentees=400, seed=172))
     roadmap = load_seed().roadmap
     load_demo(roadmap.municipality, roadmap)
     schools = list(roadmap.schools.order_by("pk"))
@@ -79,6 +84,7 @@ def documents() -> dict[str, tuple[bytes, float]]:
         "monitoring-summary.pdf": (exports.summary_pdf(built), 10),
         "monitoring-summary.xlsx": (exports.summary_xlsx(built), 9),
         "regional-summary.xlsx": (regional.regional_xlsx(region), 9),
+        "regional-summary.pdf": (regional.regional_pdf(region), 10),
     }
     return made | amended(roadmap)
 

@@ -1,4 +1,5 @@
-"""The regional view: municipalities compared, and the regional summary of a monitoring period.
+"""The regional view: municipalities compared, and the regional summary of a monitoring period
+(page, XLSX, PDF).
 
 Municipalities name their periods themselves; the region takes the periods of the same title
 («I полугодие 2020/21») as one. Each municipality's figures are built as its own summary is:
@@ -7,18 +8,25 @@ from accepted reports only, shares over the schools that gave their counts.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
 
+from core.files import safe_filename
 from core.models import Municipality, School
 from core.xlsx.writer import set_cell
-from monitoring import indicators, summary
+from monitoring import exports, indicators, summary
+from monitoring.exports import INT, PCT, Cell, Head, Part, Row
 from monitoring.indicators import Figure
 from monitoring.models import IndicatorCode, Period, SchoolReport
 from roadmap.documents.content import keep_together
+from roadmap.documents.pdf import html_to_pdf
 from roadmap.documents.xlsx_export import FONT_NAME, document_workbook, fit_row, print_setup
 
 
@@ -204,3 +212,130 @@ def regional_xlsx(regional: Regional) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def regional_filename(title: str, ext: str) -> str:
+    """«Сводка_по_региону_I_полугодие_2020-21.pdf»: no spaces or slashes, fit for a download."""
+    title = re.sub(r"\s+", "_", re.sub(r"[/\\]+", "-", title).strip())
+    return safe_filename(f"Сводка_по_региону_{title}.{ext}", ext)
+
+
+# --- PDF: the municipal summary's layout (monitoring.exports, summary_pdf.html) ----------------
+
+PDF_TITLE = "Сводка по региону о мониторинге реализации целевой модели наставничества"
+SHARES_NOTE = (
+    "Числитель и знаменатель — суммы по принятым отчётам ОО, указавших численность за учебный "
+    "год: обучающиеся 10 лет и старше и педагоги до 35 лет со стажем до 3 лет, вовлечённые "
+    "в наставничество, из всех таких; ОО с одобренной программой наставничества из всех ОО; "
+    "мероприятия дорожной карты, выполненные в срок, из мероприятий со сроком по эту дату. "
+    "«—» — знаменателя нет."
+)
+
+
+def _counts(regional: Regional) -> Part:
+    """Reports and counts by municipality: the rows whole, the total in bold."""
+    head = [
+        [
+            Head("Муниципалитет"),
+            Head("ОО"),
+            Head("Принято отчётов"),
+            Head("Не принято"),
+            *(Head(exports.SHORT_LABELS[code]) for code in indicators.COUNTS),
+        ]
+    ]
+
+    def cells(name: str, schools: int, accepted: int, totals) -> list[Cell]:
+        return [
+            Cell(name),
+            Cell(schools, INT),
+            Cell(accepted, INT),
+            Cell(schools - accepted, INT),
+            *(Cell(totals[code].numerator, INT) for code in indicators.COUNTS),
+        ]
+
+    rows = [
+        Row(cells(row.municipality.name, row.schools, row.accepted, row.totals))
+        for row in regional.rows
+    ]
+    rows.append(
+        Row(
+            cells("Итого по региону", regional.schools, regional.accepted, regional.totals),
+            kind="total",
+        )
+    )
+    return Part(
+        key="counts",
+        sheet="Муниципалитеты",
+        title="Отчёты и участники наставничества по муниципалитетам",
+        head=head,
+        widths=(70, 16, 34, 30, 38, 38, 38),
+        rows=rows,
+        notes=[
+            "Участники действующих пар и групп — суммы по принятым отчётам ОО (наставник, "
+            "работающий в нескольких ОО, учтён в каждой из них); «Не принято» — ОО без "
+            "принятого отчёта за период."
+        ],
+    )
+
+
+def _shares(regional: Regional) -> Part:
+    """The shares by municipality: numerator, denominator and the share of each."""
+    head = [
+        [Head("Муниципалитет", rowspan=2)]
+        + [Head(exports.SHORT_LABELS[code], colspan=3) for code in indicators.SHARES],
+        [Head(text) for _ in indicators.SHARES for text in ("числ.", "знам.", "%")],
+    ]
+
+    def cells(name: str, totals) -> list[Cell]:
+        return [Cell(name), *(c for code in indicators.SHARES for c in _share(totals[code]))]
+
+    rows = [Row(cells(row.municipality.name, row.totals)) for row in regional.rows]
+    rows.append(Row(cells("Итого по региону", regional.totals), kind="total"))
+    return Part(
+        key="shares",
+        sheet="Доли",
+        title="Доли по муниципалитетам",
+        head=head,
+        widths=(36, *(10, 10, 10) * len(indicators.SHARES)),
+        rows=rows,
+        notes=[SHARES_NOTE],
+    )
+
+
+def _share(figure) -> list[Cell]:
+    return [
+        Cell(figure.numerator if figure.denominator is not None else None, INT),
+        Cell(figure.denominator, INT),
+        Cell(figure.value, PCT),
+    ]
+
+
+def pdf_lines(regional: Regional, built_on: dt.date) -> list[str]:
+    lines = [
+        f"Период мониторинга: {regional.title}",
+        f"Муниципалитетов: {len(regional.rows)}",
+        f"Дата формирования: {built_on:%d.%m.%Y}",
+        f"Учтены только принятые отчёты ОО: принято {regional.accepted} из {regional.schools} ОО.",
+    ]
+    return [keep_together(line) for line in lines]
+
+
+def regional_html(regional: Regional, built_on: dt.date | None = None) -> str:
+    """The regional summary as HTML for WeasyPrint, in the municipal summary's template."""
+    built_on = built_on or timezone.localdate()
+    return render_to_string(
+        "monitoring/summary_pdf.html",
+        {
+            "title": PDF_TITLE,
+            "period": regional,  # the template names the period by its title
+            "lines": pdf_lines(regional, built_on),
+            "parts": [_counts(regional), _shares(regional)],
+            "no_data": exports.NO_DATA,
+            "chart": "",
+        },
+    )
+
+
+def regional_pdf(regional: Regional) -> bytes:
+    """A4 landscape, margins 20/10/20/20 mm, page numbers from page 2 (ГОСТ Р 7.0.97-2025)."""
+    return html_to_pdf(regional_html(regional))

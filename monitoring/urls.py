@@ -9,6 +9,7 @@ urlpatterns = [
     re_path(r"^indicators/(?P<code>[a-z0-9_]+)/$", dashboard.records, name="records"),
     path("region/", summaries.regional_summary, name="regional"),
     path("region/summary.xlsx", summaries.regional_summary, {"fmt": "xlsx"}, name="regional_xlsx"),
+    path("region/summary.pdf", summaries.regional_summary, {"fmt": "pdf"}, name="regional_pdf"),
     path("targets/", targets.targets, name="targets"),
     path("targets/<int:pk>/delete/", targets.target_delete, name="target_delete"),
     path("questionnaires/", questionnaires.questionnaires, name="questionnaires"),

@@ -140,6 +140,7 @@ REPLICA_READ_VIEWS = frozenset(
         "monitoring:records",  # the records behind a figure
         "monitoring:regional",
         "monitoring:regional_xlsx",
+        "monitoring:regional_pdf",
         "monitoring:summary",  # a period's summary report
         "monitoring:summary_file",  # …as XLSX or PDF
         "registry:export",  # the registry's lists as XLSX

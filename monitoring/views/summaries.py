@@ -50,7 +50,8 @@ region_required = require(
 @require_safe
 @region_required
 def regional_summary(request, fmt: str = "html"):
-    """Municipalities side by side for one period title, from accepted reports."""
+    """Municipalities side by side for one period title, from accepted reports; as a page,
+    XLSX or PDF (figures only: the regional coordinator reads no one's name)."""
     municipalities = selectors.compared_municipalities(request.user)
     titles = regional.period_titles(municipalities)
     title = request.GET.get("period") or (titles[0] if titles else "")
@@ -58,12 +59,11 @@ def regional_summary(request, fmt: str = "html"):
         raise Http404("Нет такого периода мониторинга.")
     built = regional.build_regional(municipalities, title) if title else None
     if fmt == "xlsx" and built is not None:
-        name = f"Сводка_по_региону_{title}.xlsx".replace(" ", "_").replace("/", "-")
-        return attachment(
-            regional.regional_xlsx(built),
-            name,
-            XLSX.content_type,
-        )
+        name = regional.regional_filename(title, "xlsx")
+        return attachment(regional.regional_xlsx(built), name, XLSX.content_type)
+    if fmt == "pdf" and built is not None:
+        name = regional.regional_filename(title, "pdf")
+        return attachment(regional.regional_pdf(built), name, PDF.content_type)
     return render(
         request,
         "monitoring/regional.html",

@@ -151,6 +151,7 @@ DOCUMENTS = {
     "roadmap:report",
     "roadmap:dashboard",
     "monitoring:regional_xlsx",
+    "monitoring:regional_pdf",
     "monitoring:summary_file",
     "monitoring:answers_template",
 }
