@@ -57,7 +57,8 @@ Reader = Callable[[Sequence[School], dt.date], tuple[dict[int, Reading], Reading
 class Kind:
     key: str
     title: str  # what the figure is: «Пары сформированы»
-    unit: tuple[str, str, str]  # the counted thing for the condition: («пара», «пары», «пар»)
+    # the counted thing after «не менее» (genitive): («пары», «пар», «пар»)
+    unit: tuple[str, str, str]
     read: Reader
     each_school: bool = True  # the condition holds in every school (or over the total)
     may_require_update: bool = False  # «обновлена в этом учебном году» makes sense
@@ -134,7 +135,7 @@ def _participants(schools: Sequence[School], day: dt.date):
 CURATOR_ASSIGNED = Kind(
     key="curator_assigned",
     title="Куратор назначен",
-    unit=("куратор", "куратора", "кураторов"),
+    unit=("куратора", "кураторов", "кураторов"),
     read=_curators,
     zero="куратор не назначен",
 )

@@ -162,13 +162,13 @@ def _agreements_text(agreements: int, partners: int) -> str:
 PROGRAMMES = Kind(
     key="programmes_approved",
     title="Утверждённые программы наставничества",
-    unit=("утверждённая программа", "утверждённые программы", "утверждённых программ"),
+    unit=("утверждённой программы", "утверждённых программ", "утверждённых программ"),
     read=_programmes,
 )
 MENTORS = Kind(
     key="mentors_base",
     title="База наставников",
-    unit=("наставник", "наставника", "наставников"),
+    unit=("наставника", "наставников", "наставников"),
     read=_mentors,
     each_school=False,
     may_require_update=True,
@@ -176,7 +176,7 @@ MENTORS = Kind(
 MENTEES = Kind(
     key="mentees_base",
     title="База наставляемых",
-    unit=("наставляемый", "наставляемых", "наставляемых"),
+    unit=("наставляемого", "наставляемых", "наставляемых"),
     read=_mentees,
     each_school=False,
     may_require_update=True,
@@ -184,25 +184,25 @@ MENTEES = Kind(
 PAIRS_FORMED = Kind(
     key="pairs_formed",
     title="Пары и группы сформированы",
-    unit=("пара", "пары", "пар"),
+    unit=("пары", "пар", "пар"),
     read=_pairs(_formed),
 )
 PAIRS_WORKING = Kind(
     key="pairs_working",
     title="Пары и группы работают",
-    unit=("пара", "пары", "пар"),
+    unit=("пары", "пар", "пар"),
     read=_pairs(_working),
 )
 PAIRS_COMPLETED = Kind(
     key="pairs_completed",
     title="Пары и группы завершили наставничество",
-    unit=("пара", "пары", "пар"),
+    unit=("пары", "пар", "пар"),
     read=_pairs(_completed),
 )
 AGREEMENTS = Kind(
     key="partner_agreements",
     title="Соглашения с организациями-партнёрами",
-    unit=("соглашение", "соглашения", "соглашений"),
+    unit=("соглашения", "соглашений", "соглашений"),
     read=_agreements,
     each_school=False,
 )
