@@ -10,6 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core import evidence as kinds
 from core import roles
@@ -505,3 +507,10 @@ def test_queries_do_not_grow_with_schools(
         html = client.get(department_part).content.decode()
     assert "СОШ № 15 — в реестре: 1 утверждённая программа" in html
     print(f"queries: dashboard {board_queries}, department execution {page_queries}")
+
+
+@given(st.dates(min_value=D(1991, 1, 1), max_value=D(2100, 12, 31)))
+def test_school_year_starts_on_the_last_first_of_september(day):
+    start = kinds.school_year_start(day)
+    assert (start.month, start.day) == (9, 1)
+    assert start <= day < D(start.year + 1, 9, 1)
