@@ -68,7 +68,8 @@ def test_demo_schools_see_their_registry_on_bound_measures(sign_in, media_root, 
 
     curator = sign_in("curator1")
     curator.goto("/roadmaps/my/")
-    curator.locator("a", has_text=re.compile(r"^\s*3\.5")).first.click()
+    number = curator.locator("td:first-child", has_text=re.compile(r"^\s*3\.5\s*$"))
+    curator.locator("tbody tr", has=number).get_by_role("link").click()
     figure = curator.locator("#evidence-figure")
     expect(figure).to_contain_text(f"в реестре: {school_1_pairs}")
     expect(figure).to_contain_text("не менее 1 пары в каждой участвующей ОО")
