@@ -79,12 +79,13 @@ class MeasureEvidence:
         return next((s for s in self.schools if s.school_id == school_id), None)
 
 
-def participating_schools(roadmap: Roadmap) -> list[School]:
-    """The roadmap's schools, each with the day it joined (``joined_on``)."""
+def participating_schools(roadmap: Roadmap | int, school_id: int | None = None) -> list[School]:
+    """The roadmap's schools (or the one), each with the day it joined (``joined_on``)."""
+    schools = School.objects.filter(participations__roadmap=roadmap)
+    if school_id is not None:
+        schools = schools.filter(pk=school_id)
     return list(
-        School.objects.filter(participations__roadmap=roadmap)
-        .annotate(joined_on=F("participations__joined_on"))
-        .order_by("short_name", "pk")
+        schools.annotate(joined_on=F("participations__joined_on")).order_by("short_name", "pk")
     )
 
 
@@ -136,14 +137,15 @@ def binding_of(measure: Measure) -> MeasureBinding | None:
 
 def execution_figure(execution: Execution, day: dt.date) -> MeasureEvidence | None:
     """The figure an execution reports on: its school's only for a school's execution; every
-    participating school for the department's."""
-    binding = binding_of(execution.measure)
+    participating school for the department's (three queries and the kind's)."""
+    binding = (
+        MeasureBinding.objects.filter(measure_id=execution.measure_id)
+        .select_related("measure__section")
+        .first()
+    )
     if binding is None:
         return None
-    roadmap = execution.measure.section.roadmap
-    schools = participating_schools(roadmap)
-    if execution.school_id is not None:
-        schools = [s for s in schools if s.pk == execution.school_id]
+    schools = participating_schools(binding.measure.section.roadmap_id, execution.school_id)
     return figures([binding], schools, day)[execution.measure_id]
 
 

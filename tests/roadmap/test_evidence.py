@@ -514,3 +514,16 @@ def test_school_year_starts_on_the_last_first_of_september(day):
     start = kinds.school_year_start(day)
     assert (start.month, start.day) == (9, 1)
     assert start <= day < D(start.year + 1, 9, 1)
+
+
+def test_the_block_reads_each_kind_once(world, roadmap, forms, django_assert_num_queries):
+    """The seed's 12 bindings of 8 kinds over 8 schools: the bindings, the schools, and one or
+    two queries per kind (none for the participating schools)."""
+    more_schools(roadmap, forms, 6)
+    with django_assert_num_queries(12):
+        rows = evidence.roadmap_figures(roadmap, D(2021, 3, 1))
+    assert len(rows) == 12 and all(len(row.schools) == 8 for row in rows)
+    run = execution(roadmap, "3.5", world["a"])
+    with django_assert_num_queries(3):  # the binding with its measure, the school, the pairs
+        found = evidence.execution_figure(run, D(2021, 3, 1))
+    assert [s.reading.value for s in found.schools] == [2]
