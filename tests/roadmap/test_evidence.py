@@ -3,6 +3,7 @@ and not met, date cut-offs), the seed's bindings and their copy, the frozen figu
 report, acceptance with and without a reason, the pages and their queries."""
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -214,16 +215,21 @@ def test_pairs_formed_working_completed(world):
     assert met("pairs_working", a, day) and not met("pairs_working", b, day)
     a, b, _ = read("pairs_completed", world, day)
     assert (a.value, b.value) == (0, 0)
+    assert not met("pairs_completed", a, day)
     a, b, _ = read("pairs_completed", world, D(2021, 6, 1))
     assert (a.value, b.value) == (1, 0)
+    assert met("pairs_completed", a, D(2021, 6, 1)) and not met("pairs_completed", b, D(2021, 6, 1))
 
 
 def test_agreements_in_force(world):
     a, b, total = read("partner_agreements", world, D(2021, 1, 15))
     assert (a.value, b.value, total.value) == (1, 0, 2)
     assert total.text == "2 соглашения с 1 партнёром"
+    assert met("partner_agreements", total, D(2021, 1, 15), threshold=2)
+    assert not met("partner_agreements", total, D(2021, 1, 15), threshold=3)
     a, b, total = read("partner_agreements", world, D(2021, 7, 1))
     assert (a.value, b.value, total.value) == (0, 0, 1)
+    assert not met("partner_agreements", total, D(2021, 7, 1), threshold=2)
     a, b, total = read("partner_agreements", world, D(2021, 9, 1))
     assert (a.value, b.value, total.value) == (0, 1, 2)
 
@@ -233,6 +239,7 @@ def test_curator_assigned_per_school(world, curator_a):
     a, b, total = read("curator_assigned", world, today)
     assert (a.value, b.value) == (1, 0)
     assert b.text == "куратор не назначен" and total.text == "назначен в 1 из 2 ОО"
+    assert met("curator_assigned", a, today) and not met("curator_assigned", b, today)
     curator_a.is_active = False
     curator_a.save()
     assert read("curator_assigned", world, today)[0].value == 0
@@ -264,6 +271,19 @@ def test_seed_binds_the_plain_measures(seed_roadmap):
         measure__section__roadmap=seed_roadmap, require_update=True
     ).values_list("measure__number", flat=True)
     assert sorted(fresh) == ["2.6", "3.2", "3.3"]
+
+
+def test_migration_binds_an_already_loaded_seed(seed_roadmap):
+    from django.apps import apps
+
+    migration = importlib.import_module("roadmap.migrations.0010_bind_seed_measures")
+    assert migration.DEFAULTS == evidence.DEFAULTS
+    MeasureBinding.objects.all().delete()
+    migration.bind(apps, None)
+    assert evidence.bindings_in(seed_roadmap).count() == len(evidence.DEFAULTS)
+    MeasureBinding.objects.filter(measure__number="3.5").delete()
+    migration.bind(apps, None)  # a roadmap with bindings is left as it is
+    assert evidence.bindings_in(seed_roadmap).count() == len(evidence.DEFAULTS) - 1
 
 
 def test_copy_to_next_year_copies_the_bindings(seed_roadmap, staff):
@@ -394,6 +414,7 @@ def test_review_page_names_the_field(client, world, roadmap, curator_b, staff):
     response = client.post(url, {"decision": "accept", "comment": ""})
     assert response.status_code == 422
     assert "Условие подтверждения из системы не выполнено" in response.content.decode()
+    assert 'id="unmet-note"' in response.content.decode()
     response = client.post(url, {"decision": "accept", "comment": "Принято: пары на каникулах"})
     assert response.status_code == 302
 
