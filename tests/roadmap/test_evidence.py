@@ -331,6 +331,8 @@ def test_binding_page(client, roadmap, staff, curator_a, other_roadmap):
     assert "Из системы: Пары и группы работают: не менее 3 пар в каждой участвующей ОО" in editor, (
         editor[editor.find("measure-binding") - 200 : editor.find("measure-binding") + 300]
     )
+    page = client.get(reverse("roadmap:measure", args=[measure.pk])).content.decode()
+    assert "Пары и группы работают: не менее 3 пар в каждой участвующей ОО" in page
     client.force_login(curator_a)
     assert client.get(url).status_code == 403
     outsider = make_user("outsider", roles.STAFF, municipality=other_roadmap.municipality)
