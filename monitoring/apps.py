@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = "Мониторинг"
+
+    def ready(self):
+        from monitoring.evidence import register_kinds
+
+        register_kinds()

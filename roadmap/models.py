@@ -436,6 +436,22 @@ class MeasureResponsibility(models.Model):
         return str(self.party)
 
 
+class MeasureBinding(models.Model):
+    """A measure's evidence from the system: a figure (core.evidence kind) and its condition."""
+
+    measure = models.OneToOneField(Measure, on_delete=models.CASCADE, related_name="binding")
+    kind = models.CharField("показатель", max_length=40)
+    threshold = models.PositiveIntegerField("не менее", default=1)
+    require_update = models.BooleanField("обновлена в этом учебном году", default=False)
+
+    class Meta:
+        verbose_name = "подтверждение из системы"
+        verbose_name_plural = "подтверждения из системы"
+
+    def __str__(self) -> str:
+        return f"{self.measure.number}: {self.kind} ≥ {self.threshold}"
+
+
 class Execution(models.Model):
     """One executor's part of a measure: the department's (school empty) or one school's."""
 
@@ -587,6 +603,8 @@ class Report(models.Model):
     )
     reviewed_at = models.DateTimeField("проверен", null=True, blank=True)
     review_comment = models.TextField("комментарий проверяющего", blank=True)
+    # The bound figure as it stood at submission (roadmap.evidence.snapshot), frozen.
+    figure = models.JSONField("показатель из системы", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "отчёт об исполнении"

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import Department, Municipality
+from roadmap.evidence import apply_defaults
 from roadmap.models import Measure, Order, OrderPoint, ResponsibleParty, Roadmap, Section
 from roadmap.selectors import responsible_display
 from roadmap.services import apply_deadline, set_responsible, sync_executions
@@ -129,4 +130,5 @@ def load_seed(path: Path = SEED_FILE) -> SeedResult:
             measure.save()
             set_responsible(measure, responsible)
     sync_executions(roadmap)
+    apply_defaults(roadmap)
     return SeedResult(roadmap=roadmap, created=True)

@@ -15,6 +15,7 @@ from core.permissions import can_see_personal_data, is_curator
 from core.selectors import municipalities_for, municipality_of, school_of
 from roadmap.deadlines import Deadline, format_deadline, parse_deadline
 from roadmap.deadlines import SchoolCalendar as Quarters
+from roadmap.evidence import binding_of, condition_met, execution_figure, roadmap_figures
 from roadmap.models import (
     Amendment,
     Evidence,
@@ -342,11 +343,26 @@ def my_measures_data(user, today: date | None = None) -> dict:
     }
 
 
+def evidence_board(roadmap: Roadmap, day: date) -> list:
+    """The dashboard's block «Подтверждение из системы»: every bound measure with its figure
+    per participating school on the day (a fixed number of queries)."""
+    return roadmap_figures(roadmap, day)
+
+
+def binding_for(measure: Measure):
+    """The measure's binding to a figure of the system (roadmap.evidence), or None."""
+    return binding_of(measure)
+
+
 def execution_data(execution: Execution, user) -> dict:
     """The execution page's data: its reports as the user may read them, the one awaiting
     the department's review, and the status history."""
     reports = execution_reports(execution, user)
+    today = timezone.localdate()
+    figure = execution_figure(execution, today)
     return {
+        "figure": figure,
+        "figure_met": figure is not None and condition_met(figure, execution),
         "execution": execution,
         "measure": execution.measure,
         "reports": reports,
@@ -482,9 +498,15 @@ def execution_history(execution: Execution, user) -> list[HistoryEntry]:
 
 
 def _editor_measures() -> QuerySet[Measure]:
-    return Measure.objects.prefetch_related(
-        Prefetch("responsibilities", queryset=MeasureResponsibility.objects.select_related("party"))
-    ).annotate(reports_count=Count("executions__reports"))
+    return (
+        Measure.objects.select_related("binding")
+        .prefetch_related(
+            Prefetch(
+                "responsibilities", queryset=MeasureResponsibility.objects.select_related("party")
+            )
+        )
+        .annotate(reports_count=Count("executions__reports"))
+    )
 
 
 def _wording_editable(status: str, amendment_open: bool) -> bool:

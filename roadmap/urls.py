@@ -54,6 +54,7 @@ urlpatterns = [
     path("measures/<int:pk>/", pages.measure_detail, name="measure"),
     path("measures/<int:pk>/edit/", editor.measure_edit, name="measure_edit"),
     path("measures/<int:pk>/row/", editor.measure_row, name="measure_row"),
+    path("measures/<int:pk>/binding/", editor.measure_binding, name="measure_binding"),
     path("measures/<int:pk>/delete/", editor.measure_delete, name="measure_delete"),
     re_path(
         r"^measures/(?P<pk>[0-9]+)/move/(?P<direction>up|down)/$",

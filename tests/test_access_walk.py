@@ -67,6 +67,7 @@ TARGETS = {
     "roadmap:measure": "measure",
     "roadmap:measure_edit": "measure",
     "roadmap:measure_row": "measure",
+    "roadmap:measure_binding": "measure",
     "roadmap:measure_delete": "measure",
     "roadmap:measure_move": "measure",
     "roadmap:execution": "execution",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from core import dates
+from core import dates, evidence
 from core.models import School
 from roadmap.models import TEXT_MAX, Measure, ResponsibleParty, Roadmap
 
@@ -143,3 +143,30 @@ class AddSchoolForm(forms.Form):
         self.fields["school"].queryset = School.objects.filter(
             municipality=roadmap.municipality, is_active=True
         ).exclude(participations__roadmap=roadmap)
+
+
+class BindingForm(forms.Form):
+    """A measure's evidence from the system: which figure, and «не менее N»."""
+
+    kind = forms.ChoiceField(label="Показатель из системы", required=False)
+    threshold = forms.IntegerField(label="Не менее", min_value=0, max_value=100_000, initial=1)
+    require_update = forms.BooleanField(
+        label="База обновлена в этом учебном году",
+        required=False,
+        help_text="Для баз наставников и наставляемых: запись добавлена или изменена с 1 сентября.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        none = ("", "— без подтверждения из системы —")
+        self.fields["kind"].choices = [none, *evidence.choices()]
+
+    @staticmethod
+    def initial_for(binding) -> dict:
+        if binding is None:
+            return {"kind": "", "threshold": 1, "require_update": False}
+        return {
+            "kind": binding.kind,
+            "threshold": binding.threshold,
+            "require_update": binding.require_update,
+        }

@@ -42,9 +42,17 @@ class ReportForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, with_reason: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["completed_on"].initial = timezone.localdate()
+        if with_reason:  # the department's own part of a measure bound to a figure
+            self.fields["reason"] = forms.CharField(
+                label="Причина",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=5000,
+                help_text="Нужна, если условие подтверждения из системы не выполнено.",
+            )
 
 
 class ReviewForm(forms.Form):

@@ -2,6 +2,7 @@
 amendments, the copy to the next year), its sections and measures, and the executions
 schools and the department report on. Every write checks who acts (core.permissions)."""
 
+from roadmap.services.bindings import set_binding
 from roadmap.services.executions import (
     REPORTABLE,
     STARTABLE,
@@ -80,6 +81,7 @@ __all__ = [
     "renumber",
     "review_report",
     "set_amendment_order",
+    "set_binding",
     "set_responsible",
     "shift_years",
     "start_execution",

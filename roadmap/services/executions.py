@@ -12,12 +12,18 @@ from django.utils import timezone
 
 from core import permissions
 from core.files import safe_filename, sha256_of, validate_upload
+from roadmap import evidence as figures
 from roadmap.models import (
     Evidence,
     Execution,
     Report,
 )
 from roadmap.services.guards import stamp
+
+UNMET = (
+    "Условие подтверждения из системы не выполнено ({condition}): чтобы {action}, напишите "
+    "причину в поле «{field}»."
+)
 
 REPORTABLE = {
     Execution.Status.NOT_STARTED,
@@ -51,9 +57,19 @@ def start_execution(*, user, execution: Execution) -> Execution:
 
 @transaction.atomic
 def submit_report(
-    *, user, execution: Execution, text: str, completed_on: date, files: Sequence = ()
+    *,
+    user,
+    execution: Execution,
+    text: str,
+    completed_on: date,
+    files: Sequence = (),
+    reason: str = "",
 ) -> Report:
-    """A school's report goes to review; the department's own report completes it at once."""
+    """A school's report goes to review; the department's own report completes it at once.
+
+    A measure bound to a figure of the system gets the figure frozen on the report, dated
+    today; the department's own report of a measure whose condition is not met needs a
+    written ``reason`` (kept as the review comment)."""
     execution = Execution.objects.select_for_update().get(pk=execution.pk)
     ensure_executor(user, execution)
     if execution.status not in REPORTABLE:
@@ -73,10 +89,15 @@ def submit_report(
             checked.append((upload, validate_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)))
         except ValidationError as exc:
             errors.setdefault("files", []).extend(exc.messages)
+    own_department = execution.school_id is None
+    figure = figures.snapshot(execution, today)
+    if own_department and figures.frozen_unmet(figure) and not reason.strip():
+        errors["reason"] = UNMET.format(
+            condition=figure["condition"], action="отметить выполненным", field="Причина"
+        )
     if errors:
         raise ValidationError(errors)
 
-    own_department = execution.school_id is None
     now = timezone.now()
     report = Report.objects.create(
         execution=execution,
@@ -87,6 +108,8 @@ def submit_report(
         decision=Report.Decision.ACCEPTED if own_department else Report.Decision.PENDING,
         reviewed_by=user if own_department else None,
         reviewed_at=now if own_department else None,
+        review_comment=reason.strip() if own_department else "",
+        figure=figure,
     )
     stored = []
     try:
@@ -128,6 +151,16 @@ def review_report(*, user, report: Report, accept: bool, comment: str = "") -> R
         raise ValidationError("Этот отчёт уже проверен.")
     if not accept and not comment.strip():
         raise ValidationError({"comment": "Напишите, что нужно доработать."})
+    if accept and figures.frozen_unmet(report.figure) and not comment.strip():
+        raise ValidationError(
+            {
+                "comment": UNMET.format(
+                    condition=report.figure["condition"],
+                    action="принять отчёт",
+                    field="Комментарий для куратора",
+                )
+            }
+        )
     report.decision = Report.Decision.ACCEPTED if accept else Report.Decision.RETURNED
     report.reviewed_by = user
     report.reviewed_at = timezone.now()

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core import permissions
 from core.models import School
+from roadmap.evidence import copy_bindings
 from roadmap.models import (
     Amendment,
     Execution,
@@ -273,6 +274,7 @@ def copy_roadmap(*, user, roadmap: Roadmap) -> Roadmap:
         measure__section__roadmap=source
     ).select_related("party"):
         parties_by_measure.setdefault(link.measure_id, []).append(link.party)
+    copies: list[tuple[int, Measure]] = []
     for section in source.sections.all():
         new_section = Section(
             roadmap=copy,
@@ -298,6 +300,8 @@ def copy_roadmap(*, user, roadmap: Roadmap) -> Roadmap:
             stamp(new_measure, user)
             new_measure.save()
             set_responsible(new_measure, parties_by_measure.get(measure.pk, []))
+            copies.append((measure.pk, new_measure))
+    copy_bindings(copies)
     Participation.objects.bulk_create(
         Participation(roadmap=copy, school_id=school_id)
         for school_id in source.participations.values_list("school_id", flat=True)

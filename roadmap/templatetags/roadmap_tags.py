@@ -1,5 +1,8 @@
+import datetime as dt
+
 from django import template
 
+from core.evidence import kind_of
 from roadmap.deadlines import Deadline, format_deadline
 from roadmap.documents.wording import wording_choices as choices_of
 
@@ -46,3 +49,21 @@ def wording_choices(roadmap, amendments):
     """The wordings the roadmap's documents can be printed in (none without amendments).
     ``amendments``: the page's list (a queryset is read once and keeps its rows)."""
     return choices_of(roadmap, list(amendments))
+
+
+@register.filter
+def iso_day(value):
+    """«2026-11-29» (a frozen figure's day) as a date for the ``date`` filter."""
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@register.filter
+def binding_label(binding) -> str:
+    """«Пары и группы сформированы: не менее 1 пара в каждой участвующей ОО»."""
+    kind = kind_of(binding.kind)
+    if kind is None:
+        return "показатель недоступен"
+    return f"{kind.title}: {kind.condition(binding.threshold, binding.require_update)}"

@@ -33,6 +33,7 @@ def dashboard(request, pk: int):
         {
             "roadmap": roadmap,
             "board": board,
+            "evidence": selectors.evidence_board(roadmap, board.as_of),
             "form": form,
             "query_without_sort": query.urlencode(),
             "query": request.GET.urlencode(),

@@ -12,7 +12,14 @@ from core.decorators import department_required, editor_required, head_required
 from core.http import errors_to_form, handle_form, is_htmx, perform
 from core.selectors import municipality_of
 from roadmap import selectors, services
-from roadmap.forms.editor import AddSchoolForm, AmendmentForm, MeasureForm, RoadmapForm, SectionForm
+from roadmap.forms.editor import (
+    AddSchoolForm,
+    AmendmentForm,
+    BindingForm,
+    MeasureForm,
+    RoadmapForm,
+    SectionForm,
+)
 
 
 def _editor_context(roadmap) -> dict:
@@ -409,4 +416,26 @@ def roadmap_copy(request, pk: int):
         ),
         back=reverse("roadmap:detail", args=[roadmap.pk]),
         then=lambda copy: reverse("roadmap:editor", args=[copy.pk]),
+    )
+
+
+@editor_required
+def measure_binding(request, pk: int):
+    """Bind a measure to a figure of the registry with a condition, or remove the binding."""
+    measure = selectors.measure_for(request.user, pk)
+    binding = selectors.binding_for(measure)
+    form = BindingForm(request.POST or None, initial=BindingForm.initial_for(binding))
+    back = reverse("roadmap:measure", args=[measure.pk])
+    return handle_form(
+        request,
+        form,
+        lambda: services.set_binding(user=request.user, measure=measure, **form.cleaned_data),
+        said=lambda bound: (
+            "Мероприятие связано с показателем из системы."
+            if bound
+            else "Связь с показателем из системы снята."
+        ),
+        then=back,
+        title=f"Подтверждение из системы: мероприятие {measure.number}",
+        cancel=back,
     )

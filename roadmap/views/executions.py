@@ -36,12 +36,13 @@ def _execution_context(request, execution: Execution, **extra) -> dict:
     user = request.user
     own_part = permissions.can_act_on(user, execution)
     context = selectors.execution_data(execution, user)
+    own_bound = execution.school_id is None and context["figure"] is not None
     return {
         **context,
         "can_report": own_part and execution.status in services.REPORTABLE,
         "can_start": own_part and execution.status in services.STARTABLE,
         "can_review": permissions.can_review(user) and context["pending"] is not None,
-        "report_form": ReportForm(),
+        "report_form": ReportForm(with_reason=own_bound),
         "review_form": ReviewForm(),
         **extra,
     }
@@ -71,7 +72,10 @@ def execution_start(request, pk: int):
 def execution_report(request, pk: int):
     execution = selectors.execution_for(request.user, pk)
     services.ensure_executor(request.user, execution)  # 403 before reading the form
-    form = ReportForm(request.POST, request.FILES)
+    bound = selectors.binding_for(execution.measure) is not None
+    form = ReportForm(
+        request.POST, request.FILES, with_reason=bound and execution.school_id is None
+    )
 
     def submit():
         data = form.cleaned_data
@@ -81,6 +85,7 @@ def execution_report(request, pk: int):
             text=data["text"],
             completed_on=data["completed_on"],
             files=data["files"],
+            reason=data.get("reason", ""),
         )
 
     def page():
