@@ -502,6 +502,28 @@ def editor_measure(pk: int) -> Measure:
     return _editor_measures().select_related("section__roadmap").get(pk=pk)
 
 
+def editor_section(pk: int) -> Section:
+    """One section of the editor with its measures, as the editor's table shows it."""
+    return (
+        Section.objects.select_related("roadmap")
+        .prefetch_related(
+            Prefetch(
+                "measures", queryset=_editor_measures().order_by("position", "number_key", "id")
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def next_measure_number(section: Section) -> str:
+    """The number the section's next measure takes: one after its greatest («4.4» after 4.3)."""
+    keys = [key for key in section.measures.values_list("number_key", flat=True) if key]
+    last = max(keys, default=None)
+    if last and len(last) > 1:
+        return ".".join(str(part) for part in [*last[:-1], last[-1] + 1])
+    return f"{section.number}.{len(keys) + 1}"
+
+
 def editor_data(roadmap: Roadmap) -> dict:
     """The editor page's data: sections with their measures, amendments (constant queries)."""
     sections = list(

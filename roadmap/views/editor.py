@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -213,11 +214,38 @@ def _render_measure_form(request, measure, form, *, section=None, conflict=None,
     return render(request, template, context, status=status)
 
 
+def _section_added(request, section, measure) -> HttpResponse:
+    """After an addition in place: the section again, the new measure in its place by number
+    and marked, and an empty form for the next one under a short confirmation."""
+    section = selectors.editor_section(section.pk)
+    said = f"Мероприятие {measure.number} добавлено."
+    context = {
+        "section": section,
+        "roadmap": section.roadmap,
+        "editable": True,
+        "added_pk": measure.pk,
+        "said": said,
+        "next_form": MeasureForm(initial={"number": selectors.next_measure_number(section)}),
+    }
+    response = render(request, "roadmap/_section_body.html", context)
+    response["HX-Retarget"] = f"#section-{section.pk}"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
 @editor_required
 def measure_create(request, pk: int):
     section = selectors.section_for(request.user, pk)
-    number = f"{section.number}.{selectors.measures_in(section) + 1}"
-    form = MeasureForm(request.POST or None, initial={"number": number})
+    form = MeasureForm(
+        request.POST or None, initial={"number": selectors.next_measure_number(section)}
+    )
+    if is_htmx(request) and request.method == "POST" and form.is_valid():
+        try:
+            measure = services.create_measure(user=request.user, section=section, **form.wording())
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            return _section_added(request, section, measure)
 
     return handle_form(
         request,
@@ -254,9 +282,8 @@ def measure_edit(request, pk: int):
         errors_to_form(form, error)
         return _render_measure_form(request, measure, form, status=422)
     if is_htmx(request):
-        return render(
-            request, "roadmap/_measure_row.html", {"measure": selectors.editor_measure(saved.pk)}
-        )
+        row = {"measure": selectors.editor_measure(saved.pk), "editable": True, "saved": True}
+        return render(request, "roadmap/_measure_row.html", row)
     messages.success(request, f"Мероприятие {saved.number} сохранено.")
     return redirect(_editor_url(saved.section.roadmap_id, f"measure-{saved.pk}"))
 
@@ -265,9 +292,11 @@ def measure_edit(request, pk: int):
 @editor_required
 def measure_row(request, pk: int):
     measure = selectors.measure_for(request.user, pk)
-    return render(
-        request, "roadmap/_measure_row.html", {"measure": selectors.editor_measure(measure.pk)}
-    )
+    row = {
+        "measure": selectors.editor_measure(measure.pk),
+        "editable": selectors.wording_editable(measure.section.roadmap),
+    }
+    return render(request, "roadmap/_measure_row.html", row)
 
 
 @editor_required

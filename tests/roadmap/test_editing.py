@@ -316,16 +316,21 @@ def test_executions_can_be_reported_on_an_approved_roadmap(roadmap, curator_a, s
 # --- order, renumbering, deletion --------------------------------------------------------------
 
 
-def test_move_and_renumber(client, staff, draft):
+def test_move_swaps_places_and_numbers(client, staff, draft):
     client.force_login(staff)
     m3 = measure(draft, "1.3")
+    m2 = measure(draft, "1.2")
     client.post(reverse("roadmap:measure_move", args=[m3.pk, "up"]))
     numbers = list(
         Measure.objects.filter(section__number="1", section__roadmap=draft)
         .order_by("position")
         .values_list("number", flat=True)
     )
-    assert numbers[:4] == ["1.1", "1.3", "1.2", "1.4"]
+    assert numbers[:4] == ["1.1", "1.2", "1.3", "1.4"]
+    m3.refresh_from_db()
+    m2.refresh_from_db()
+    assert (m3.number, m2.number) == ("1.2", "1.3")
+    assert m3.history.filter(number="1.2").exists()
     client.post(reverse("roadmap:renumber", args=[draft.pk]))
     m3.refresh_from_db()
     assert m3.number == "1.2"
