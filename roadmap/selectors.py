@@ -342,6 +342,19 @@ def my_measures_data(user, today: date | None = None) -> dict:
     }
 
 
+def returned_report(execution: Execution) -> Report | None:
+    """The report the department returned, while the execution waits for its rework: the
+    curator's next report starts from its text, date and files."""
+    if execution.status != Execution.Status.RETURNED:
+        return None
+    return (
+        execution.reports.filter(decision=Report.Decision.RETURNED)
+        .prefetch_related("evidence")
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
+
+
 def execution_data(execution: Execution, user) -> dict:
     """The execution page's data: its reports as the user may read them, the one awaiting
     the department's review, and the status history."""

@@ -41,7 +41,7 @@ def _execution_context(request, execution: Execution, **extra) -> dict:
         "can_report": own_part and execution.status in services.REPORTABLE,
         "can_start": own_part and execution.status in services.STARTABLE,
         "can_review": permissions.can_review(user) and context["pending"] is not None,
-        "report_form": ReportForm(),
+        "report_form": ReportForm(previous=selectors.returned_report(execution)),
         "review_form": ReviewForm(),
         **extra,
     }
@@ -71,7 +71,7 @@ def execution_start(request, pk: int):
 def execution_report(request, pk: int):
     execution = selectors.execution_for(request.user, pk)
     services.ensure_executor(request.user, execution)  # 403 before reading the form
-    form = ReportForm(request.POST, request.FILES)
+    form = ReportForm(request.POST, request.FILES, previous=selectors.returned_report(execution))
 
     def submit():
         data = form.cleaned_data
@@ -80,7 +80,7 @@ def execution_report(request, pk: int):
             execution=execution,
             text=data["text"],
             completed_on=data["completed_on"],
-            files=data["files"],
+            **form.evidence(),
         )
 
     def page():
