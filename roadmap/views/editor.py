@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.decorators import department_required, editor_required, head_required
-from core.http import errors_to_form, handle_form, is_htmx, perform
+from core.http import confirm_then, errors_to_form, handle_form, is_htmx, perform
 from core.selectors import municipality_of
-from roadmap import selectors, services
+from roadmap import confirmations, selectors, services
 from roadmap.forms.editor import AddSchoolForm, AmendmentForm, MeasureForm, RoadmapForm, SectionForm
 
 
@@ -361,7 +361,7 @@ def roadmap_schools(request, pk: int):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @editor_required
 def roadmap_school_remove(request, pk: int, school_id: int):
     roadmap = selectors.roadmap_for(request.user, pk)
@@ -371,23 +371,23 @@ def roadmap_school_remove(request, pk: int, school_id: int):
         note = f" Сохранены исполнения с отчётами: {kept}." if kept else ""
         return f"{school} исключена из дорожной карты.{note}"
 
-    return perform(
+    return confirm_then(
         request,
+        lambda: confirmations.exclusion(roadmap, school),
         lambda: services.remove_school(roadmap=roadmap, school=school, user=request.user),
         success=said,
-        back=reverse("roadmap:schools", args=[roadmap.pk]),
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @head_required
 def roadmap_approve(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
-    return perform(
+    return confirm_then(
         request,
+        lambda: confirmations.approval(roadmap),
         lambda: services.approve_roadmap(user=request.user, roadmap=roadmap),
         success="Дорожная карта утверждена; её текст закреплён.",
-        back=reverse("roadmap:detail", args=[roadmap.pk]),
     )
 
 
@@ -426,16 +426,16 @@ def amendment_close(request, pk: int):
     return redirect("roadmap:editor", pk=roadmap.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @editor_required
 def roadmap_copy(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
-    return perform(
+    return confirm_then(
         request,
+        lambda: confirmations.copy(roadmap),
         lambda: services.copy_roadmap(user=request.user, roadmap=roadmap),
         success=lambda copy: (
             f"Создана дорожная карта на {copy.school_year} учебный год; прежняя перенесена в архив."
         ),
-        back=reverse("roadmap:detail", args=[roadmap.pk]),
         then=lambda copy: reverse("roadmap:editor", args=[copy.pk]),
     )

@@ -10,6 +10,7 @@ from tests.factories import SchoolFactory
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+CONFIRM = {"confirm": "1"}
 
 
 def measure(roadmap, number) -> Measure:
@@ -248,11 +249,11 @@ def test_only_the_head_approves(client, cast, draft):
     draft.refresh_from_db()
     assert draft.status == Roadmap.Status.DRAFT
     client.force_login(cast["head"])
-    assert client.post(reverse("roadmap:approve", args=[draft.pk])).status_code == 302
+    assert client.post(reverse("roadmap:approve", args=[draft.pk]), CONFIRM).status_code == 302
     draft.refresh_from_db()
     assert draft.status == Roadmap.Status.APPROVED
     assert draft.approved_by == cast["head"]
-    again = client.post(reverse("roadmap:approve", args=[draft.pk]))
+    again = client.post(reverse("roadmap:approve", args=[draft.pk]), CONFIRM)
     assert again.status_code == 409
     assert "Утвердить можно только проект" in again.content.decode()
 
@@ -406,7 +407,7 @@ def test_schools_added_and_removed_with_their_executions(
     owed = Measure.objects.filter(section__roadmap=roadmap, responsible__kind="schools").count()
     client.post(reverse("roadmap:schools", args=[roadmap.pk]), {"school": newcomer.pk})
     assert Execution.objects.filter(school=newcomer).count() == owed
-    client.post(reverse("roadmap:school_remove", args=[roadmap.pk, newcomer.pk]))
+    client.post(reverse("roadmap:school_remove", args=[roadmap.pk, newcomer.pk]), CONFIRM)
     assert not Execution.objects.filter(school=newcomer).exists()
 
     execution = Execution.objects.get(
@@ -416,7 +417,7 @@ def test_schools_added_and_removed_with_their_executions(
         user=curator_a, execution=execution, text="Готово", completed_on=datetime.date(2020, 10, 30)
     )
     response = client.post(
-        reverse("roadmap:school_remove", args=[roadmap.pk, school_a.pk]), follow=True
+        reverse("roadmap:school_remove", args=[roadmap.pk, school_a.pk]), CONFIRM, follow=True
     )
     assert "Сохранены исполнения с отчётами: 1" in response.content.decode()
     assert Execution.objects.filter(school=school_a).count() == 1
@@ -440,7 +441,7 @@ def test_copy_to_next_school_year(client, staff, school_a, roadmap):
     execution.status = Execution.Status.IN_PROGRESS
     execution.save()
     client.force_login(staff)
-    response = client.post(reverse("roadmap:copy", args=[roadmap.pk]))
+    response = client.post(reverse("roadmap:copy", args=[roadmap.pk]), CONFIRM)
     copy = Roadmap.objects.get(copied_from=roadmap)
     assert response["Location"] == reverse("roadmap:editor", args=[copy.pk])
     roadmap.refresh_from_db()
