@@ -3,7 +3,8 @@ handled, the one way a service is run from a button, and the one way a file is h
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -108,6 +109,36 @@ def perform(request, action, *, success, back: str, then=None):
         return refused(request, error.messages, back=back)
     messages.success(request, _of(success, result))
     return redirect(_of(then, result) or back)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What a weighty action will do, shown before it is done.
+
+    ``consequences`` — what will happen; ``warnings`` — what looks unfinished or early and is
+    worth a look first; ``keep`` — posted values carried to the confirming POST (a date, a
+    version)."""
+
+    title: str
+    consequences: Sequence[str]
+    button: str
+    back: str
+    warnings: Sequence[str] = ()
+    keep: Mapping[str, str] = field(default_factory=dict)
+    danger: bool = False
+
+
+def confirmed(request) -> bool:
+    return request.method == "POST" and request.POST.get("confirm") == "1"
+
+
+def confirm_then(request, confirmation: Callable[[], Confirmation], action, *, success, then=None):
+    """The one way a weighty action is done: a GET, or a POST without ``confirm=1``, shows the
+    confirmation page with its consequences and changes nothing; the POST from that page
+    (``confirm=1``) runs ``action`` as :func:`perform` does. Works without JavaScript."""
+    if confirmed(request):
+        return perform(request, action, success=success, back=confirmation().back, then=then)
+    return render(request, "core/confirm.html", {"confirmation": confirmation()})
 
 
 def attachment(content: bytes, name: str, content_type: str, *, ascii_name: str = ""):

@@ -13,6 +13,7 @@ the system shows it as entered.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -22,6 +23,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from core.models import School
+from core.xlsx.spec import plural
 from core.xlsx.writer import table_workbook
 from roadmap.deadlines import parse_deadline
 from roadmap.models import (
@@ -145,6 +147,47 @@ class SchoolRow:
 
 
 @dataclass
+class LateColumn:
+    """A column of the late grid: a school (short name), or the department's own part."""
+
+    school_id: int | None
+    label: str
+    title: str
+    late: int = 0
+
+
+@dataclass
+class LateRow:
+    """An overdue measure and, per column, how its executor stands: ``(css, said)``."""
+
+    measure: MeasureState
+    cells: list[tuple[str, str]]
+
+
+@dataclass
+class PartyLate:
+    """A responsible party's overdue measures: how many, how many executions, how long."""
+
+    name: str
+    measures: list[MeasureState] = field(default_factory=list)
+    executions: int = 0
+    max_days: int = 0
+
+    @property
+    def said(self) -> str:
+        measures, executions = len(self.measures), self.executions
+        return (
+            f"{measures} {plural(measures, 'мероприятие', 'мероприятия', 'мероприятий')}, "
+            f"{executions} {plural(executions, 'исполнение', 'исполнения', 'исполнений')}, "
+            f"до {self.max_days} дн."
+        )
+
+
+def late_heading(count: int) -> str:
+    return f"{count} {plural(count, 'мероприятие', 'мероприятия', 'мероприятий')}"
+
+
+@dataclass
 class Dashboard:
     roadmap: Roadmap
     filters: Filters
@@ -158,6 +201,9 @@ class Dashboard:
     overdue_by_party: list[tuple[str, list[MeasureState]]]
     undated: list[MeasureState]
     schools: list[SchoolRow]
+    late_columns: list[LateColumn] = field(default_factory=list)
+    late_rows: list[LateRow] = field(default_factory=list)
+    late_by_party: list[PartyLate] = field(default_factory=list)
 
 
 def _end_of_day(day: date) -> dt.datetime:
@@ -275,6 +321,99 @@ def _evaluate(
     )
 
 
+_ORG_FORM = re.compile(r"^(?:[МГЧ][А-ЯЁ]{0,3}ОУ(?:\s*ДО)?|МБУ\s*ДО|МБУДО|МАУ|МБУ)\s+")
+
+
+def short_school(name: str) -> str:
+    """«МБОУ «СОШ № 1» г. Аргун» → «СОШ 1»: a grid's column, the full name in its title."""
+    quoted = re.search(r"«([^»]+)»", name)
+    text = quoted.group(1) if quoted else _ORG_FORM.sub("", name)
+    text = re.sub(r"\s*г\.\s*\S+\s*$", "", text)
+    text = re.sub(r"№\s*", "", text).strip()
+    return text if len(text) <= 16 else text[:15].rstrip() + "…"
+
+
+def late_band(days: int) -> str:
+    """The colour of a late cell by how long it is overdue."""
+    if days > 365:
+        return "late-4"
+    if days > 90:
+        return "late-3"
+    if days > 30:
+        return "late-2"
+    return "late-1"
+
+
+LATE_LEGEND = [
+    ("late-1", "до 30 дн."),
+    ("late-2", "31–90 дн."),
+    ("late-3", "91–365 дн."),
+    ("late-4", "больше года"),
+    ("late-done", "выполнено"),
+    ("late-none", "не участвует"),
+]
+
+
+def _late_grid(
+    overdue: list[MeasureState], school_names: dict, school_id: int | None
+) -> tuple[list[LateColumn], list[LateRow]]:
+    """Overdue measures × executors: schools by short name (the latest first), and the
+    department's own part when it has one; filtered to a school, that school alone."""
+    shown = {school_id: school_names[school_id]} if school_id in school_names else school_names
+    columns = {pk: LateColumn(pk, short_school(name), name) for pk, name in shown.items()}
+    if not school_id and any(e.school_id is None for s in overdue for e in s.executions):
+        columns[None] = LateColumn(
+            None, "Департамент", "Департамент образования и внешние исполнители"
+        )
+    for state in overdue:
+        for execution in state.executions:
+            column = columns.get(execution.school_id)
+            if column is not None and execution.status != ACCEPTED:
+                column.late += 1
+    ordered = sorted(columns.values(), key=lambda c: (c.school_id is not None, -c.late, c.label))
+    rows = []
+    for state in overdue:
+        by_executor = {e.school_id: e for e in state.executions}
+        cells = []
+        for column in ordered:
+            execution = by_executor.get(column.school_id)
+            if execution is None:
+                cells.append(("late-none", f"{column.title}: не участвует"))
+            elif execution.status == ACCEPTED:
+                cells.append(("late-done", f"{column.title}: выполнено"))
+            else:
+                said = f"{column.title}: просрочено на {state.days_overdue} дн."
+                cells.append((late_band(state.days_overdue), said))
+        rows.append(LateRow(state, cells))
+    return ordered, rows
+
+
+def _late_by_party(overdue: list[MeasureState], parties: dict) -> list[PartyLate]:
+    """Who owes the overdue work: the schools' part under the schools' party, the
+    department's under the department (or the outside party it tracks) — counted from the
+    executions in scope, so a filter to one school blames no one else."""
+    by_name: dict[str, PartyLate] = {}
+    for state in overdue:
+        kinds = [parties[p] for p in state.party_ids if p in parties]
+        schools_name = next(
+            (name for name, kind in kinds if kind == ResponsibleParty.Kind.SCHOOLS),
+            "Образовательные организации",
+        )
+        outside = sorted(name for name, kind in kinds if kind == ResponsibleParty.Kind.EXTERNAL)
+        has_department = any(kind == ResponsibleParty.Kind.DEPARTMENT for _, kind in kinds)
+        own = DEPARTMENT if has_department or not outside else ", ".join(outside)
+        for execution in state.executions:
+            if execution.status == ACCEPTED:
+                continue
+            name = schools_name if execution.school_id else own
+            late = by_name.setdefault(name, PartyLate(name))
+            if not late.measures or late.measures[-1] is not state:
+                late.measures.append(state)
+            late.executions += 1
+            late.max_days = max(late.max_days, state.days_overdue)
+    return sorted(by_name.values(), key=lambda p: (-len(p.measures), -p.max_days, p.name))
+
+
 def _matches(state: MeasureState, status: str) -> bool:
     if not status:
         return True
@@ -349,6 +488,7 @@ def build_dashboard(roadmap: Roadmap, filters: Filters, today: date | None = Non
         progress.overdue += state.overdue
 
     overdue = sorted((s for s in listed if s.overdue), key=lambda s: -s.days_overdue)
+    late_columns, late_rows = _late_grid(overdue, school_names, filters.school_id)
     overdue_by_section = [
         (section, [s for s in overdue if s.section_id == section.id])
         for section in sections
@@ -390,6 +530,9 @@ def build_dashboard(roadmap: Roadmap, filters: Filters, today: date | None = Non
         overdue_by_party=sorted(by_party.items()),
         undated=[s for s in listed if not s.dated],
         schools=school_rows,
+        late_columns=late_columns,
+        late_rows=late_rows,
+        late_by_party=_late_by_party(overdue, parties),
     )
 
 

@@ -354,6 +354,19 @@ def binding_for(measure: Measure):
     return binding_of(measure)
 
 
+def returned_report(execution: Execution) -> Report | None:
+    """The report the department returned, while the execution waits for its rework: the
+    curator's next report starts from its text, date and files."""
+    if execution.status != Execution.Status.RETURNED:
+        return None
+    return (
+        execution.reports.filter(decision=Report.Decision.RETURNED)
+        .prefetch_related("evidence")
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
+
+
 def execution_data(execution: Execution, user) -> dict:
     """The execution page's data: its reports as the user may read them, the one awaiting
     the department's review, and the status history."""
@@ -522,6 +535,28 @@ def wording_editable(roadmap: Roadmap) -> bool:
 
 def editor_measure(pk: int) -> Measure:
     return _editor_measures().select_related("section__roadmap").get(pk=pk)
+
+
+def editor_section(pk: int) -> Section:
+    """One section of the editor with its measures, as the editor's table shows it."""
+    return (
+        Section.objects.select_related("roadmap")
+        .prefetch_related(
+            Prefetch(
+                "measures", queryset=_editor_measures().order_by("position", "number_key", "id")
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def next_measure_number(section: Section) -> str:
+    """The number the section's next measure takes: one after its greatest («4.4» after 4.3)."""
+    keys = [key for key in section.measures.values_list("number_key", flat=True) if key]
+    last = max(keys, default=None)
+    if last and len(last) > 1:
+        return ".".join(str(part) for part in [*last[:-1], last[-1] + 1])
+    return f"{section.number}.{len(keys) + 1}"
 
 
 def editor_data(roadmap: Roadmap) -> dict:

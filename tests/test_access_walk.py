@@ -362,6 +362,7 @@ def check(client, user, foreign, name, kwargs_names, method):
                 "version": "2",
                 "order_date": "01.05.2021",
                 "order_number": "99",
+                "confirm": "1",
             },
         )
     assert response.status_code in {403, 404, 405}, (name, method, response.status_code)
@@ -424,6 +425,7 @@ def test_the_region_changes_nothing_through_any_url(client, foreign):
                 "text": "x",
                 "order_date": "01.05.2021",
                 "order_number": "99",
+                "confirm": "1",
             },
         )
         assert response.status_code in {403, 404, 405}, (name, response.status_code)

@@ -6,13 +6,13 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import permissions
 from core.decorators import curator_required, editor_required
-from core.http import form_page, handle_form, perform, refused
+from core.http import confirm_then, form_page, handle_form, perform, refused
 from core.selectors import school_of
-from monitoring import selectors, services, summary
+from monitoring import confirmations, selectors, services, summary
 from monitoring.forms import PeriodForm, ReviewForm, SwotForm, UploadForm
 from monitoring.models import SchoolReport
 from monitoring.views.common import (
@@ -149,16 +149,15 @@ def report_detail(request, pk: int):
 
 
 @curator_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_submit(request, pk: int):
     report = writable_report(request, pk)
-    return perform(
+    version = request.POST.get("version") or None
+    return confirm_then(
         request,
-        lambda: services.submit_report(
-            user=request.user, report=report, version=request.POST.get("version") or None
-        ),
+        lambda: confirmations.submission(report, version),
+        lambda: services.submit_report(user=request.user, report=report, version=version),
         success="Отчёт отправлен на проверку. Показатели зафиксированы на конец периода.",
-        back=reverse("monitoring:report", args=[pk]),
     )
 
 

@@ -9,15 +9,15 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import permissions
 from core.audit import audit
 from core.decorators import registry_user
-from core.http import errors_to_form, form_page, handle_form, perform
+from core.http import confirm_then, errors_to_form, form_page, handle_form, perform
 from core.models import AuditEvent
 from core.selectors import school_of
-from registry import selectors, services
+from registry import confirmations, selectors, services
 from registry.filters import MenteeFilter, MentorFilter
 from registry.forms import (
     ConsentForm,
@@ -216,23 +216,27 @@ def consent_create(request, pk: int):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @registry_user
 def consent_withdraw(request, pk: int):
     consent = selectors.consent_for(request.user, pk)
-    form = WithdrawConsentForm(request.POST)
+    asked = request.POST if request.method == "POST" else request.GET
+    form = WithdrawConsentForm(
+        {"withdrawn_on": asked.get("withdrawn_on") or f"{timezone.localdate():%d.%m.%Y}"}
+    )
     back = reverse("registry:mentee", args=[consent.mentee_id])
     if not form.is_valid():
         return form_page(request, form, title="Отзыв согласия", cancel=back)
-    return perform(
+    withdrawn_on = form.cleaned_data["withdrawn_on"]
+    return confirm_then(
         request,
+        lambda: confirmations.withdrawal(consent, withdrawn_on),
         lambda: services.withdraw_consent(
-            user=request.user, consent=consent, withdrawn_on=form.cleaned_data["withdrawn_on"]
+            user=request.user, consent=consent, withdrawn_on=withdrawn_on
         ),
         success=lambda ended: (
             "Отзыв согласия записан." + (f" Прекращено действующих пар: {ended}." if ended else "")
         ),
-        back=back,
     )
 
 

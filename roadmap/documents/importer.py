@@ -378,6 +378,7 @@ def create_draft(
                 parties=[parties[name.casefold()] for name in measure.responsible],
                 responsible_text=measure.responsible_text or None,
                 printed_number=_printed_number(measure.printed_number),
+                party_required=False,
             )
     return roadmap
 

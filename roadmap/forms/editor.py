@@ -63,7 +63,10 @@ class MeasureForm(forms.Form):
         label="Ответственный исполнитель",
         queryset=ResponsibleParty.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
-        required=False,
+        error_messages={
+            "required": "Ответственный исполнитель: выберите хотя бы одного — мероприятие "
+            "без него некому исполнять."
+        },
     )
     result = forms.CharField(
         label="Результат",

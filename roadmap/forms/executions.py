@@ -42,9 +42,31 @@ class ReportForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, with_reason: bool = False, **kwargs):
+    def __init__(self, *args, previous=None, with_reason: bool = False, **kwargs):
+        """``previous`` — the returned report this one reworks: its text and date are the
+        starting values, and each of its files is kept unless marked «удалить» or replaced."""
         super().__init__(*args, **kwargs)
-        self.fields["completed_on"].initial = timezone.localdate()
+        self.previous = previous
+        self.previous_files = list(previous.evidence.all()) if previous else []
+        self.fields["completed_on"].initial = (
+            previous.completed_on if previous else timezone.localdate()
+        )
+        if previous:
+            self.fields["text"].initial = previous.text
+            self.fields["files"].label = "Добавить документы"
+        for evidence in self.previous_files:
+            self.fields[f"remove_{evidence.pk}"] = forms.BooleanField(
+                label="удалить",
+                required=False,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
+            self.fields[f"replace_{evidence.pk}"] = forms.FileField(
+                label=f"заменить «{evidence.original_name}»",
+                required=False,
+                widget=forms.FileInput(
+                    attrs={"accept": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png", "class": "form-control"}
+                ),
+            )
         if with_reason:  # the department's own part of a measure bound to a figure
             self.fields["reason"] = forms.CharField(
                 label="Причина",
@@ -53,6 +75,30 @@ class ReportForm(forms.Form):
                 max_length=5000,
                 help_text="Нужна, если условие подтверждения из системы не выполнено.",
             )
+
+    def previous_rows(self):
+        """Each previous file with its «удалить» and «заменить» fields, for the template."""
+        return [
+            (evidence, self[f"remove_{evidence.pk}"], self[f"replace_{evidence.pk}"])
+            for evidence in self.previous_files
+        ]
+
+    def main_fields(self):
+        fields = [self["text"], self["completed_on"], self["files"]]
+        return [*fields, self["reason"]] if "reason" in self.fields else fields
+
+    def evidence(self) -> dict:
+        """What the service takes: the previous files kept, and the uploads (new files and
+        replacements)."""
+        data = self.cleaned_data
+        kept, uploads = [], []
+        for evidence in self.previous_files:
+            replacement = data.get(f"replace_{evidence.pk}")
+            if replacement:
+                uploads.append(replacement)
+            elif not data.get(f"remove_{evidence.pk}"):
+                kept.append(evidence)
+        return {"kept": kept, "files": [*uploads, *data["files"]]}
 
 
 class ReviewForm(forms.Form):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -63,9 +65,13 @@ def submit_report(
     text: str,
     completed_on: date,
     files: Sequence = (),
+    kept: Sequence[Evidence] = (),
     reason: str = "",
 ) -> Report:
     """A school's report goes to review; the department's own report completes it at once.
+
+    ``kept`` — files of the execution's returned report that the new report carries on: each
+    is copied, so the returned report keeps its own files in the history.
 
     A measure bound to a figure of the system gets the figure frozen on the report, dated
     today; the department's own report of a measure whose condition is not met needs a
@@ -95,6 +101,9 @@ def submit_report(
         errors["reason"] = UNMET.format(
             condition=figure["condition"], action="отметить выполненным", field="Причина"
         )
+    foreign = [e for e in kept if e.report.execution_id != execution.pk]
+    if foreign:
+        errors.setdefault("files", []).append("Файлы другого исполнения приложить нельзя.")
     if errors:
         raise ValidationError(errors)
 
@@ -122,6 +131,19 @@ def submit_report(
                 sha256=sha256_of(upload),
             )
             evidence.file.save(f"upload.{kind.extension}", upload, save=False)
+            stored.append(evidence.file)
+            evidence.save()
+        for previous in kept:
+            evidence = Evidence(
+                report=report,
+                original_name=previous.original_name,
+                content_type=previous.content_type,
+                size=previous.size,
+                sha256=previous.sha256,
+            )
+            with previous.file.open("rb") as content:
+                name = PurePosixPath(previous.file.name).name
+                evidence.file.save(name, File(content), save=False)
             stored.append(evidence.file)
             evidence.save()
     except Exception:

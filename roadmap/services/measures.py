@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 
 from roadmap.models import (
     Measure,
@@ -18,6 +18,7 @@ from roadmap.models import (
     Section,
     printed_if_different,
 )
+from roadmap.numbering import number_key
 from roadmap.selectors import MEASURE_TRACKED, responsible_display
 from roadmap.services.guards import ensure_can_edit, ensure_wording_editable, stamp
 from roadmap.services.schedule import apply_deadline, set_responsible, sync_executions
@@ -106,18 +107,30 @@ def _renumber_positions(items: list) -> None:
 
 @transaction.atomic
 def move_measure(*, user, measure: Measure, direction: str) -> None:
+    """Swap the measure with its neighbour — places and numbers both, so that the numbers
+    keep reading in order (2.10 moved up above 2.9 becomes 2.9, and 2.9 becomes 2.10)."""
     ensure_can_edit(user)
     reason = ensure_wording_editable(measure.section.roadmap)
-    siblings = list(Measure.objects.select_for_update().filter(section_id=measure.section_id))
+    siblings = list(
+        Measure.objects.select_for_update()
+        .filter(section_id=measure.section_id)
+        .order_by("position", "number_key", "id")
+    )
     _renumber_positions(siblings)
     index = next(i for i, m in enumerate(siblings) if m.pk == measure.pk)
     other = _swap(siblings, index, direction)
-    changed = siblings
-    if other is not None:
-        siblings[index].position, other.position = other.position, siblings[index].position
-    for item in changed:
+    if other is None:
+        return
+    mine = siblings[index]
+    mine.position, other.position = other.position, mine.position
+    mine.number, other.number = other.number, mine.number
+    # A temporary number first: a section's measure numbers are unique at every step.
+    Measure.objects.filter(pk=mine.pk).update(number=f"~{mine.pk}")
+    for item in (other, mine):
+        item.version += 1
         stamp(item, user, reason)
-    Measure.objects.bulk_update(changed, ["position"])
+        item.save()
+    Measure.objects.bulk_update(siblings, ["position"])
 
 
 @transaction.atomic
@@ -195,8 +208,17 @@ def measure_changes_since(measure: Measure, version: int) -> list[FieldChange]:
     return changes
 
 
-def _check_measure_values(*, section: Section, number: str, title: str, exclude_pk=None):
+NO_PARTY = (
+    "Ответственный исполнитель: выберите хотя бы одного — мероприятие без него некому исполнять."
+)
+
+
+def _check_measure_values(
+    *, section: Section, number: str, title: str, exclude_pk=None, responsible: bool = True
+):
     errors = {}
+    if not responsible:
+        errors["parties"] = NO_PARTY
     if not number.strip():
         errors["number"] = "Укажите номер мероприятия, например 1.15."
     elif (
@@ -211,6 +233,18 @@ def _check_measure_values(*, section: Section, number: str, title: str, exclude_
         raise ValidationError(errors)
 
 
+def _place_by_number(section: Section, key: list[int]) -> int:
+    """The position for a new measure numbered ``key``: before the first measure with a
+    greater number; the measures from there move one place down."""
+    later = (
+        section.measures.filter(number_key__gt=key).order_by("position").values("position").first()
+    )
+    if later is None:
+        return (section.measures.aggregate(m=Max("position"))["m"] or 0) + 1
+    section.measures.filter(position__gte=later["position"]).update(position=F("position") + 1)
+    return later["position"]
+
+
 @transaction.atomic
 def create_measure(
     *,
@@ -223,14 +257,24 @@ def create_measure(
     parties: Sequence[ResponsibleParty] = (),
     responsible_text: str | None = None,
     printed_number: str = "",
+    party_required: bool = True,
 ) -> Measure:
     """``responsible_text`` keeps a document's own wording («Директор школы») of the parties,
-    ``printed_number`` the number it printed («3» in a section numbered 1, 2, 3…)."""
+    ``printed_number`` the number it printed («3» in a section numbered 1, 2, 3…). A measure
+    needs a responsible party; only a loaded document (``party_required=False``) is taken as
+    it is — its preview and the approval warn about the gap.
+
+    The measure takes its place by number: 4.4 goes after 4.3 and before 4.5."""
     ensure_can_edit(user)
     roadmap = section.roadmap
     reason = ensure_wording_editable(roadmap)
-    _check_measure_values(section=section, number=number, title=title)
-    position = (section.measures.aggregate(m=Max("position"))["m"] or 0) + 1
+    _check_measure_values(
+        section=section,
+        number=number,
+        title=title,
+        responsible=bool(parties or (responsible_text or "").strip() or not party_required),
+    )
+    position = _place_by_number(section, number_key(number.strip()))
     measure = Measure(
         section=section,
         number=number.strip(),
@@ -285,14 +329,20 @@ def update_measure(
     target_section = section or measure.section
     if target_section.roadmap_id != roadmap.pk:
         raise ValidationError({"section": "Раздел относится к другой дорожной карте."})
-    _check_measure_values(section=target_section, number=number, title=title, exclude_pk=measure.pk)
+    parties = list(dict.fromkeys(parties))
+    _check_measure_values(
+        section=target_section,
+        number=number,
+        title=title,
+        exclude_pk=measure.pk,
+        responsible=bool(parties),
+    )
     measure.section = target_section
     measure.number = number.strip()
     measure.title = title.strip()
     measure.deadline_text = deadline_text.strip()
     measure.result = result.strip()
     apply_deadline(measure, roadmap)
-    parties = list(dict.fromkeys(parties))
     # The wording a document gave the parties («Директор школы») stays until they change.
     before = list(measure.responsibilities.order_by("position").values_list("party", flat=True))
     parties_changed = [p.pk for p in parties] != before

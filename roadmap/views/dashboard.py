@@ -9,7 +9,13 @@ from core.decorators import department_required
 from core.files import XLSX
 from core.http import attachment, bad_file_query
 from roadmap import selectors
-from roadmap.dashboard import board_xlsx, build_dashboard
+from roadmap.dashboard import (
+    LATE_LEGEND,
+    STATUS_FILTERS,
+    board_xlsx,
+    build_dashboard,
+    late_heading,
+)
 from roadmap.forms.dashboard import DashboardFilterForm
 
 
@@ -37,6 +43,9 @@ def dashboard(request, pk: int):
             "form": form,
             "query_without_sort": query.urlencode(),
             "query": request.GET.urlencode(),
+            "late_legend": LATE_LEGEND,
+            "late_count": late_heading(len(board.late_rows)),
+            "status_label": STATUS_FILTERS.get(board.filters.status, ""),
         },
         status=400 if form.errors else 200,
     )

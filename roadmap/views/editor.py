@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.decorators import department_required, editor_required, head_required
-from core.http import errors_to_form, handle_form, is_htmx, perform
+from core.http import confirm_then, errors_to_form, handle_form, is_htmx, perform
 from core.selectors import municipality_of
-from roadmap import selectors, services
+from roadmap import confirmations, selectors, services
 from roadmap.forms.editor import (
     AddSchoolForm,
     AmendmentForm,
@@ -220,11 +221,38 @@ def _render_measure_form(request, measure, form, *, section=None, conflict=None,
     return render(request, template, context, status=status)
 
 
+def _section_added(request, section, measure) -> HttpResponse:
+    """After an addition in place: the section again, the new measure in its place by number
+    and marked, and an empty form for the next one under a short confirmation."""
+    section = selectors.editor_section(section.pk)
+    said = f"Мероприятие {measure.number} добавлено."
+    context = {
+        "section": section,
+        "roadmap": section.roadmap,
+        "editable": True,
+        "added_pk": measure.pk,
+        "said": said,
+        "next_form": MeasureForm(initial={"number": selectors.next_measure_number(section)}),
+    }
+    response = render(request, "roadmap/_section_body.html", context)
+    response["HX-Retarget"] = f"#section-{section.pk}"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
 @editor_required
 def measure_create(request, pk: int):
     section = selectors.section_for(request.user, pk)
-    number = f"{section.number}.{selectors.measures_in(section) + 1}"
-    form = MeasureForm(request.POST or None, initial={"number": number})
+    form = MeasureForm(
+        request.POST or None, initial={"number": selectors.next_measure_number(section)}
+    )
+    if is_htmx(request) and request.method == "POST" and form.is_valid():
+        try:
+            measure = services.create_measure(user=request.user, section=section, **form.wording())
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            return _section_added(request, section, measure)
 
     return handle_form(
         request,
@@ -261,9 +289,8 @@ def measure_edit(request, pk: int):
         errors_to_form(form, error)
         return _render_measure_form(request, measure, form, status=422)
     if is_htmx(request):
-        return render(
-            request, "roadmap/_measure_row.html", {"measure": selectors.editor_measure(saved.pk)}
-        )
+        row = {"measure": selectors.editor_measure(saved.pk), "editable": True, "saved": True}
+        return render(request, "roadmap/_measure_row.html", row)
     messages.success(request, f"Мероприятие {saved.number} сохранено.")
     return redirect(_editor_url(saved.section.roadmap_id, f"measure-{saved.pk}"))
 
@@ -272,9 +299,11 @@ def measure_edit(request, pk: int):
 @editor_required
 def measure_row(request, pk: int):
     measure = selectors.measure_for(request.user, pk)
-    return render(
-        request, "roadmap/_measure_row.html", {"measure": selectors.editor_measure(measure.pk)}
-    )
+    row = {
+        "measure": selectors.editor_measure(measure.pk),
+        "editable": selectors.wording_editable(measure.section.roadmap),
+    }
+    return render(request, "roadmap/_measure_row.html", row)
 
 
 @editor_required
@@ -339,7 +368,7 @@ def roadmap_schools(request, pk: int):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @editor_required
 def roadmap_school_remove(request, pk: int, school_id: int):
     roadmap = selectors.roadmap_for(request.user, pk)
@@ -349,23 +378,23 @@ def roadmap_school_remove(request, pk: int, school_id: int):
         note = f" Сохранены исполнения с отчётами: {kept}." if kept else ""
         return f"{school} исключена из дорожной карты.{note}"
 
-    return perform(
+    return confirm_then(
         request,
+        lambda: confirmations.exclusion(roadmap, school),
         lambda: services.remove_school(roadmap=roadmap, school=school, user=request.user),
         success=said,
-        back=reverse("roadmap:schools", args=[roadmap.pk]),
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @head_required
 def roadmap_approve(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
-    return perform(
+    return confirm_then(
         request,
+        lambda: confirmations.approval(roadmap),
         lambda: services.approve_roadmap(user=request.user, roadmap=roadmap),
         success="Дорожная карта утверждена; её текст закреплён.",
-        back=reverse("roadmap:detail", args=[roadmap.pk]),
     )
 
 
@@ -404,17 +433,17 @@ def amendment_close(request, pk: int):
     return redirect("roadmap:editor", pk=roadmap.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @editor_required
 def roadmap_copy(request, pk: int):
     roadmap = selectors.roadmap_for(request.user, pk)
-    return perform(
+    return confirm_then(
         request,
+        lambda: confirmations.copy(roadmap),
         lambda: services.copy_roadmap(user=request.user, roadmap=roadmap),
         success=lambda copy: (
             f"Создана дорожная карта на {copy.school_year} учебный год; прежняя перенесена в архив."
         ),
-        back=reverse("roadmap:detail", args=[roadmap.pk]),
         then=lambda copy: reverse("roadmap:editor", args=[copy.pk]),
     )
 

@@ -42,7 +42,9 @@ def _execution_context(request, execution: Execution, **extra) -> dict:
         "can_report": own_part and execution.status in services.REPORTABLE,
         "can_start": own_part and execution.status in services.STARTABLE,
         "can_review": permissions.can_review(user) and context["pending"] is not None,
-        "report_form": ReportForm(with_reason=own_bound),
+        "report_form": ReportForm(
+            previous=selectors.returned_report(execution), with_reason=own_bound
+        ),
         "review_form": ReviewForm(),
         **extra,
     }
@@ -74,7 +76,10 @@ def execution_report(request, pk: int):
     services.ensure_executor(request.user, execution)  # 403 before reading the form
     bound = selectors.binding_for(execution.measure) is not None
     form = ReportForm(
-        request.POST, request.FILES, with_reason=bound and execution.school_id is None
+        request.POST,
+        request.FILES,
+        previous=selectors.returned_report(execution),
+        with_reason=bound and execution.school_id is None,
     )
 
     def submit():
@@ -84,8 +89,8 @@ def execution_report(request, pk: int):
             execution=execution,
             text=data["text"],
             completed_on=data["completed_on"],
-            files=data["files"],
             reason=data.get("reason", ""),
+            **form.evidence(),
         )
 
     def page():

@@ -90,6 +90,7 @@ def test_demo_schools_see_their_registry_on_bound_measures(sign_in, media_root, 
 
     staff = sign_in("staff")
     staff.goto("/roadmaps/dashboard/")
+    staff.locator("#evidence-block > summary").click()  # folded, like the other details
     board = staff.locator("table.evidence-board")
     expect(board).to_be_visible()
     row = board.locator('tr[data-measure="3.5"]')

@@ -58,6 +58,13 @@ def test_report_accepted_and_read_on_the_dashboard(
     expect(curator.locator(".questionnaire").first).to_contain_text("ответили 14")
     curator.screenshot(path=str(shots / "monitoring-report.png"), full_page=True)
     curator.get_by_role("button", name="Отправить на проверку").click()
+    # It asks first, with the reasons to wait: the other questionnaires and the SWOT.
+    expect(curator.get_by_role("heading", level=1)).to_contain_text("Отправить отчёт за период")
+    warnings = curator.locator(".confirm-warnings")
+    expect(warnings).to_contain_text("Не внесены результаты анкетирования")
+    expect(warnings).to_contain_text("Не заполнен SWOT-анализ программ")
+    assert SchoolReport.objects.get(school=known["a"]).status == SchoolReport.Status.DRAFT
+    curator.get_by_role("button", name="Отправить на проверку").click()
     expect(curator.locator("#report-status")).to_have_text("на проверке")
 
     # 3. Staff accept it.

@@ -178,4 +178,9 @@ def test_report_returned_then_accepted_lowers_the_overdue_figure(
     reports = list(execution.reports.order_by("submitted_at", "pk"))
     assert [r.decision for r in reports] == [Report.Decision.RETURNED, Report.Decision.ACCEPTED]
     assert reports[0].review_comment == "Приложите подписанный приказ"
-    assert Evidence.objects.filter(report__execution=execution).count() == 2
+    # The reworked report keeps the first file and adds the signed order.
+    assert sorted(e.original_name for e in reports[1].evidence.all()) == [
+        "дорожная-карта-ОО.pdf",
+        "приказ-подписанный.pdf",
+    ]
+    assert Evidence.objects.filter(report__execution=execution).count() == 3

@@ -108,7 +108,7 @@ def link_post(w: World, birth_date: str):
 def withdraw_post(w: World, withdrawn_on: str):
     consent = w.reg("a", "minor").consents.get()
     url = reverse("registry:consent_withdraw", args=[consent.pk])
-    return w.client("curator_a").post(url, {"withdrawn_on": withdrawn_on})
+    return w.client("curator_a").post(url, {"withdrawn_on": withdrawn_on, "confirm": "1"})
 
 
 def review_post(w: World, reviewed_on: str):

@@ -182,7 +182,8 @@ def test_a_report_from_start_to_acceptance(client, known, period, staff, head, c
     page = client.get(reverse("monitoring:report", args=[report.pk])).content.decode()
     assert "будут зафиксированы при отправке" in page and "Опытные педагоги" in page
     response = client.post(
-        reverse("monitoring:report_submit", args=[report.pk]), {"version": report.version}
+        reverse("monitoring:report_submit", args=[report.pk]),
+        {"version": report.version, "confirm": "1"},
     )
     assert response.status_code == 302
     report.refresh_from_db()

@@ -200,7 +200,8 @@ def test_consent_recorded_with_scan_and_withdrawn(
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
     assert AuditEvent.objects.filter(action="download", object_type="consent").exists()
     client.post(
-        reverse("registry:consent_withdraw", args=[consent.pk]), {"withdrawn_on": "01.10.2020"}
+        reverse("registry:consent_withdraw", args=[consent.pk]),
+        {"withdrawn_on": "01.10.2020", "confirm": "1"},
     )
     consent.refresh_from_db()
     assert consent.withdrawn_on == datetime.date(2020, 10, 1)

@@ -10,6 +10,7 @@ from tests.factories import SchoolFactory
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+CONFIRM = {"confirm": "1"}
 
 
 def measure(roadmap, number) -> Measure:
@@ -248,11 +249,11 @@ def test_only_the_head_approves(client, cast, draft):
     draft.refresh_from_db()
     assert draft.status == Roadmap.Status.DRAFT
     client.force_login(cast["head"])
-    assert client.post(reverse("roadmap:approve", args=[draft.pk])).status_code == 302
+    assert client.post(reverse("roadmap:approve", args=[draft.pk]), CONFIRM).status_code == 302
     draft.refresh_from_db()
     assert draft.status == Roadmap.Status.APPROVED
     assert draft.approved_by == cast["head"]
-    again = client.post(reverse("roadmap:approve", args=[draft.pk]))
+    again = client.post(reverse("roadmap:approve", args=[draft.pk]), CONFIRM)
     assert again.status_code == 409
     assert "Утвердить можно только проект" in again.content.decode()
 
@@ -316,16 +317,21 @@ def test_executions_can_be_reported_on_an_approved_roadmap(roadmap, curator_a, s
 # --- order, renumbering, deletion --------------------------------------------------------------
 
 
-def test_move_and_renumber(client, staff, draft):
+def test_move_swaps_places_and_numbers(client, staff, draft):
     client.force_login(staff)
     m3 = measure(draft, "1.3")
+    m2 = measure(draft, "1.2")
     client.post(reverse("roadmap:measure_move", args=[m3.pk, "up"]))
     numbers = list(
         Measure.objects.filter(section__number="1", section__roadmap=draft)
         .order_by("position")
         .values_list("number", flat=True)
     )
-    assert numbers[:4] == ["1.1", "1.3", "1.2", "1.4"]
+    assert numbers[:4] == ["1.1", "1.2", "1.3", "1.4"]
+    m3.refresh_from_db()
+    m2.refresh_from_db()
+    assert (m3.number, m2.number) == ("1.2", "1.3")
+    assert m3.history.filter(number="1.2").exists()
     client.post(reverse("roadmap:renumber", args=[draft.pk]))
     m3.refresh_from_db()
     assert m3.number == "1.2"
@@ -401,7 +407,7 @@ def test_schools_added_and_removed_with_their_executions(
     owed = Measure.objects.filter(section__roadmap=roadmap, responsible__kind="schools").count()
     client.post(reverse("roadmap:schools", args=[roadmap.pk]), {"school": newcomer.pk})
     assert Execution.objects.filter(school=newcomer).count() == owed
-    client.post(reverse("roadmap:school_remove", args=[roadmap.pk, newcomer.pk]))
+    client.post(reverse("roadmap:school_remove", args=[roadmap.pk, newcomer.pk]), CONFIRM)
     assert not Execution.objects.filter(school=newcomer).exists()
 
     execution = Execution.objects.get(
@@ -411,7 +417,7 @@ def test_schools_added_and_removed_with_their_executions(
         user=curator_a, execution=execution, text="Готово", completed_on=datetime.date(2020, 10, 30)
     )
     response = client.post(
-        reverse("roadmap:school_remove", args=[roadmap.pk, school_a.pk]), follow=True
+        reverse("roadmap:school_remove", args=[roadmap.pk, school_a.pk]), CONFIRM, follow=True
     )
     assert "Сохранены исполнения с отчётами: 1" in response.content.decode()
     assert Execution.objects.filter(school=school_a).count() == 1
@@ -435,7 +441,7 @@ def test_copy_to_next_school_year(client, staff, school_a, roadmap):
     execution.status = Execution.Status.IN_PROGRESS
     execution.save()
     client.force_login(staff)
-    response = client.post(reverse("roadmap:copy", args=[roadmap.pk]))
+    response = client.post(reverse("roadmap:copy", args=[roadmap.pk]), CONFIRM)
     copy = Roadmap.objects.get(copied_from=roadmap)
     assert response["Location"] == reverse("roadmap:editor", args=[copy.pk])
     roadmap.refresh_from_db()

@@ -31,7 +31,7 @@ from roadmap.documents.amendment import (
 from roadmap.documents.content import build_document
 from roadmap.documents.wording import History, WordingError, resolve, wording_choices
 from roadmap.exports import file_name, roadmap_as_dict
-from roadmap.models import Amendment, Measure, Section
+from roadmap.models import Amendment, Measure, ResponsibleParty, Section
 from tests.roadmap.documents import amendment_data as data
 
 pytestmark = pytest.mark.django_db
@@ -214,7 +214,12 @@ def test_sections_renumbering_and_the_title(plan):
     services.delete_section(user=staff, section=Section.objects.get(roadmap=roadmap, number="2"))
     new = services.create_section(user=staff, roadmap=roadmap, number="3", title="Итоги")
     services.create_measure(
-        user=staff, section=new, number="3.1", title="Отчёт", deadline_text="май 2021 года"
+        user=staff,
+        section=new,
+        number="3.1",
+        title="Отчёт",
+        deadline_text="май 2021 года",
+        parties=[ResponsibleParty.objects.get(name="Департамент образования")],
     )
     data._update(staff, data.measure(roadmap, "1.2"), number="1.3")
     services.update_roadmap(

@@ -226,7 +226,7 @@ def test_2_printed_numbers_survive_the_copy_and_the_json_export(staff_client, se
     ] == printed_numbers_of(draft)
     assert list(exported["sections"][0]["measures"][0])[-1] == "printed_number"
 
-    copied = staff_client.post(reverse("roadmap:copy", args=[draft.pk]))
+    copied = staff_client.post(reverse("roadmap:copy", args=[draft.pk]), {"confirm": "1"})
     copy = Roadmap.objects.get(copied_from=draft)
     assert copied["Location"] == reverse("roadmap:editor", args=[copy.pk])
     assert copy.school_year == "2022–2023"
