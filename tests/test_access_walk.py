@@ -99,6 +99,13 @@ TARGETS = {
     "registry:school_edit": "school",
     "registry:school_stats": "school",
     "registry:import_confirm": "batch",
+    "registry:mentee_request_edit": "mentee_request",
+    "registry:mentee_request_delete": "mentee_request",
+    "registry:training_add": "mentor",
+    "registry:training_delete": "training",
+    "registry:training_file": "training",
+    "registry:conclusion_upload": "programme",
+    "registry:conclusion_file": "programme",
     "monitoring:target_delete": "target",
     "monitoring:questionnaire": "questionnaire",
     "monitoring:question_delete": "question",
@@ -175,8 +182,10 @@ def foreign(roadmap, registry_data, school_b, curator_b, staff, other_roadmap, s
     )
     roadmap_services.close_amendment(user=staff, amendment=amendment)
     tracked = tracked_objects(roadmap, school_b, curator_b, staff)
+    facts_of_b = registry_facts(b, staff, roadmap.municipality)
     return {
         **tracked,
+        **facts_of_b,
         "amendment": amendment.pk,
         "link_request": link_request_of(school_b, curator_b).pk,
         **monitoring,
@@ -232,6 +241,29 @@ def tracked_objects(roadmap, school_b, curator_b, staff):
         "occurrence_execution": theirs.pk,
         "occurrence_row": row.pk,
         "event": event.pk,
+    }
+
+
+def registry_facts(b, staff, municipality):
+    """A training of school_b's mentor with a certificate, its programme's conclusion file,
+    and a request of the municipality's list (the staff's own, curators may not edit it)."""
+    from registry.models import MenteeRequest
+    from registry.services import facts
+
+    facts.add_training(
+        user=staff,
+        mentor=b["mentor"],
+        course="Наставничество",
+        organisation="ЧИПКРО",
+        starts_on=datetime.date(2020, 11, 9),
+        ends_on=datetime.date(2020, 11, 13),
+        certificate=upload("t.pdf", PDF_BYTES),
+    )
+    facts.attach_conclusion(user=staff, programme=b["programme"], upload=upload("c.pdf", PDF_BYTES))
+    foreign_request = MenteeRequest.objects.create(municipality=municipality, name="свой")
+    return {
+        "training": b["mentor"].trainings.get().pk,
+        "mentee_request": foreign_request.pk,
     }
 
 
@@ -327,6 +359,18 @@ def fingerprint():
         monitoring_fingerprint(),
         accounts_fingerprint(),
         tracking_fingerprint(),
+        facts_fingerprint(),
+    )
+
+
+def facts_fingerprint():
+    from registry.models import ConclusionFile, MenteeRequest, MentorTraining
+
+    return (
+        list(MenteeRequest.objects.order_by("pk").values_list("name", "is_active")),
+        list(MentorTraining.objects.order_by("pk").values_list("course", "file")),
+        list(ConclusionFile.objects.order_by("pk").values_list("original_name", "file")),
+        list(Mentee.objects.order_by("pk").values_list("request_id", flat=True)),
     )
 
 
