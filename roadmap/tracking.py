@@ -118,7 +118,8 @@ def current_due(lines: list[OccurrenceLine]) -> date | None:
 
 def occurrence_due_dates(measure_ids, as_of: date) -> dict[int, date]:
     """For the dashboard: each measure's first occurrence not yet accepted from all of its
-    executors by the day (the last occurrence once all are)."""
+    executors by the day (the last occurrence once all are; a measure without executors is
+    due on its first occurrence not accepted from anyone)."""
     owed = dict(
         Execution.objects.filter(measure_id__in=measure_ids)
         .values("measure_id")
@@ -135,7 +136,7 @@ def occurrence_due_dates(measure_ids, as_of: date) -> dict[int, date]:
         .values_list("measure_id", "due_on", "done")
     ):
         last[measure_id] = due_on
-        if measure_id not in due and done < owed.get(measure_id, 0):
+        if measure_id not in due and (done < owed.get(measure_id, 0) or not done):
             due[measure_id] = due_on
     return {measure_id: due.get(measure_id, day) for measure_id, day in last.items()}
 

@@ -139,3 +139,28 @@ def test_access_walk_for_events(client, roadmap, staff, head, curator_a, curator
     assert EventKeeping.objects.filter(measure=other).exists()
     response = client.post(reverse("roadmap:events_keep", args=[campaign.pk]), {"keep": "0"})
     assert response.status_code == 409  # entries exist
+
+
+@pytest.mark.django_db
+def test_region_sees_counts_not_events_and_pages_stay_few_queries(
+    client, roadmap, staff, curator_a, curator_b, django_assert_max_num_queries
+):
+    campaign = measure(roadmap, "4.1")
+    add(curator_a, campaign, title="Встреча с выпускниками", participants=30)
+    add(curator_b, campaign, title="Классный час", participants=40)
+    region = make_user("region", roles.REGION)
+    client.force_login(region)
+    page = client.get(reverse("roadmap:measure", args=[campaign.pk])).content.decode()
+    assert "мероприятий: 2, участников: 70" in page
+    assert "Встреча с выпускниками" not in page and "Классный час" not in page
+    board = client.get(reverse("roadmap:dashboard", args=[roadmap.pk])).content.decode()
+    assert "мероприятий: 2, участников: 70" in board
+    client.force_login(staff)
+    url = reverse("roadmap:measure", args=[campaign.pk])
+    client.get(url)
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    for number in range(3):
+        add(staff, campaign, title=f"Ещё {number}", participants=1)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
