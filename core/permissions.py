@@ -99,6 +99,12 @@ def can_act_on(user, execution) -> bool:
     return is_curator_of(user, execution.school_id)
 
 
+def can_record_events(user) -> bool:
+    """The events held under a measure (seminars, publications): curators enter their
+    school's, department staff any; the head reads."""
+    return role_of(user) in {ROLE_CURATOR, ROLE_STAFF, ROLE_ADMIN}
+
+
 def has_own_measures(user) -> bool:
     """«Мои мероприятия»: curators (their school's part) and staff (the department's part)."""
     return role_of(user) in {ROLE_CURATOR, ROLE_STAFF, ROLE_ADMIN}
@@ -178,4 +184,5 @@ UI_FLAGS = {
     "can_change_registry": can_change_registry,
     "can_see_regional_summary": can_see_regional_summary,
     "gets_reminders": gets_reminders,
+    "can_record_events": can_record_events,
 }

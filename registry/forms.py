@@ -32,9 +32,14 @@ def end_not_before_start(form, start: str, end: str, message: str) -> None:
 class MenteeForm(forms.ModelForm):
     class Meta:
         model = Mentee
-        fields = [*PERSON_FIELDS, "kind", "class_name", "position", "experience_years"]
+        fields = [*PERSON_FIELDS, "kind", "class_name", "position", "experience_years", "request"]
         formfield_callback = dates.formfield_for
         widgets = {"birth_date": DATE_WIDGET}
+
+    def __init__(self, *args, requests, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["request"].queryset = requests
+        self.fields["request"].empty_label = "— не указан —"
 
 
 class MentorForm(forms.ModelForm):
@@ -274,3 +279,23 @@ class LinkDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="При отказе обязателен. Его увидит ОО, отправившая запрос.",
     )
+
+
+class MenteeRequestForm(forms.Form):
+    name = forms.CharField(label="Запрос", max_length=255)
+    position = forms.IntegerField(label="Порядок", min_value=0, max_value=10000, initial=0)
+    is_active = forms.BooleanField(label="Используется", required=False, initial=True)
+
+
+class TrainingForm(forms.Form):
+    course = forms.CharField(label="Курс", max_length=500)
+    organisation = forms.CharField(label="Организация", max_length=255, initial="ЧИПКРО")
+    starts_on = dates.DateField(label="Начало")
+    ends_on = dates.DateField(label="Окончание")
+    certificate = forms.FileField(
+        label="Удостоверение или сертификат (PDF, JPG, PNG)", required=False
+    )
+
+
+class ConclusionFileForm(forms.Form):
+    file = forms.FileField(label="Файл заключения экспертизы (PDF, DOCX, JPG, PNG)")

@@ -261,6 +261,14 @@ class Mentee(Person):
     class_name = models.CharField("класс или группа", max_length=20, blank=True)
     position = models.CharField("должность (для педагога)", max_length=255, blank=True)
     experience_years = models.PositiveSmallIntegerField("стаж, лет", null=True, blank=True)
+    request = models.ForeignKey(
+        "registry.MenteeRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mentees",
+        verbose_name="запрос",
+    )
     data_destroyed_at = models.DateTimeField(
         "персональные данные уничтожены", null=True, blank=True, editable=False
     )
@@ -290,6 +298,117 @@ def consent_scan_path(instance, filename: str) -> str:
 
     extension = PurePosixPath(filename).suffix.lower()[:8]
     return f"consents/{uuid.uuid4().hex}{extension}"
+
+
+class MenteeRequest(models.Model):
+    """What a mentee asks mentoring for («адаптация в коллективе», «профориентация»…): the
+    municipality's own list, kept by staff; a request in use is switched off, not deleted."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="mentee_requests",
+        verbose_name="муниципалитет",
+    )
+    name = models.CharField("запрос", max_length=255)
+    position = models.PositiveIntegerField("порядок", default=0)
+    is_active = models.BooleanField("используется", default=True)
+
+    class Meta:
+        verbose_name = "запрос наставляемого"
+        verbose_name_plural = "запросы наставляемых"
+        ordering = ("municipality", "position", "name")
+        constraints = [
+            models.UniqueConstraint(
+                "municipality",
+                Lower("name"),
+                name="mentee_request_unique_name",
+                violation_error_message="Такой запрос уже есть в списке.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def registry_file_path(instance, filename: str) -> str:
+    """A server-made name: the user's file name never reaches the file system."""
+    from pathlib import PurePosixPath
+
+    extension = PurePosixPath(filename).suffix.lower()[:8]
+    return f"registry/{type(instance).__name__.lower()}/{uuid.uuid4().hex}{extension}"
+
+
+class StoredFile(models.Model):
+    """A checked upload: the type read from its content, the name the user gave it."""
+
+    file = models.FileField("файл", upload_to=registry_file_path, max_length=255, blank=True)
+    original_name = models.CharField("имя файла", max_length=255, blank=True)
+    content_type = models.CharField("тип файла", max_length=100, blank=True)
+    size = models.PositiveBigIntegerField("размер, байт", null=True, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class MentorTraining(StoredFile):
+    """A course a mentor took (ЧИПКРО and the like), with its certificate."""
+
+    mentor = models.ForeignKey(
+        "registry.Mentor",
+        on_delete=models.CASCADE,
+        related_name="trainings",
+        verbose_name="наставник",
+    )
+    course = models.CharField("курс", max_length=500)
+    organisation = models.CharField("организация", max_length=255)
+    starts_on = models.DateField("начало")
+    ends_on = models.DateField("окончание")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="внёс"
+    )
+    created_at = models.DateTimeField("внесено", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "обучение наставника"
+        verbose_name_plural = "обучение наставников"
+        ordering = ("mentor", "-ends_on", "id")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="training_dates_ordered",
+                violation_error_message="Окончание обучения раньше его начала.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} ({self.organisation})"
+
+
+class ConclusionFile(StoredFile):
+    """The file of a programme's expert conclusion (заключение экспертизы)."""
+
+    programme = models.OneToOneField(
+        "registry.Programme",
+        on_delete=models.CASCADE,
+        related_name="conclusion_file",
+        verbose_name="программа",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="загрузил",
+    )
+    uploaded_at = models.DateTimeField("загружено", auto_now=True)
+
+    class Meta:
+        verbose_name = "файл заключения экспертизы"
+        verbose_name_plural = "файлы заключений экспертизы"
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class Consent(models.Model):

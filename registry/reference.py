@@ -1,6 +1,6 @@
 """Reference data the product starts with (the migrations hold their own frozen copy)."""
 
-from registry.models import MentoringForm
+from registry.models import MenteeRequest, MentoringForm
 
 # The forms of Р-145 and «учитель – ученик» used in schools: who may mentor and be mentored.
 MENTORING_FORMS = [
@@ -22,3 +22,30 @@ def ensure_mentoring_forms() -> list[MentoringForm]:
         )
         forms.append(form)
     return forms
+
+
+# The usual requests a mentee comes with; each municipality gets its own editable copy.
+USUAL_MENTEE_REQUESTS = [
+    "адаптация в коллективе",
+    "адаптация в новой школе (классе)",
+    "повышение успеваемости",
+    "подготовка к олимпиаде",
+    "подготовка к ОГЭ/ЕГЭ",
+    "проектная и исследовательская деятельность",
+    "профориентация",
+    "развитие лидерских качеств",
+    "развитие творческих способностей",
+    "молодой специалист: вхождение в профессию",
+]
+
+
+def ensure_mentee_requests(municipality) -> list[MenteeRequest]:
+    """The usual requests in the municipality's list (those already there are left as they
+    are, switched off or not)."""
+    have = {r.name.casefold(): r for r in MenteeRequest.objects.filter(municipality=municipality)}
+    for position, name in enumerate(USUAL_MENTEE_REQUESTS, start=1):
+        if name.casefold() not in have:
+            have[name.casefold()] = MenteeRequest.objects.create(
+                municipality=municipality, name=name, position=position
+            )
+    return list(MenteeRequest.objects.filter(municipality=municipality))

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from core.models import AuditEvent, School
-from core.permissions import can_edit_department, is_curator, is_department
+from core.permissions import can_edit_department, can_see_personal_data, is_curator, is_department
 from core.selectors import municipalities_for, school_of, schools_for
 from registry.models import (
     Agreement,
+    ConclusionFile,
     Consent,
     Mentee,
+    MenteeRequest,
     Mentor,
     MentorLinkRequest,
+    MentorTraining,
     Pair,
     PairMentee,
     PartnerOrganization,
@@ -58,6 +62,45 @@ def mentors_for(user) -> QuerySet[Mentor]:
 
 def mentor_for(user, pk: int) -> Mentor:
     return get_object_or_404(mentors_for(user), pk=pk)
+
+
+def mentee_requests_for(user) -> QuerySet[MenteeRequest]:
+    """The reference list of requests of the user's municipality (all, switched off too)."""
+    return MenteeRequest.objects.filter(municipality__in=municipalities_for(user))
+
+
+def mentee_request_for(user, pk: int) -> MenteeRequest:
+    return get_object_or_404(mentee_requests_for(user), pk=pk)
+
+
+def mentee_request_choices(user, mentee: Mentee | None = None) -> QuerySet[MenteeRequest]:
+    """What the mentee's form offers: the requests in use, and the mentee's own if switched
+    off since."""
+    own = Q(pk=mentee.request_id) if mentee is not None and mentee.request_id else Q(pk=None)
+    return mentee_requests_for(user).filter(Q(is_active=True) | own)
+
+
+def trainings_of(mentor: Mentor) -> QuerySet[MentorTraining]:
+    return mentor.trainings.all()
+
+
+def training_for(user, pk: int) -> MentorTraining:
+    return get_object_or_404(
+        MentorTraining.objects.filter(mentor__in=mentors_for(user)).select_related("mentor"),
+        pk=pk,
+    )
+
+
+def conclusion_for(user, pk: int) -> ConclusionFile:
+    """A programme's conclusion file: through the programme the user may see; never for
+    those without access to personal data (the regional coordinator)."""
+    if not can_see_personal_data(user):
+        raise Http404("Файл не найден.")
+    programme = programme_for(user, pk)
+    conclusion = ConclusionFile.objects.filter(programme=programme).exclude(file="").first()
+    if conclusion is None:
+        raise Http404("Файл заключения не загружен.")
+    return conclusion
 
 
 def programmes_for(user) -> QuerySet[Programme]:
@@ -233,6 +276,7 @@ def mentor_data(mentor: Mentor, user, *, history: int) -> dict:
         "schools": mentor.schools.all(),
         "pairs": pairs_with_mentees(user).filter(mentor=mentor),
         "load": mentor_load([mentor.pk]).get(mentor.pk, 0),
+        "trainings": trainings_of(mentor),
         "history": AuditEvent.objects.filter(
             action=AuditEvent.Action.CHANGE, object_type="mentor", object_id=str(mentor.pk)
         ).select_related("school")[:history],

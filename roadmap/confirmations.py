@@ -11,6 +11,7 @@ from django.urls import reverse
 from core.http import Confirmation
 from core.models import School
 from core.xlsx.spec import plural
+from roadmap import tracking
 from roadmap.models import Execution, Measure, Order, Roadmap, Section
 
 _YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
@@ -78,6 +79,10 @@ def approval_warnings(roadmap: Roadmap) -> list[str]:
             f"{plural(len(no_deadline), 'мероприятие', 'мероприятия', 'мероприятий')}: "
             f"{_numbers(no_deadline)}. По ним нельзя будет увидеть просрочку."
         )
+    # «В соответствии с графиком» with no schedule item yet: dated, but never due.
+    warnings += [
+        text for text in tracking.approval_warnings(roadmap) if "график не заполнен" in text
+    ]
     return warnings
 
 

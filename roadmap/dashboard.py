@@ -35,8 +35,10 @@ from roadmap.models import (
     roadmap_quarters,
 )
 from roadmap.selectors import DONE, IN_PROGRESS, MEASURE_STATUS_LABELS, NOT_STARTED, measure_status
+from roadmap.tracking import event_counts, occurrence_due_dates
 
 UNDATED_KINDS = {"schedule", "unknown", "none"}
+OCCURRENCE_KINDS = {"recurring", "throughout", "schedule"}
 DEPARTMENT = "Департамент образования"
 ACCEPTED = Execution.Status.ACCEPTED
 
@@ -90,6 +92,12 @@ class MeasureState:
     done_late: bool = False
     due_soon: bool = False
     lagging: list[str] = field(default_factory=list)
+    by_occurrences: bool = False
+    events: tuple[int, int] | None = None
+
+    @property
+    def events_label(self) -> str:
+        return f"мероприятий: {self.events[0]}, участников: {self.events[1]}" if self.events else ""
 
     @property
     def lagging_preview(self) -> str:
@@ -100,7 +108,9 @@ class MeasureState:
 
     @property
     def dated(self) -> bool:
-        return self.deadline_kind not in UNDATED_KINDS and self.due_on is not None
+        return (
+            self.by_occurrences or self.deadline_kind not in UNDATED_KINDS
+        ) and self.due_on is not None
 
     @property
     def status_label(self) -> str:
@@ -204,6 +214,7 @@ class Dashboard:
     late_columns: list[LateColumn] = field(default_factory=list)
     late_rows: list[LateRow] = field(default_factory=list)
     late_by_party: list[PartyLate] = field(default_factory=list)
+    with_events: list[MeasureState] = field(default_factory=list)
 
 
 def _end_of_day(day: date) -> dt.datetime:
@@ -282,9 +293,18 @@ def _executions(
 
 
 def _evaluate(
-    state: MeasureState, roadmap: Roadmap, as_of: date, names: dict, parties: dict
+    state: MeasureState,
+    roadmap: Roadmap,
+    as_of: date,
+    names: dict,
+    parties: dict,
+    occurrence_due: dict[int, date],
 ) -> None:
-    if state.deadline_kind == "recurring":
+    if state.id in occurrence_due and state.deadline_kind in OCCURRENCE_KINDS:
+        # Recurring work and schedules are due on their first occurrence not yet accepted.
+        state.due_on = occurrence_due[state.id]
+        state.by_occurrences = True
+    elif state.deadline_kind == "recurring":
         # A recurring measure is due at the end of the occurrence that contains the day.
         state.due_on = parse_deadline(
             state.deadline_text,
@@ -452,8 +472,11 @@ def build_dashboard(roadmap: Roadmap, filters: Filters, today: date | None = Non
         pk: (name, kind)
         for pk, name, kind in ResponsibleParty.objects.values_list("id", "name", "kind")
     }
+    occurrence_due = occurrence_due_dates(list(by_id), as_of)
+    events = event_counts(list(by_id))
     for state in states:
-        _evaluate(state, roadmap, as_of, school_names, parties)
+        _evaluate(state, roadmap, as_of, school_names, parties, occurrence_due)
+        state.events = events.get(state.id)
 
     if filters.section_id:
         states = [s for s in states if s.section_id == filters.section_id]
@@ -529,6 +552,7 @@ def build_dashboard(roadmap: Roadmap, filters: Filters, today: date | None = Non
         overdue_by_section=overdue_by_section,
         overdue_by_party=sorted(by_party.items()),
         undated=[s for s in listed if not s.dated],
+        with_events=[s for s in listed if s.events],
         schools=school_rows,
         late_columns=late_columns,
         late_rows=late_rows,

@@ -20,6 +20,7 @@ from roadmap.evidence import apply_defaults
 from roadmap.models import Measure, Order, OrderPoint, ResponsibleParty, Roadmap, Section
 from roadmap.selectors import responsible_display
 from roadmap.services import apply_deadline, set_responsible, sync_executions
+from roadmap.services.events import mark_event_measures
 from roadmap.text import clean_line, clean_text
 
 SEED_FILE = Path(settings.BASE_DIR) / "fixtures" / "order-172-1-roadmap.json"
@@ -130,5 +131,7 @@ def load_seed(path: Path = SEED_FILE) -> SeedResult:
             measure.save()
             set_responsible(measure, responsible)
     sync_executions(roadmap)
+    # Seminars, the information campaign, events through the period: a list of events each.
+    mark_event_measures(roadmap, rm.get("event_measures", ()))
     apply_defaults(roadmap)
     return SeedResult(roadmap=roadmap, created=True)

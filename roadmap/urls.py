@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from roadmap.views import dashboard, documents, editor, executions, pages
+from roadmap.views import dashboard, documents, editor, executions, pages, tracking
 
 app_name = "roadmap"
 
@@ -69,4 +69,27 @@ urlpatterns = [
     path("executions/<int:pk>/report/", executions.execution_report, name="execution_report"),
     path("reports/<int:pk>/review/", executions.report_review, name="report_review"),
     path("evidence/<int:pk>/", executions.evidence_download, name="evidence"),
+    path("<int:pk>/undated/", tracking.undated, name="undated"),
+    path("measures/<int:pk>/schedule/add/", tracking.schedule_add, name="schedule_add"),
+    path("measures/<int:pk>/schedule/import/", tracking.schedule_import, name="schedule_import"),
+    path(
+        "measures/<int:pk>/schedule/template.xlsx",
+        tracking.schedule_template,
+        name="schedule_template",
+    ),
+    path("occurrences/<int:pk>/delete/", tracking.schedule_delete, name="schedule_delete"),
+    path(
+        "occurrences/<int:pk>/report/<int:execution_id>/",
+        tracking.occurrence_report,
+        name="occurrence_report",
+    ),
+    path(
+        "occurrence-reports/<int:pk>/review/",
+        tracking.occurrence_review,
+        name="occurrence_review",
+    ),
+    path("measures/<int:pk>/events/keep/", tracking.events_keep, name="events_keep"),
+    path("measures/<int:pk>/events/add/", tracking.event_add, name="event_add"),
+    path("events/<int:pk>/delete/", tracking.event_delete, name="event_delete"),
+    path("events/<int:pk>/file/", tracking.event_file, name="event_file"),
 ]

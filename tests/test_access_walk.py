@@ -75,6 +75,17 @@ TARGETS = {
     "roadmap:execution_report": "execution",
     "roadmap:report_review": "report",
     "roadmap:evidence": "evidence",
+    "roadmap:undated": "roadmap",
+    "roadmap:schedule_add": "measure",
+    "roadmap:schedule_import": "measure",
+    "roadmap:schedule_template": "measure",
+    "roadmap:schedule_delete": "occurrence",
+    "roadmap:occurrence_report": "occurrence_execution",
+    "roadmap:occurrence_review": "occurrence_row",
+    "roadmap:events_keep": "measure",
+    "roadmap:event_add": "measure",
+    "roadmap:event_delete": "event",
+    "roadmap:event_file": "event",
     "registry:mentee": "mentee",
     "registry:mentee_edit": "mentee",
     "registry:consent_create": "mentee",
@@ -89,6 +100,13 @@ TARGETS = {
     "registry:school_edit": "school",
     "registry:school_stats": "school",
     "registry:import_confirm": "batch",
+    "registry:mentee_request_edit": "mentee_request",
+    "registry:mentee_request_delete": "mentee_request",
+    "registry:training_add": "mentor",
+    "registry:training_delete": "training",
+    "registry:training_file": "training",
+    "registry:conclusion_upload": "programme",
+    "registry:conclusion_file": "programme",
     "monitoring:target_delete": "target",
     "monitoring:questionnaire": "questionnaire",
     "monitoring:question_delete": "question",
@@ -164,7 +182,11 @@ def foreign(roadmap, registry_data, school_b, curator_b, staff, other_roadmap, s
         order_number="45",
     )
     roadmap_services.close_amendment(user=staff, amendment=amendment)
+    tracked = tracked_objects(roadmap, school_b, curator_b, staff)
+    facts_of_b = registry_facts(b, staff, roadmap.municipality)
     return {
+        **tracked,
+        **facts_of_b,
         "amendment": amendment.pk,
         "link_request": link_request_of(school_b, curator_b).pk,
         **monitoring,
@@ -184,6 +206,70 @@ def foreign(roadmap, registry_data, school_b, curator_b, staff, other_roadmap, s
         "batch": batch.pk,
         "account": curator_b.pk,
     }
+
+
+def tracked_objects(roadmap, school_b, curator_b, staff):
+    """A schedule item, school_b's report on an occurrence and its event with a file."""
+    from roadmap.services import events as event_services
+    from roadmap.services import occurrences as occurrence_services
+
+    schedule = Measure.objects.get(section__roadmap=roadmap, number="2.10")
+    item = occurrence_services.add_schedule_item(
+        user=staff, measure=schedule, due_on=datetime.date(2020, 12, 15), title="Курсы"
+    )
+    campaign = Measure.objects.get(section__roadmap=roadmap, number="4.1")
+    theirs = Execution.objects.get(measure=campaign, school=school_b)
+    occurrence = campaign.occurrences.first()
+    row = occurrence_services.report_occurrence(
+        user=curator_b,
+        occurrence=occurrence,
+        execution=theirs,
+        completed_on=datetime.date(2020, 10, 20),
+        text="Семинар",
+    )
+    event_services.keep_events(user=staff, measure=campaign, keep=True)
+    event = event_services.add_event(
+        user=curator_b,
+        measure=campaign,
+        held_on=datetime.date(2020, 11, 20),
+        title="Семинар наставников",
+        participants=12,
+        file=upload("e.pdf", PDF_BYTES),
+    )
+    OCCURRENCE_OF[theirs.pk] = occurrence.pk
+    return {
+        "occurrence": item.pk,
+        "occurrence_execution": theirs.pk,
+        "occurrence_row": row.pk,
+        "event": event.pk,
+    }
+
+
+def registry_facts(b, staff, municipality):
+    """A training of school_b's mentor with a certificate, its programme's conclusion file,
+    and a request of the municipality's list (the staff's own, curators may not edit it)."""
+    from registry.models import MenteeRequest
+    from registry.services import facts
+
+    facts.add_training(
+        user=staff,
+        mentor=b["mentor"],
+        course="Наставничество",
+        organisation="ЧИПКРО",
+        starts_on=datetime.date(2020, 11, 9),
+        ends_on=datetime.date(2020, 11, 13),
+        certificate=upload("t.pdf", PDF_BYTES),
+    )
+    facts.attach_conclusion(user=staff, programme=b["programme"], upload=upload("c.pdf", PDF_BYTES))
+    foreign_request = MenteeRequest.objects.create(municipality=municipality, name="свой")
+    return {
+        "training": b["mentor"].trainings.get().pk,
+        "mentee_request": foreign_request.pk,
+    }
+
+
+# The occurrence an execution's report URL is built with (the URL takes both ids).
+OCCURRENCE_OF: dict = {}
 
 
 def link_request_of(school_b, curator_b):
@@ -273,6 +359,30 @@ def fingerprint():
         list(Amendment.objects.order_by("pk").values_list("order_date", "order_number")),
         monitoring_fingerprint(),
         accounts_fingerprint(),
+        tracking_fingerprint(),
+        facts_fingerprint(),
+    )
+
+
+def facts_fingerprint():
+    from registry.models import ConclusionFile, MenteeRequest, MentorTraining
+
+    return (
+        list(MenteeRequest.objects.order_by("pk").values_list("name", "is_active")),
+        list(MentorTraining.objects.order_by("pk").values_list("course", "file")),
+        list(ConclusionFile.objects.order_by("pk").values_list("original_name", "file")),
+        list(Mentee.objects.order_by("pk").values_list("request_id", flat=True)),
+    )
+
+
+def tracking_fingerprint():
+    from roadmap.models import Event, EventKeeping, Occurrence, OccurrenceExecution
+
+    return (
+        list(Occurrence.objects.order_by("pk").values_list("pk", "due_on", "title")),
+        list(OccurrenceExecution.objects.order_by("pk").values_list("status", "text")),
+        list(Event.objects.order_by("pk").values_list("pk", "title", "school_id")),
+        EventKeeping.objects.count(),
     )
 
 
@@ -317,6 +427,8 @@ def url_for(name, kwargs_names, target_id):
         kwargs["fmt"] = "pdf"
     if name == "roadmap:import_confirm":
         kwargs = {"batch_id": target_id}
+    if name == "roadmap:occurrence_report":
+        kwargs = {"pk": OCCURRENCE_OF[target_id], "execution_id": target_id}
     if name == "roadmap:school_remove":
         kwargs["school_id"] = target_id
     if name == "monitoring:summary_file":

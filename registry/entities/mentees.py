@@ -22,11 +22,34 @@ from registry.entities.common import (
     schools_by_name,
     typed,
 )
-from registry.models import MENTEE_KINDS, Mentee, PersonKind
+from registry.models import MENTEE_KINDS, Mentee, MenteeRequest, PersonKind
 
 MENTEE_KIND_LABELS = {str(k.label): k.value for k in MENTEE_KINDS}
 
 FIELDS = (*services.PERSON_FIELDS, "kind", "class_name", "position", "experience_years")
+
+
+def requests_by_name(user) -> dict[str, MenteeRequest]:
+    """The municipality's requests in use, by name as a cell may write it."""
+    return {
+        r.name.casefold(): r
+        for r in MenteeRequest.objects.filter(
+            municipality__in=municipalities_for(user), is_active=True
+        )
+    }
+
+
+def request_column(user) -> Column:
+    names = tuple(sorted(r.name for r in requests_by_name(user).values()))
+    return Column(
+        "request",
+        "Запрос",
+        kind="choice" if names else "text",
+        choices=names,
+        example=names[0] if names else "",
+        width=30,
+        help="Запрос наставляемого из списка муниципалитета",
+    )
 
 
 def mentee_spec(user) -> SheetSpec:
@@ -49,6 +72,7 @@ def mentee_spec(user) -> SheetSpec:
                 "experience_years", "Стаж, лет", kind="int", min_value=0, max_value=60, width=10
             ),
             *contact_columns(),
+            request_column(user),
         ),
     )
 
@@ -58,6 +82,7 @@ def plan_mentees(plan: Plan, parsed) -> None:
     municipality_ids = list(municipalities_for(user).values_list("id", flat=True))
     existing = existing_people(Mentee, municipality_ids, parsed)
     schools = schools_by_name(user)
+    requests = requests_by_name(user)
     seen: dict[tuple, int] = {}
     for row in parsed.rows:
         values = dict(row.values)
@@ -82,7 +107,18 @@ def plan_mentees(plan: Plan, parsed) -> None:
             )
             plan.errors.append(CellError(row.row, None, message))
             continue
-        data = card(values, FIELDS)
+        fields = FIELDS
+        if "request" in parsed.columns_found:  # a file without the column keeps the requests
+            written = (values.get("request") or "").strip()
+            values["request"] = requests.get(written.casefold()) if written else None
+            if written and values["request"] is None:
+                message = f"Запрос: «{written}» нет в списке запросов муниципалитета."
+                plan.errors.append(CellError(row.row, "Запрос", message))
+                continue
+            fields = (*FIELDS, "request")
+        data = card(values, fields)
+        if "request" in data and data["request"] == "":
+            data["request"] = None
         writes = mentee is None or moving or differs(mentee, data)
         if writes and plan.invalid(row.row, Mentee, data):
             continue
@@ -116,6 +152,7 @@ FULL = (
     Column("experience_years", "Стаж, лет", kind="int"),
     Column("phone", "Телефон"),
     Column("email", "E-mail"),
+    Column("request", "Запрос", width=30),
 )
 
 
@@ -124,6 +161,7 @@ def full_row(mentee: Mentee) -> dict:
         **{c.key: getattr(mentee, c.key) for c in FULL},
         "school": mentee.school.short_name,
         "kind": mentee.get_kind_display(),
+        "request": mentee.request.name if mentee.request_id else "",
     }
 
 
@@ -134,6 +172,7 @@ def depersonalised_row(mentee: Mentee) -> dict:
         "school": mentee.school.short_name,
         "class_name": mentee.class_name,
         "kind": mentee.get_kind_display(),
+        "request": mentee.request.name if mentee.request_id else "",
     }
 
 
@@ -146,6 +185,7 @@ ENTITY = Entity(
     writer=write_mentees,
     selector=selectors.mentees_for,
     filters=filters.MenteeFilter,
+    prefetch=("request",),
     export=ExportSheet(SheetSpec("Наставляемые", FULL), full_row),
     depersonalised=ExportSheet(
         SheetSpec(
@@ -156,6 +196,7 @@ ENTITY = Entity(
                 Column("school", "ОО", width=30),
                 Column("class_name", "Класс", width=8),
                 Column("kind", "Кто", width=16),
+                Column("request", "Запрос", width=30),
             ),
         ),
         depersonalised_row,

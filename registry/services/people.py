@@ -214,6 +214,9 @@ def save_mentees(*, user, entries: Sequence[MenteeEntry]) -> list[Mentee]:
         if curator and mentee is not None and mentee.pk and mentee.school_id != school.pk:
             # a transfer between schools is the department's
             raise PermissionDenied("Перевод наставляемого в другую ОО оформляет департамент.")
+        request = entry.data.get("request")
+        if request is not None and request.municipality_id != school.municipality_id:
+            raise ValidationError({"request": "Запрос не из списка этого муниципалитета."})
         mentee = mentee or Mentee(municipality_id=school.municipality_id)
         mentee.school = school
         people.append((mentee, entry.data))

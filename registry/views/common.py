@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django import forms as djforms
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from core import permissions
@@ -65,3 +66,20 @@ def list_page(request, *, title, filterset, headers, row, actions=(), entity="")
             "can_edit": permissions.can_change_registry(request.user),
         },
     )
+
+
+def stored_file(record):
+    """A checked upload (a certificate, an expert conclusion) handed out as an attachment."""
+    try:
+        handle = record.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("Файл не найден в хранилище.") from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=record.original_name or "файл",
+        content_type=record.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -8,16 +8,18 @@ from django.views.decorators.http import require_POST
 
 from core import permissions
 from core.decorators import editor_required, registry_user
-from core.http import form_page, handle_form
+from core.http import form_page, handle_form, perform
 from core.selectors import municipality_of, school_for, school_of
 from registry import selectors, services
 from registry.forms import (
     AgreementForm,
     CuratorForm,
+    MenteeRequestForm,
     PartnerForm,
     SchoolForm,
     SchoolYearStatsForm,
 )
+from registry.services import facts
 
 
 @registry_user
@@ -160,4 +162,67 @@ def curator_create(request):
         page=lambda: form_page(
             request, form, title="Назначить куратора ОО", cancel=reverse("registry:schools")
         ),
+    )
+
+
+# --- the municipality's list of mentees' requests ---------------------------------------------
+
+
+@editor_required
+def mentee_requests(request):
+    """The list of requests mentees come with; staff add, rename and switch them off."""
+    form = MenteeRequestForm(request.POST or None)
+    return handle_form(
+        request,
+        form,
+        lambda: facts.save_mentee_request(user=request.user, **form.cleaned_data),
+        said=lambda saved: f"Запрос «{saved.name}» добавлен.",
+        then=reverse("registry:mentee_requests"),
+        page=lambda: render(
+            request,
+            "registry/mentee_requests.html",
+            {"requests": selectors.mentee_requests_for(request.user), "form": form},
+            status=422 if form.errors else 200,
+        ),
+    )
+
+
+@editor_required
+def mentee_request_edit(request, pk: int):
+    item = selectors.mentee_request_for(request.user, pk)
+    form = MenteeRequestForm(
+        request.POST or None,
+        initial={"name": item.name, "position": item.position, "is_active": item.is_active},
+    )
+    return handle_form(
+        request,
+        form,
+        lambda: facts.save_mentee_request(user=request.user, request=item, **form.cleaned_data),
+        said="Запрос сохранён.",
+        then=reverse("registry:mentee_requests"),
+        title=f"Запрос «{item.name}»",
+        cancel=reverse("registry:mentee_requests"),
+    )
+
+
+@require_POST
+@editor_required
+def mentee_request_delete(request, pk: int):
+    item = selectors.mentee_request_for(request.user, pk)
+    return perform(
+        request,
+        lambda: facts.delete_mentee_request(user=request.user, request=item),
+        success="Запрос удалён из списка.",
+        back=reverse("registry:mentee_requests"),
+    )
+
+
+@require_POST
+@editor_required
+def mentee_requests_usual(request):
+    return perform(
+        request,
+        lambda: facts.add_usual_requests(user=request.user),
+        success="Обычные запросы добавлены в список.",
+        back=reverse("registry:mentee_requests"),
     )

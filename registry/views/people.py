@@ -24,14 +24,17 @@ from registry.forms import (
     MenteeForm,
     MentorForm,
     MentorIdentityForm,
+    TrainingForm,
     WithdrawConsentForm,
 )
 from registry.models import Mentor
+from registry.services import facts
 from registry.views.common import (
     HISTORY_SIZE,
     Cell,
     list_page,
     school_from,
+    stored_file,
     with_school_field,
 )
 
@@ -131,7 +134,10 @@ def _create_person(request, form, save, *, title, cancel, detail, said):
 
 @registry_user
 def mentee_create(request):
-    form = with_school_field(MenteeForm(request.POST or None), request.user)
+    form = with_school_field(
+        MenteeForm(request.POST or None, requests=selectors.mentee_request_choices(request.user)),
+        request.user,
+    )
     return _create_person(
         request,
         form,
@@ -148,7 +154,11 @@ def mentee_edit(request, pk: int):
     mentee = selectors.mentee_for(request.user, pk)
     title = mentee.full_name  # as stored: a refused change leaves the record as it was
     form = with_school_field(
-        MenteeForm(request.POST or None, instance=mentee if request.method != "POST" else None),
+        MenteeForm(
+            request.POST or None,
+            instance=mentee if request.method != "POST" else None,
+            requests=selectors.mentee_request_choices(request.user, mentee),
+        ),
         request.user,
         initial=mentee.school,
     )
@@ -395,5 +405,49 @@ def mentor_detail(request, pk: int):
         "registry/mentor_detail.html",
         {
             **selectors.mentor_data(mentor, request.user, history=HISTORY_SIZE),
+            "can_keep_training": permissions.can_change_registry(request.user)
+            and services.may_edit_mentor(request.user, mentor),
         },
     )
+
+
+# --- mentors' training ----------------------------------------------------------------------
+
+
+@registry_user
+def training_add(request, pk: int):
+    mentor = selectors.mentor_for(request.user, pk)
+    if not services.may_edit_mentor(request.user, mentor):
+        raise PermissionDenied("Обучение наставника вносят сотрудники и куратор его ОО.")
+    form = TrainingForm(request.POST or None, request.FILES or None)
+    return handle_form(
+        request,
+        form,
+        lambda: facts.add_training(user=request.user, mentor=mentor, **form.cleaned_data),
+        said="Обучение записано.",
+        then=reverse("registry:mentor", args=[mentor.pk]),
+        title=f"{mentor.full_name}: обучение",
+        cancel=reverse("registry:mentor", args=[mentor.pk]),
+    )
+
+
+@require_POST
+@registry_user
+def training_delete(request, pk: int):
+    training = selectors.training_for(request.user, pk)
+    return perform(
+        request,
+        lambda: facts.delete_training(user=request.user, training=training),
+        success="Запись об обучении удалена.",
+        back=reverse("registry:mentor", args=[training.mentor_id]),
+    )
+
+
+@require_safe
+@registry_user
+def training_certificate(request, pk: int):
+    training = selectors.training_for(request.user, pk)
+    if not training.file:
+        raise Http404("Файл не загружен.")
+    audit(request, AuditEvent.Action.DOWNLOAD, "mentor", training.mentor_id)
+    return stored_file(training)

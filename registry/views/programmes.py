@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from core import permissions
 from core.decorators import registry_user
@@ -13,15 +14,18 @@ from core.http import form_page, handle_form
 from registry import selectors, services
 from registry.filters import PairFilter, ProgrammeFilter
 from registry.forms import (
+    ConclusionFileForm,
     PairForm,
     PairStatusForm,
     ProgrammeForm,
     ProgrammeReviewForm,
 )
+from registry.services import facts
 from registry.views.common import (
     Cell,
     list_page,
     school_from,
+    stored_file,
     with_school_field,
 )
 
@@ -200,3 +204,29 @@ def pair_detail(request, pk: int):
             status=422 if form.errors else 200,
         ),
     )
+
+
+@registry_user
+def conclusion_upload(request, pk: int):
+    programme = selectors.programme_for(request.user, pk)
+    if not permissions.can_review(request.user):
+        raise PermissionDenied("Заключение экспертизы загружают сотрудники департамента.")
+    form = ConclusionFileForm(request.POST or None, request.FILES or None)
+    return handle_form(
+        request,
+        form,
+        lambda: facts.attach_conclusion(
+            user=request.user, programme=programme, upload=form.cleaned_data["file"]
+        ),
+        said="Файл заключения загружен.",
+        then=reverse("registry:programme", args=[programme.pk]),
+        title=f"{programme.title}: файл заключения экспертизы",
+        cancel=reverse("registry:programme", args=[programme.pk]),
+    )
+
+
+@require_safe
+@registry_user
+def conclusion_download(request, pk: int):
+    conclusion = selectors.conclusion_for(request.user, pk)
+    return stored_file(conclusion)

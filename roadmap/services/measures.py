@@ -21,6 +21,7 @@ from roadmap.models import (
 from roadmap.numbering import number_key
 from roadmap.selectors import MEASURE_TRACKED, responsible_display
 from roadmap.services.guards import ensure_can_edit, ensure_wording_editable, stamp
+from roadmap.services.occurrences import sync_occurrences
 from roadmap.services.schedule import apply_deadline, set_responsible, sync_executions
 
 
@@ -354,6 +355,8 @@ def update_measure(
     if parties_changed:
         set_responsible(measure, parties)
         sync_executions(roadmap, user)
+    else:
+        sync_occurrences(roadmap)
     return measure
 
 

@@ -33,6 +33,7 @@ from roadmap.services.guards import (
     open_amendment_of,
     stamp,
 )
+from roadmap.services.occurrences import sync_occurrences
 from roadmap.services.schedule import apply_deadline, set_responsible, sync_executions
 
 
@@ -76,6 +77,7 @@ def update_roadmap(
             measure.version += 1
             stamp(measure, user, reason or "Изменён период дорожной карты")
             measure.save()
+    sync_occurrences(roadmap)
     return roadmap
 
 

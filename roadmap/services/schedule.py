@@ -21,6 +21,7 @@ from roadmap.models import (
 )
 from roadmap.selectors import responsible_display
 from roadmap.services.guards import stamp
+from roadmap.services.occurrences import sync_occurrences
 
 
 def apply_deadline(measure: Measure, roadmap: Roadmap, today: date | None = None) -> None:
@@ -125,4 +126,5 @@ def sync_executions(roadmap: Roadmap, user=None) -> int:
                 # One by one, so that each removal leaves its history row.
                 stamp(execution, user, "Исполнитель больше не участвует")
                 execution.delete()
+    sync_occurrences(roadmap)
     return len(to_create)

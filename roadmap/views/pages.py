@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from core.selectors import school_of
-from roadmap import selectors
+from roadmap import selectors, tracking
 
 
 @login_required
@@ -53,5 +53,6 @@ def measure_detail(request, pk: int):
             "roadmap": measure.section.roadmap,
             "executions": selectors.measure_executions(measure, request.user),
             "history": selectors.measure_history(measure, request.user),
+            **tracking.tracking_data(measure, request.user),
         },
     )

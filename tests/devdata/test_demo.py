@@ -30,3 +30,32 @@ def test_demo_data_loads_twice_with_the_same_passwords(monkeypatch, tmp_path):
     assert Pair.objects.filter(status="active").values("programme__school").distinct().count() == 5
     states = set(SchoolReport.objects.values_list("status", flat=True))
     assert states == {"draft", "submitted", "returned", "accepted"}
+
+
+def test_demo_shows_schedules_events_requests_and_trainings(monkeypatch, tmp_path, settings):
+    from registry.models import ConclusionFile, MentorTraining
+    from roadmap.models import Event, Occurrence, OccurrenceExecution
+    from roadmap.tracking import event_counts
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setattr(demo, "CREDENTIALS_FILE", tmp_path / "demo.json")
+    call_command("load_demo_data", stdout=io.StringIO())
+    counts = (
+        Occurrence.objects.filter(source="schedule").count(),
+        Event.objects.count(),
+        OccurrenceExecution.objects.filter(status="accepted").count(),
+        MentorTraining.objects.count(),
+        ConclusionFile.objects.count(),
+    )
+    assert counts == (3, 4, 2, 5, 1)
+    assert not Mentee.objects.filter(request__isnull=True).exists()
+    seminars = Event.objects.filter(measure__number="2.7").first().measure
+    assert event_counts([seminars.pk]) == {seminars.pk: (2, 74)}
+    call_command("load_demo_data", stdout=io.StringIO())
+    assert (
+        Occurrence.objects.filter(source="schedule").count(),
+        Event.objects.count(),
+        OccurrenceExecution.objects.filter(status="accepted").count(),
+        MentorTraining.objects.count(),
+        ConclusionFile.objects.count(),
+    ) == counts

@@ -69,8 +69,10 @@ from monitoring.models import (
 from registry.models import (
     Consent,
     Mentee,
+    MenteeRequest,
     Mentor,
     MentorLinkRequest,
+    MentorTraining,
     Pair,
     PartnerOrganization,
     Programme,
@@ -79,9 +81,12 @@ from registry.services import record_consent
 from roadmap import services as roadmap_services
 from roadmap.models import (
     Amendment,
+    Event,
     Evidence,
     Execution,
     Measure,
+    Occurrence,
+    OccurrenceExecution,
     Order,
     Report,
     Roadmap,
@@ -119,12 +124,20 @@ KIND_MODELS = {
     "link_request": MentorLinkRequest,
     "account": get_user_model(),
     "amendment": Amendment,
+    "occurrence": Occurrence,
+    # occurrence_report takes the occurrence first, then the execution (SECOND_IDS)
+    "occurrence_execution": Occurrence,
+    "occurrence_row": OccurrenceExecution,
+    "event": Event,
+    "mentee_request": MenteeRequest,
+    "training": MentorTraining,
 }
 # A second id in a URL: the first object of its kind will do.
 SECOND_IDS = {
     "school_id": School,
     "questionnaire_id": Questionnaire,
     "programme_id": Programme,
+    "execution_id": Execution,
 }
 # Variants of the non-id parts of URLs.
 URL_CHOICES = {

@@ -67,7 +67,24 @@ def test_partially_done_lists_the_lagging_schools(roadmap, school_a, school_b):
     assert m.lagging == sorted(["Департамент образования", school_b.short_name])
 
 
-def test_throughout_is_due_at_the_period_end(roadmap):
+def report_occurrences(user, number, roadmap, upto):
+    """The department reports its own part of every occurrence due by ``upto``."""
+    from roadmap.services import occurrences as occurrence_services
+
+    m = Measure.objects.get(section__roadmap=roadmap, number=number)
+    execution = m.executions.get(school__isnull=True)
+    for item in m.occurrences.filter(due_on__lte=upto).exclude(executions__execution=execution):
+        occurrence_services.report_occurrence(
+            user=user, occurrence=item, execution=execution, completed_on=item.due_on, text="x"
+        )
+
+
+def test_throughout_is_due_quarter_by_quarter_until_the_period_end(roadmap, staff):
+    # Reported at the end of every school quarter: the first one missed is the due date.
+    measures = by_number(board(roadmap, today=D(2021, 6, 1)))
+    assert measures["2.8"].due_on == D(2020, 10, 27)
+    assert measures["2.8"].overdue
+    report_occurrences(staff, "2.8", roadmap, D(2021, 3, 22))
     measures = by_number(board(roadmap, today=D(2021, 6, 1)))
     assert measures["2.8"].due_on == D(2021, 5, 31)
     assert measures["2.8"].overdue and measures["2.8"].days_overdue == 1
@@ -91,8 +108,9 @@ def test_figures(roadmap):
     assert f["total"] == 34
     assert f["done"] == 1
     assert f["in_progress"] == 1
-    # Due in October and not done: 1.2–1.10 (1.4 among them, in progress) and 2.1.
-    assert f["overdue"] == 10
+    # Due in October and not done: 1.2–1.10 (1.4 among them, in progress) and 2.1; and the
+    # work of the whole period (2.8, 2.9, 4.1), whose first school quarter ended 27.10.2020.
+    assert f["overdue"] == 13
     # Due by 30.11.2020: 1.11–1.14, 2.2, 2.3, 2.5, 2.6, 3.2–3.6.
     assert f["due_soon"] == 13
 
@@ -111,7 +129,12 @@ def test_recurring_deadline_is_due_at_the_end_of_the_current_occurrence(roadmap,
         result=m.result,
         parties=list(m.responsible.all()),
     )
+    # October is not reported: the measure is overdue since 31.10.2020.
+    october = by_number(board(roadmap, today=D(2020, 11, 16)))["2.9"]
+    assert october.due_on == D(2020, 10, 31) and october.overdue
+    report_occurrences(staff, "2.9", roadmap, D(2020, 10, 31))
     assert by_number(board(roadmap, today=D(2020, 11, 16)))["2.9"].due_on == D(2020, 11, 30)
+    report_occurrences(staff, "2.9", roadmap, D(2021, 1, 31))
     assert by_number(board(roadmap, today=D(2021, 2, 3)))["2.9"].due_on == D(2021, 2, 28)
 
 

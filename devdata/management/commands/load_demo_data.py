@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from devdata.demo import load_demo
 from devdata.demo.monitoring import load_monitoring_demo
+from devdata.demo.tracking import load_tracking_demo
 from roadmap.seed import load_seed
 
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         load_monitoring_demo(
             roadmap.municipality, list(roadmap.schools.order_by("pk")), timezone.localdate()
         )
+        load_tracking_demo(roadmap, list(roadmap.schools.order_by("pk")))
         self.stdout.write("")
         self.stdout.write("Демонстрационные пользователи (вход: http://127.0.0.1:8000/):")
         for demo, password in users:

@@ -353,13 +353,18 @@ def test_5_recurring_deadlines_are_dated_in_the_roadmaps_period(staff_client, se
     for measure in (monthly, quarterly):
         assert measure.deadline_kind == "recurring"
         assert (measure.starts_on, measure.due_on) == (D(2021, 9, 1), D(2022, 5, 31))
-    # The dashboard's occurrence follows its «as of» day, kept inside the period.
-    board = build_dashboard(draft, Filters(), today=D(2026, 11, 3))
-    due = {m.number: m.due_on for m in board.measures}
-    assert due[monthly.number] == D(2022, 5, 31)
-    board = build_dashboard(draft, Filters(as_of=D(2021, 11, 10)), today=D(2026, 11, 3))
-    due = {m.number: m.due_on for m in board.measures}
-    assert (due[monthly.number], due[quarterly.number]) == (D(2021, 11, 30), D(2021, 12, 31))
+    # Dated occurrences inside the period: September is the first month and the first
+    # quarter's part (cut to the period) is due at its end.
+    assert monthly.occurrences.first().due_on == D(2021, 9, 30)
+    assert monthly.occurrences.last().due_on == D(2022, 5, 31)
+    assert [o.due_on for o in quarterly.occurrences.all()] == [
+        D(2021, 9, 30), D(2021, 12, 31), D(2022, 3, 31), D(2022, 5, 31),
+    ]  # fmt: skip
+    # The dashboard: due on the first occurrence not yet reported, never outside the period.
+    for today in (D(2026, 11, 3), D(2021, 11, 10)):
+        board = build_dashboard(draft, Filters(as_of=today), today=D(2026, 11, 3))
+        due = {m.number: m.due_on for m in board.measures}
+        assert (due[monthly.number], due[quarterly.number]) == (D(2021, 9, 30), D(2021, 9, 30))
 
 
 # --- 6. careless typing and the shared list of parties --------------------------------------------

@@ -680,3 +680,8 @@ def _record_amendment(sender, instance, history_instance, **kwargs) -> None:
 
 
 pre_create_historical_record.connect(_record_amendment, dispatch_uid="roadmap_amendment_record")
+
+
+# Schedules, occurrences of recurring work and events: their own module (string references,
+# so that it imports nothing from here).
+from roadmap.models.tracking import Event, EventKeeping, Occurrence, OccurrenceExecution  # noqa: E402, F401
