@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from core.models import School
 from core.xlsx.writer import table_workbook
+from roadmap import figures
 from roadmap.deadlines import parse_deadline
 from roadmap.models import (
     Execution,
@@ -34,7 +35,7 @@ from roadmap.models import (
 )
 from roadmap.selectors import DONE, IN_PROGRESS, MEASURE_STATUS_LABELS, NOT_STARTED, measure_status
 
-UNDATED_KINDS = {"schedule", "unknown", "none"}
+UNDATED_KINDS = set(figures.UNDATED_KINDS)
 DEPARTMENT = "Департамент образования"
 ACCEPTED = Execution.Status.ACCEPTED
 
