@@ -62,6 +62,15 @@ def go_to(request, target) -> HttpResponse:
     return redirect(url)
 
 
+class Caution(str):
+    """A ``said`` text that is a warning, not a plain success (shown in amber, not green): the
+    action was done, but the user has to know something is still wrong."""
+
+
+def _say(request, text: str) -> None:
+    (messages.warning if isinstance(text, Caution) else messages.success)(request, text)
+
+
 def _of(value, result):
     return value(result) if callable(value) else value
 
@@ -93,7 +102,7 @@ def handle_form(
         except ValidationError as error:
             (on_refusal or (lambda e: errors_to_form(form, e)))(error)
         else:
-            messages.success(request, _of(said, result))
+            _say(request, _of(said, result))
             return go_to(request, _of(then, result))
     if page is not None:
         return page()

@@ -129,7 +129,12 @@ def build(
     targets = indicators.targets_of(municipality_ids) if len(municipality_ids) == 1 else {}
     municipality_id = next(iter(municipality_ids), None)
     assessments = [
-        indicators.assess(figures.totals[code], targets.get((municipality_id, code), {}), day)
+        indicators.assess(
+            figures.totals[code],
+            targets.get((municipality_id, code), {}),
+            day,
+            school_level=school is not None,
+        )
         for code in indicators.ORDER
     ]
     if len(municipality_ids) > 1:

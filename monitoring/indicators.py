@@ -11,9 +11,10 @@ Rules, in one place:
 - Young teachers: teacher mentees in pairs on the day, under 35 on it with up to 3 years'
   experience, over the schools' count of such teachers for the year.
 - A school has an approved programme on a day when one of its programmes was approved by then.
-- Measures done on time: of the roadmap in force on the day (the latest one begun by then),
-  the dated measures due by the day; a measure is done on time when all its executions are
-  accepted and none was completed after the due date. For one school: its own executions.
+- Measures done on time: ``roadmap.figures`` (the one definition): of the roadmap in force on
+  the day, each school's dated measures due by the day, done on time when its execution was
+  accepted and completed by the due date; the figure of several schools is the sum of theirs,
+  so one school's figure is the same on its dashboard, in its report and in every table.
 - Shares are over the schools that have counts for the year; the others are listed apart.
 
 Everything is computed in a fixed number of queries whatever the number of schools or people.
@@ -30,6 +31,7 @@ from django.db import connections, router
 
 from monitoring.models import IndicatorCode, Target
 from registry.models import MentoringForm, Pair, SchoolYearStats
+from roadmap import figures as figures_of_roadmap
 
 COUNTS = (IndicatorCode.MENTORS, IndicatorCode.MENTEES, IndicatorCode.PAIRS)
 SHARES = (
@@ -40,14 +42,14 @@ SHARES = (
 )
 ORDER = COUNTS + SHARES
 PAIR_COUNTED = ("active", "completed", "terminated")
-UNDATED_KINDS = ("schedule", "unknown", "none")
+UNDATED_KINDS = figures_of_roadmap.UNDATED_KINDS
 CLOSE_SHARE = Decimal("0.8")  # within 80 % of the target is «близко к цели»
 
 DENOMINATOR_LABELS = {
     IndicatorCode.PUPILS_10_PLUS: "обучающихся 10 лет и старше",
     IndicatorCode.YOUNG_TEACHERS: "педагогов до 35 лет со стажем до 3 лет",
     IndicatorCode.APPROVED_PROGRAMME: "ОО",
-    IndicatorCode.MEASURES_ON_TIME: "мероприятий со сроком по эту дату",
+    IndicatorCode.MEASURES_ON_TIME: "мероприятий ОО со сроком по эту дату",
 }
 UNITS = {
     IndicatorCode.PUPILS_10_PLUS: "чел.",
@@ -152,28 +154,6 @@ WHERE school_id = ANY(%(schools)s) AND review_status = 'approved'
   AND (reviewed_on IS NULL OR reviewed_on <= %(day)s)
 """
 
-# The roadmap in force on the day for each municipality: the latest one begun by then.
-_ROADMAPS_SQL = """
-SELECT DISTINCT ON (municipality_id) id FROM roadmap_roadmap
-WHERE municipality_id = ANY(%(municipalities)s) AND period_start <= %(day)s
-ORDER BY municipality_id, period_start DESC, id DESC
-"""
-
-_EXECUTIONS_SQL = """
-SELECT e.measure_id, e.school_id, e.status = 'accepted' AND e.completed_on <= m.due_on AS on_time
-FROM roadmap_execution e
-JOIN roadmap_measure m ON m.id = e.measure_id
-JOIN roadmap_section s ON s.id = m.section_id
-WHERE s.roadmap_id = ANY(%(roadmaps)s) AND m.due_on <= %(day)s
-  AND NOT (m.deadline_kind = ANY(%(undated)s))
-"""
-
-_DUE_MEASURES_SQL = """
-SELECT COUNT(*) FROM roadmap_measure m JOIN roadmap_section s ON s.id = m.section_id
-WHERE s.roadmap_id = ANY(%(roadmaps)s) AND m.due_on <= %(day)s
-  AND NOT (m.deadline_kind = ANY(%(undated)s))
-"""
-
 
 def _rows(sql: str, params: dict) -> list[tuple]:
     # The database the ORM would read the pairs from: the read replica on the pages that use
@@ -229,7 +209,8 @@ def compute(schools, day: dt.date, *, form_names: dict[int, str] | None = None) 
         ).values("school_id", "pupils_10_plus", "young_teachers")
     }
     approved = {row[0] for row in _rows(_PROGRAMMES_SQL, params)}
-    on_time_school, due_school, measures_total, measures_on_time = _measures(schools, day)
+    on_time = figures_of_roadmap.on_time_by_school(schools, day)
+    on_time_sum = figures_of_roadmap.on_time_total(on_time)
 
     by_school: dict[int, dict[str, Figure]] = {}
     for pk in school_ids:
@@ -252,7 +233,7 @@ def compute(schools, day: dt.date, *, form_names: dict[int, str] | None = None) 
                 IndicatorCode.APPROVED_PROGRAMME, int(pk in approved), 1
             ),
             IndicatorCode.MEASURES_ON_TIME: Figure(
-                IndicatorCode.MEASURES_ON_TIME, on_time_school.get(pk, 0), due_school.get(pk, 0)
+                IndicatorCode.MEASURES_ON_TIME, on_time[pk].on_time, on_time[pk].due
             ),
         }
     counted = [pk for pk in school_ids if pk in stats]
@@ -274,7 +255,7 @@ def compute(schools, day: dt.date, *, form_names: dict[int, str] | None = None) 
             IndicatorCode.APPROVED_PROGRAMME, len(approved), len(school_ids)
         ),
         IndicatorCode.MEASURES_ON_TIME: Figure(
-            IndicatorCode.MEASURES_ON_TIME, measures_on_time, measures_total
+            IndicatorCode.MEASURES_ON_TIME, on_time_sum.on_time, on_time_sum.due
         ),
     }
     return Figures(
@@ -289,32 +270,7 @@ def compute(schools, day: dt.date, *, form_names: dict[int, str] | None = None) 
 
 
 def roadmaps_in_force(municipality_ids, day: dt.date) -> list[int]:
-    return [
-        row[0]
-        for row in _rows(_ROADMAPS_SQL, {"municipalities": list(municipality_ids), "day": day})
-    ]
-
-
-def _measures(schools, day: dt.date):
-    """Executions of each school due by the day and done on time; the same for whole measures."""
-    roadmaps = roadmaps_in_force({s.municipality_id for s in schools}, day)
-    if not roadmaps:
-        return {}, {}, 0, 0
-    params = {"roadmaps": roadmaps, "day": day, "undated": list(UNDATED_KINDS)}
-    school_ids = {s.pk for s in schools}
-    due_school: dict[int, int] = {}
-    on_time_school: dict[int, int] = {}
-    late_measures: set[int] = set()
-    seen_measures: set[int] = set()
-    for measure_id, school_id, on_time in _rows(_EXECUTIONS_SQL, params):
-        seen_measures.add(measure_id)
-        if not on_time:
-            late_measures.add(measure_id)
-        if school_id in school_ids:
-            due_school[school_id] = due_school.get(school_id, 0) + 1
-            on_time_school[school_id] = on_time_school.get(school_id, 0) + int(bool(on_time))
-    measures_total = _rows(_DUE_MEASURES_SQL, params)[0][0]
-    return on_time_school, due_school, measures_total, len(seen_measures - late_measures)
+    return figures_of_roadmap.roadmaps_in_force(municipality_ids, day)
 
 
 # --- targets -----------------------------------------------------------------------------------
@@ -329,6 +285,9 @@ class Assessment:
     target_year: int | None
     status: str  # met, close, behind, none
     gap: int | None  # how many more people (schools, measures) are needed to reach the target
+    # Targets are set for the municipality: a school's share is compared with it (a share
+    # means the same at both levels); a count is not (40 mentors is no target for one school).
+    school_level: bool = False
 
     @property
     def css(self) -> str:
@@ -342,7 +301,17 @@ class Assessment:
             "met": "цель достигнута",
             "close": "близко к цели",
             "behind": "отставание",
-        }.get(self.status, "цель не задана")
+        }.get(self.status, self._no_target)
+
+    @property
+    def _no_target(self) -> str:
+        if self.school_level and not self.figure.is_share:
+            return "цель задана для муниципалитета, не для ОО"
+        return "цель не задана"
+
+    @property
+    def target_label(self) -> str:
+        return "цель муниципалитета" if self.school_level else "цель"
 
 
 def targets_of(municipality_ids) -> dict[tuple[int, str], dict[int, Decimal]]:
@@ -367,12 +336,23 @@ def target_in_force(by_year: dict[int, Decimal], year: int) -> tuple[int, Decima
     return chosen, by_year[chosen]
 
 
-def assess(figure: Figure, by_year: dict[int, Decimal], day: dt.date) -> Assessment:
+def assess(
+    figure: Figure, by_year: dict[int, Decimal], day: dt.date, *, school_level: bool = False
+) -> Assessment:
+    """The figure against the municipality's target. ``school_level``: the figure is one
+    school's; a count is then not assessed (the target is the municipality's), a share is."""
+    if school_level and not figure.is_share:
+        return Assessment(figure, None, None, "none", None, school_level=True)
     found = target_in_force(by_year, day.year)
     value = figure.value
     if found is None or value is None:
         return Assessment(
-            figure, found[1] if found else None, found[0] if found else None, "none", None
+            figure,
+            found[1] if found else None,
+            found[0] if found else None,
+            "none",
+            None,
+            school_level=school_level,
         )
     year, target = found
     if figure.is_share:
@@ -386,4 +366,4 @@ def assess(figure: Figure, by_year: dict[int, Decimal], day: dt.date) -> Assessm
         status = "close"
     else:
         status = "behind"
-    return Assessment(figure, target, year, status, gap)
+    return Assessment(figure, target, year, status, gap, school_level=school_level)

@@ -69,6 +69,26 @@ def period_titles(municipalities) -> list[str]:
     return list(seen)
 
 
+def accepted_by_title(municipalities) -> dict[str, int]:
+    """How many accepted school reports each period title has across the municipalities."""
+    return dict(
+        Period.objects.filter(municipality__in=municipalities)
+        .values("title")
+        .annotate(n=Count("reports", filter=Q(reports__status=SchoolReport.Status.ACCEPTED)))
+        .values_list("title", "n")
+    )
+
+
+def period_choices(municipalities) -> tuple[list[tuple[str, int]], str]:
+    """The period titles, latest first, each with its number of accepted reports, and the one
+    the summary opens on: the latest with accepted reports (a period just begun has none yet
+    and would show an empty table), else the latest."""
+    titles = period_titles(municipalities)
+    accepted = accepted_by_title(municipalities)
+    opening = next((t for t in titles if accepted.get(t)), titles[0] if titles else "")
+    return [(t, accepted.get(t, 0)) for t in titles], opening
+
+
 def totals_by_title(municipalities, titles: list[str]) -> dict[str, dict[str, Figure]]:
     """The region's totals for each period title, from accepted reports: one query."""
     collected: dict[str, list[dict[str, Figure]]] = defaultdict(list)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 
 from core import dates
@@ -118,32 +120,82 @@ class ProgrammeReviewForm(forms.ModelForm):
         }
 
 
+class PairProgrammeForm(forms.Form):
+    """The first step of a new pair: the programme, which fixes the school and the form."""
+
+    programme = forms.ModelChoiceField(
+        label="Программа",
+        queryset=Programme.objects.none(),
+        empty_label="— выберите программу —",
+        help_text="Затем — наставник и наставляемые ОО этой программы.",
+    )
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["programme"].label_from_instance = lambda p: (
+            f"{p.school.short_name}: {p.title} ({p.form}, {p.starts_on:%d.%m.%Y} – "
+            f"{p.ends_on:%d.%m.%Y})"
+        )
+
+
 class PairForm(forms.Form):
-    programme = forms.ModelChoiceField(label="Программа", queryset=Programme.objects.none())
-    mentor = forms.ModelChoiceField(label="Наставник", queryset=Mentor.objects.none())
+    """A pair (or group) of a chosen programme: the school's mentor and mentees."""
+
+    mentor = forms.ModelChoiceField(
+        label="Наставник", queryset=Mentor.objects.none(), empty_label="— выберите наставника —"
+    )
+    q = forms.CharField(
+        label="Найти наставляемого",
+        required=False,
+        max_length=100,
+        help_text="Начало фамилии (или ФИО); отмеченные наставляемые остаются в списке.",
+    )
     mentees = forms.ModelMultipleChoiceField(
         label="Наставляемые",
-        help_text="Несколько — с клавишей Ctrl; один наставляемый — пара, несколько — группа.",
+        help_text="Один наставляемый — пара, несколько — группа.",
         queryset=Mentee.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Выберите хотя бы одного наставляемого."},
     )
     starts_on = dates.DateField(label="Начало")
     ends_on = dates.DateField(label="Окончание", required=False)
     goals = forms.CharField(label="Цели", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     activate = forms.BooleanField(label="Сразу сделать действующей", required=False)
 
-    def __init__(self, *args, programmes, mentors, mentees, **kwargs):
+    def __init__(self, *args, mentors, mentees, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
         self.fields["mentor"].queryset = mentors
         self.fields["mentees"].queryset = mentees
-        self.fields["programme"].label_from_instance = lambda p: f"{p.title} ({p.form})"
         self.fields["mentor"].label_from_instance = lambda m: (
-            f"{m.full_name}, {m.birth_date:%d.%m.%Y} ({m.get_kind_display()})"
+            f"{m.full_name}, {m.birth_date:%d.%m.%Y} ({m.get_kind_display()}"
+            + (f", {m.partner}" if m.partner_id else "")
+            + ")"
         )
-        self.fields["mentees"].label_from_instance = lambda m: (
-            f"{m.full_name}, {m.class_name or m.get_kind_display()}"
-        )
+
+    @staticmethod
+    def initial_for(programme: Programme, today: dt.date) -> dict:
+        """Today as the start, moved into the programme's term (a start outside it is refused)."""
+        return {"starts_on": min(max(today, programme.starts_on), programme.ends_on)}
+
+    @staticmethod
+    def typed(data) -> dict:
+        """What the user typed, to show the form again after a search without saving."""
+        return {
+            "mentor": data.get("mentor"),
+            "mentees": data.getlist("mentees"),
+            "q": data.get("q", ""),
+            "starts_on": data.get("starts_on", ""),
+            "ends_on": data.get("ends_on", ""),
+            "goals": data.get("goals", ""),
+            "activate": bool(data.get("activate")),
+        }
+
+    def chosen_mentee_ids(self) -> set[int]:
+        raw = self.data.getlist("mentees") if self.is_bound else []
+        if not raw:
+            raw = [str(getattr(m, "pk", m)) for m in self.initial.get("mentees", [])]
+        return {int(v) for v in raw if str(v).isdigit()}
 
 
 class PairStatusForm(forms.Form):

@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.models import Municipality, School
+from registry import consent_terms
 
 
 class SchoolYearStats(models.Model):
@@ -479,11 +480,11 @@ class Consent(models.Model):
         return f"Согласие от {self.given_on:%d.%m.%Y} ({self.representative_name})"
 
     def is_valid_on(self, day) -> bool:
-        if day < self.given_on:
-            return False
-        if self.valid_until and day > self.valid_until:
-            return False
-        return not (self.withdrawn_on and day >= self.withdrawn_on)
+        return consent_terms.Term.of(self).covers(day)
+
+    def state_on(self, day) -> consent_terms.State:
+        """«действует до …», «истекло …», «отозвано …» on the day."""
+        return consent_terms.state_on(consent_terms.Term.of(self), day)
 
 
 class Programme(models.Model):

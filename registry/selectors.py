@@ -22,6 +22,7 @@ from registry.models import (
     PairMentee,
     PartnerOrganization,
     Programme,
+    search_key,
 )
 
 # --- registry objects, each through what the user may see -------------------------------------
@@ -109,6 +110,64 @@ def programmes_for(user) -> QuerySet[Programme]:
 
 def programme_for(user, pk: int) -> Programme:
     return get_object_or_404(programmes_for(user), pk=pk)
+
+
+# --- a new pair: the programme first, then its school's people ---------------------------------
+
+PAIR_MENTEES_SHOWN = 40
+
+
+def pair_programmes(user) -> QuerySet[Programme]:
+    """The programmes a pair may be formed in, by school and title."""
+    return programmes_for(user).order_by("school__short_name", "-starts_on", "title")
+
+
+def pair_programme(user, value) -> Programme | None:
+    """The programme chosen in the address or the form, or the user's only programme when
+    none was chosen; None when there is a choice to make (or not a number). One the user may
+    not see is a 404."""
+    value = str(value or "").strip()
+    if value.isdigit():
+        return programme_for(user, int(value))
+    if value:
+        return None
+    only = list(pair_programmes(user)[:2])
+    return only[0] if len(only) == 1 else None
+
+
+def pair_people(user, programme: Programme) -> tuple[QuerySet[Mentor], QuerySet[Mentee]]:
+    """Who may be in a pair of the programme: the mentors of its school (or of a partner
+    organisation) and the mentees of its school, of the kinds its form allows."""
+    form = programme.form
+    mentors = (
+        mentors_for(user)
+        .filter(Q(schools=programme.school_id) | Q(partner__isnull=False))
+        .filter(kind__in=form.mentor_kinds)
+        .distinct()
+        .order_by("last_name", "first_name", "patronymic", "id")
+    )
+    mentees = (
+        mentees_for(user)
+        .filter(school=programme.school_id, kind__in=form.mentee_kinds)
+        .order_by("last_name", "first_name", "patronymic", "id")
+    )
+    return mentors, mentees
+
+
+def mentees_found(mentees: QuerySet[Mentee], q: str, chosen: set[int]) -> dict:
+    """The mentees a pair form lists: the chosen ones first, then those whose name starts with
+    ``q`` (all of the school without it), at most PAIR_MENTEES_SHOWN."""
+    key = search_key(q or "")
+    found = mentees.exclude(pk__in=chosen)
+    if key:
+        found = found.filter(search_name__startswith=key)
+    total = found.count()
+    return {
+        "chosen": list(mentees.filter(pk__in=chosen)),
+        "found": list(found[:PAIR_MENTEES_SHOWN]),
+        "more": max(0, total - PAIR_MENTEES_SHOWN),
+        "q": q,
+    }
 
 
 def pairs_for(user) -> QuerySet[Pair]:
@@ -262,6 +321,11 @@ def works_at(mentor: Mentor, school: School) -> bool:
 
 def mentee_consents(mentee: Mentee) -> list[Consent]:
     return list(mentee.consents.select_related("recorded_by", "withdrawal_recorded_by"))
+
+
+def consent_rows(consents: list[Consent], day) -> list[tuple[Consent, object]]:
+    """Each consent with its state on the day («действует до …», «истекло …», «отозвано …»)."""
+    return [(consent, consent.state_on(day)) for consent in consents]
 
 
 def mentee_pairs(mentee: Mentee) -> QuerySet[Pair]:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from core.models import School
 from core.xlsx.spec import plural
 from core.xlsx.writer import table_workbook
+from roadmap import figures
 from roadmap.deadlines import parse_deadline
 from roadmap.models import (
     Execution,
@@ -37,7 +38,7 @@ from roadmap.models import (
 from roadmap.selectors import DONE, IN_PROGRESS, MEASURE_STATUS_LABELS, NOT_STARTED, measure_status
 from roadmap.tracking import event_counts, occurrence_due_dates
 
-UNDATED_KINDS = {"schedule", "unknown", "none"}
+UNDATED_KINDS = set(figures.UNDATED_KINDS)
 OCCURRENCE_KINDS = {"recurring", "throughout", "schedule"}
 DEPARTMENT = "Департамент образования"
 ACCEPTED = Execution.Status.ACCEPTED

@@ -86,6 +86,21 @@ def roadmaps_for(user) -> QuerySet[Roadmap]:
     )
 
 
+def roadmap_list(user, municipality=None) -> dict:
+    """The roadmaps the user sees, by municipality and newest year first; narrowed to one
+    municipality when chosen. ``municipalities``: the filter's choices, when there are several."""
+    municipalities = municipalities_for(user).order_by("name")
+    roadmaps = roadmaps_for(user).order_by("municipality__name", "-school_year_start", "-pk")
+    if municipality is not None:
+        roadmaps = roadmaps.filter(municipality=municipality)
+    several = municipalities.count() > 1
+    return {
+        "roadmaps": list(roadmaps),
+        "municipalities": municipalities if several else None,
+        "several": several,
+    }
+
+
 def current_roadmap(user) -> Roadmap | None:
     """The roadmap in force: the newest approved one, else the newest draft."""
     roadmaps = roadmaps_for(user).exclude(status=Roadmap.Status.ARCHIVED)
@@ -95,6 +110,14 @@ def current_roadmap(user) -> Roadmap | None:
         .first()
         or roadmaps.order_by("-school_year_start", "-pk").first()
     )
+
+
+def home_roadmap(user) -> Roadmap | None:
+    """The first page of one municipality's people: its roadmap in force (the newest approved,
+    not the archived one a copy replaced); None for the region, who starts from the list."""
+    if municipalities_for(user).count() != 1:
+        return None
+    return current_roadmap(user)
 
 
 def roadmap_for(user, pk: int) -> Roadmap:

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from core.models import Profile
+from devdata.region import names
 from monitoring import services
 from monitoring.models import Period, Questionnaire, Stage, Target
 from registry.models import (
@@ -25,8 +26,8 @@ from registry.models import (
 )
 from registry.reference import ensure_mentoring_forms
 
-FIRST_NAMES = ("Амина", "Ислам", "Седа", "Адам", "Хава", "Умар", "Залина", "Ахмед", "Петимат")
-LAST_NAMES = ("Абдулаев", "Бисултанов", "Гайрбеков", "Закаев", "Мусаев", "Сайдулаев", "Эльмурзаев")
+# The 2020/21 pairs are over: they ran to the end of that school year.
+PAIRS_ENDED_ON = date(2021, 5, 31)
 TARGETS = (
     ("pupils_10_plus", 2021, 10),
     ("pupils_10_plus", 2022, 30),
@@ -36,14 +37,6 @@ TARGETS = (
     ("measures_on_time", 2021, 90),
     ("mentors", 2021, 40),
 )
-
-
-def _feminine(last_name: str, first_name: str) -> str:
-    return (
-        last_name + "а"
-        if first_name in {"Амина", "Седа", "Хава", "Залина", "Петимат"}
-        else last_name
-    )
 
 
 @transaction.atomic
@@ -58,6 +51,7 @@ def load_monitoring_demo(municipality, schools, today: date) -> None:
         Target.objects.get_or_create(
             municipality=municipality, indicator=code, year=year, defaults={"value": value}
         )
+    keys = people_keys(municipality)
     for number, school in enumerate(schools, start=1):
         for year in {2020, today.year if today.month >= 9 else today.year - 1}:
             SchoolYearStats.objects.get_or_create(
@@ -70,7 +64,7 @@ def load_monitoring_demo(municipality, schools, today: date) -> None:
                     "young_teachers": 3 + number % 3,
                 },
             )
-        _school_pairs(school, number, rng, forms)
+        _school_pairs(school, number, rng, forms, keys)
     first = services.save_period(
         municipality=municipality,
         title="I полугодие 2020/21",
@@ -110,8 +104,38 @@ def _curator_profiles(schools):
     return Profile.objects.filter(school__in=schools).select_related("user")
 
 
-def _school_pairs(school, number: int, rng: random.Random, forms) -> None:
-    """Pupils in groups of a teacher mentor and young teachers with a mentor, per school."""
+def people_keys(municipality) -> set:
+    """The municipality's people as its uniqueness rule sees them (names and birth date)."""
+    return {
+        (last.lower(), first.lower(), (middle or "").lower(), born)
+        for last, first, middle, born in Mentee.objects.filter(
+            municipality=municipality
+        ).values_list("last_name", "first_name", "patronymic", "birth_date")
+    }
+
+
+def _born(rng: random.Random, first: int, last: int):
+    return lambda: date(rng.randint(first, last), rng.randint(1, 12), rng.randint(1, 28))
+
+
+def _mentor(school, rng: random.Random, born: date, position: str = "учитель") -> Mentor:
+    name = names.person(rng, female=rng.random() < 0.7)
+    mentor = Mentor.objects.create(
+        municipality=school.municipality,
+        last_name=name.last,
+        first_name=name.first,
+        patronymic=name.patronymic,
+        birth_date=born,
+        kind=PersonKind.TEACHER,
+        position=position,
+    )
+    mentor.schools.add(school)
+    return mentor
+
+
+def _school_pairs(school, number: int, rng: random.Random, forms, keys: set) -> None:
+    """Pupils in groups of a teacher mentor and young teachers with a mentor, per school, in
+    2020/21 (the pairs ended with that school year)."""
     municipality = school.municipality
     teacher_pupil, teacher_teacher = forms["учитель – ученик"], forms["учитель – учитель"]
     programme, _ = Programme.objects.get_or_create(
@@ -137,59 +161,49 @@ def _school_pairs(school, number: int, rng: random.Random, forms) -> None:
         ends_on=date(2021, 8, 31),
     )
     for group in range(2 + number % 3):
-        mentor = Mentor.objects.create(
-            municipality=municipality,
-            last_name=rng.choice(LAST_NAMES),
-            first_name="Наставник",
-            patronymic=f"{number}-{group}",
-            birth_date=date(1975 + group, 1 + number, 10),
-            kind=PersonKind.TEACHER,
-            position="учитель",
-        )
-        mentor.schools.add(school)
+        mentor = _mentor(school, rng, date(1975 + group, 1 + number, 10))
         pair = Pair.objects.create(
             programme=programme,
             mentor=mentor,
             starts_on=date(2020, 11, 2) if group < 2 else date(2021, 3, 1),
-            status=Pair.Status.ACTIVE,
+            ends_on=PAIRS_ENDED_ON,
+            status=Pair.Status.COMPLETED,
+            result="Программа пройдена; наставляемые участвовали в олимпиадах и конкурсах.",
         )
-        for n in range(8 + 3 * number):
-            first = rng.choice(FIRST_NAMES)
+        for _ in range(8 + 3 * number):
+            name, born = names.unique_name(rng, rng.random() < 0.5, _born(rng, 2008, 2013), keys)
             pupil = Mentee.objects.create(
                 municipality=municipality,
                 school=school,
-                last_name=_feminine(rng.choice(LAST_NAMES), first),
-                first_name=first,
-                patronymic=f"{number}-{group}-{n}",
-                birth_date=date(2008 + rng.randint(0, 5), rng.randint(1, 12), rng.randint(1, 28)),
-                class_name=f"{rng.randint(5, 11)}А",
+                last_name=name.last,
+                first_name=name.first,
+                patronymic=name.patronymic,
+                birth_date=born,
+                class_name=f"{rng.randint(5, 11)}{rng.choice('АБВ')}",
             )
-            PairMentee.objects.create(pair=pair, mentee=pupil, form=teacher_pupil, is_active=True)
-    senior = Mentor.objects.create(
-        municipality=municipality,
-        last_name="Старший",
-        first_name="Педагог",
-        patronymic=str(number),
-        birth_date=date(1970, 3, number),
-        kind=PersonKind.TEACHER,
-    )
-    senior.schools.add(school)
+            PairMentee.objects.create(pair=pair, mentee=pupil, form=teacher_pupil, is_active=False)
+    senior = _mentor(school, rng, date(1970, 3, number), "учитель высшей категории")
     pair = Pair.objects.create(
-        programme=young, mentor=senior, starts_on=date(2020, 9, 15), status=Pair.Status.ACTIVE
+        programme=young,
+        mentor=senior,
+        starts_on=date(2020, 9, 15),
+        ends_on=PAIRS_ENDED_ON,
+        status=Pair.Status.COMPLETED,
     )
     for n in range(1 + number % 3):
+        name, born = names.unique_name(rng, rng.random() < 0.7, _born(rng, 1994, 1998), keys)
         teacher = Mentee.objects.create(
             municipality=municipality,
             school=school,
-            last_name="Молодой",
-            first_name="Педагог",
-            patronymic=f"{number}-{n}",
-            birth_date=date(1996, 1 + n, 1),
+            last_name=name.last,
+            first_name=name.first,
+            patronymic=name.patronymic,
+            birth_date=born,
             kind=PersonKind.TEACHER,
             position="учитель",
             experience_years=1 + n,
         )
-        PairMentee.objects.create(pair=pair, mentee=teacher, form=teacher_teacher, is_active=True)
+        PairMentee.objects.create(pair=pair, mentee=teacher, form=teacher_teacher, is_active=False)
 
 
 def _answers(report, questionnaires, form: MentoringForm, rng: random.Random, both: bool) -> None:

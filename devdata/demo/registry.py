@@ -7,6 +7,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 
+from devdata.region import names
 from registry.models import (
     Consent,
     Mentee,
@@ -19,6 +20,7 @@ from registry.models import (
 )
 from registry.reference import ensure_mentoring_forms
 
+MOTHERS = {"Амина": "Луиза Адамовна", "Ислам": "Зарема Саидовна", "Седа": "Хава Руслановна"}
 DEMO_PEOPLE = [
     ("Дудаева", "Амина", "Руслановна", date(2011, 4, 12), "7А"),
     ("Магомадов", "Ислам", "Адамович", date(2010, 9, 3), "8Б"),
@@ -62,10 +64,12 @@ def load_registry_demo(schools, municipality) -> None:
             )
             Consent.objects.create(
                 mentee=pupil,
-                representative_name=f"{last} (законный представитель)",
+                representative_name=f"{names.feminine(last)} {MOTHERS[first]}",
                 relation=Consent.Relation.MOTHER,
-                document="паспорт (демо)",
+                document="паспорт 96 20 4815" + f"{number}{len(pupils)}",
                 given_on=date(2020, 9, 1),
+                # One consent was given for that school year only: in force no longer.
+                valid_until=date(2021, 5, 31) if last == "Хасанова" else None,
                 recorded_by=get_user_model().objects.get(username="staff"),
             )
             pupils.append(pupil)
@@ -73,10 +77,11 @@ def load_registry_demo(schools, municipality) -> None:
             programme=programme,
             mentor=mentor,
             starts_on=date(2020, 11, 2),
-            status=Pair.Status.ACTIVE,
+            ends_on=date(2021, 5, 31),
+            status=Pair.Status.COMPLETED,
             goals="Подготовка к олимпиаде",
         )
-        PairMentee.objects.create(pair=pair, mentee=pupils[0], form=programme.form, is_active=True)
+        PairMentee.objects.create(pair=pair, mentee=pupils[0], form=programme.form, is_active=False)
         SchoolYearStats.objects.get_or_create(
             school=school,
             school_year_start=2020,

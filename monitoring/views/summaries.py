@@ -53,8 +53,9 @@ def regional_summary(request, fmt: str = "html"):
     """Municipalities side by side for one period title, from accepted reports; as a page,
     XLSX or PDF (figures only: the regional coordinator reads no one's name)."""
     municipalities = selectors.compared_municipalities(request.user)
-    titles = regional.period_titles(municipalities)
-    title = request.GET.get("period") or (titles[0] if titles else "")
+    choices, opening = regional.period_choices(municipalities)
+    titles = {t for t, _ in choices}
+    title = request.GET.get("period") or opening
     if titles and title not in titles:
         raise Http404("Нет такого периода мониторинга.")
     built = regional.build_regional(municipalities, title) if title else None
@@ -67,5 +68,10 @@ def regional_summary(request, fmt: str = "html"):
     return render(
         request,
         "monitoring/regional.html",
-        {"titles": titles, "title": title, "regional": built, "codes": indicators.ORDER},
+        {
+            "titles": choices,
+            "title": title,
+            "regional": built,
+            "codes": indicators.ORDER,
+        },
     )

@@ -3,9 +3,11 @@ half-saved, and every write checks who acts (core.permissions)."""
 
 from registry.services.consents import (
     ADULT_AGE,
+    consent_gap,
     current_consent,
     needs_consent,
     record_consent,
+    recorded_notice,
     withdraw_consent,
 )
 from registry.services.links import (
@@ -64,6 +66,7 @@ __all__ = [
     "ProgrammeEntry",
     "appoint_curator",
     "change_pair_status",
+    "consent_gap",
     "current_consent",
     "decide_link_request",
     "editable_mentors",
@@ -78,6 +81,7 @@ __all__ = [
     "person_visible_to",
     "record_consent",
     "record_mentor_changes",
+    "recorded_notice",
     "request_mentor_links",
     "review_programme",
     "save_agreement",

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.files import JPEG, PDF, PNG, safe_filename, validate_upload
+from core.http import Caution
+from registry import consent_terms
 from registry.models import (
     Consent,
     Mentee,
@@ -18,7 +20,7 @@ from registry.models import (
 from registry.services.access import ensure_writes_for
 from registry.services.pair_status import set_pair_status
 
-ADULT_AGE = 18
+ADULT_AGE = consent_terms.ADULT_AGE
 
 
 def current_consent(mentee: Mentee, day: dt.date | None = None) -> Consent | None:
@@ -31,6 +33,40 @@ def current_consent(mentee: Mentee, day: dt.date | None = None) -> Consent | Non
 
 def needs_consent(mentee: Mentee, day: dt.date | None = None) -> bool:
     return mentee.age_on(day or timezone.localdate()) < ADULT_AGE
+
+
+def consent_gap(mentee: Mentee, start: dt.date, end: dt.date) -> str:
+    """Why the minor's consents do not cover the days from ``start`` to ``end`` (a pair's
+    dates), in Russian; empty when they do (or the person is of age on each uncovered day)."""
+    consents = list(mentee.consents.all())
+    day = consent_terms.first_uncovered_day(
+        [consent_terms.Term.of(c) for c in consents], mentee.birth_date, start, end
+    )
+    if day is None:
+        return ""
+    if consents:
+        known = "; ".join(f"от {c.given_on:%d.%m.%Y} — {c.state_on(day).label}" for c in consents)
+        known = f" Внесённые согласия на эту дату: {known}."
+    else:
+        known = " Согласий не внесено."
+    return (
+        f"{mentee.full_name} — несовершеннолетний(яя): на {day:%d.%m.%Y} нет действующего "
+        "согласия законного представителя на обработку персональных данных, а пара должна "
+        f"действовать с {start:%d.%m.%Y}.{known} Внесите согласие, действующее с начала пары, "
+        "или измените дату начала пары."
+    )
+
+
+def recorded_notice(consent: Consent, day: dt.date) -> str:
+    """What the user is told after recording a consent: it was recorded, and whether it is in
+    force today (a consent «до 31.05.2021» entered in 2026 has expired: said in amber)."""
+    state = consent.state_on(day)
+    text = (
+        f"Согласие законного представителя от {consent.given_on:%d.%m.%Y} внесено: {state.label}."
+    )
+    if state.in_force:
+        return text
+    return Caution(f"{text} Действующего согласия оно не даёт.")
 
 
 @transaction.atomic

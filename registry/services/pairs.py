@@ -23,7 +23,7 @@ from registry.models import (
 )
 from registry.services.access import ensure_writes_for
 from registry.services.bulk import refuse_taken, taken, write_all
-from registry.services.consents import current_consent, needs_consent
+from registry.services.consents import consent_gap
 from registry.services.pair_status import set_pair_status
 
 TITLE = ("school", "title")  # a programme's title is unique in its school
@@ -120,14 +120,21 @@ def _fit_errors(programme: Programme, mentor: Mentor, mentees: Sequence[Mentee])
     return errors
 
 
+def consent_span(pair: Pair, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The days an active pair's minors need consent for: from its start to its end, or to
+    today while it goes on (just its first day when it starts later)."""
+    today = today or timezone.localdate()
+    end = min(pair.ends_on, today) if pair.ends_on else today
+    return pair.starts_on, max(pair.starts_on, end)
+
+
 def _activation_errors(pair: Pair, mentees: Sequence[Mentee], day: dt.date) -> dict:
     errors: dict[str, list[str]] = {}
+    start, end = consent_span(pair)
     for mentee in mentees:
-        if needs_consent(mentee, day) and current_consent(mentee, day) is None:
-            errors.setdefault("mentees", []).append(
-                f"{mentee.full_name} — несовершеннолетний(яя): нет действующего согласия "
-                "законного представителя на обработку персональных данных."
-            )
+        gap = consent_gap(mentee, start, end)
+        if gap:
+            errors.setdefault("mentees", []).append(gap)
         busy = (
             PairMentee.objects.filter(mentee=mentee, form=pair.programme.form, is_active=True)
             .exclude(pair_id=pair.pk)

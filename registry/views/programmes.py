@@ -10,12 +10,13 @@ from django.views.decorators.http import require_safe
 
 from core import permissions
 from core.decorators import registry_user
-from core.http import form_page, handle_form
+from core.http import handle_form
 from registry import selectors, services
 from registry.filters import PairFilter, ProgrammeFilter
 from registry.forms import (
     ConclusionFileForm,
     PairForm,
+    PairProgrammeForm,
     PairStatusForm,
     ProgrammeForm,
     ProgrammeReviewForm,
@@ -133,26 +134,41 @@ def pair_list(request):
     )
 
 
-def _pair_form(request, data=None, initial=None):
-    user = request.user
-    return PairForm(
-        data,
-        initial=initial,
-        programmes=selectors.programmes_for(user),
-        mentors=selectors.mentors_for(user),
-        mentees=selectors.mentees_for(user),
-    )
-
-
 @registry_user
 def pair_create(request):
-    form = _pair_form(request, request.POST or None, initial={"starts_on": timezone.localdate()})
+    """The programme first (a short list, not the municipality's people), then the mentor and
+    mentees of its school, found by name on the server: the page works without JavaScript."""
+    user = request.user
+    chosen = request.POST.get("programme") or request.GET.get("programme")
+    programme = selectors.pair_programme(user, chosen)
+    if programme is None:
+        step = PairProgrammeForm(
+            request.GET if "programme" in request.GET else None,
+            programmes=selectors.pair_programmes(user),
+        )
+        return render(
+            request,
+            "registry/pair_form.html",
+            {"step": step, "cancel": reverse("registry:pairs")},
+            status=400 if step.is_bound else 200,
+        )
+    mentors, mentees = selectors.pair_people(user, programme)
+    initial = PairForm.initial_for(programme, timezone.localdate())
+    searching = request.method == "POST" and "find" in request.POST
+    form = PairForm(
+        None if searching else (request.POST or None),
+        mentors=mentors,
+        mentees=mentees,
+        initial=PairForm.typed(request.POST)
+        if searching
+        else {**initial, "q": request.GET.get("q", "")},
+    )
 
     def save():
         data = form.cleaned_data
         return services.save_pair(
-            user=request.user,
-            programme=data["programme"],
+            user=user,
+            programme=programme,
             mentor=data["mentor"],
             mentees=list(data["mentees"]),
             starts_on=data["starts_on"],
@@ -161,18 +177,27 @@ def pair_create(request):
             activate=data["activate"],
         )
 
+    def page():
+        q = (request.POST if request.method == "POST" else request.GET).get("q", "")
+        return render(
+            request,
+            "registry/pair_form.html",
+            {
+                "form": form,
+                "programme": programme,
+                "people": selectors.mentees_found(mentees, q, form.chosen_mentee_ids()),
+                "cancel": reverse("registry:pairs"),
+            },
+            status=422 if form.errors else 200,
+        )
+
     return handle_form(
         request,
         form,
         save,
         said="Пара (группа) сформирована.",
         then=lambda pair: reverse("registry:pair", args=[pair.pk]),
-        page=lambda: form_page(
-            request,
-            form,
-            title="Новая наставническая пара или группа",
-            cancel=reverse("registry:pairs"),
-        ),
+        page=page,
     )
 
 

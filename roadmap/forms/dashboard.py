@@ -5,9 +5,24 @@ from __future__ import annotations
 from django import forms
 
 from core import dates
-from core.models import School
+from core.models import Municipality, School
 from roadmap.dashboard import SCHOOL_SORTS, STATUS_FILTERS, Filters
 from roadmap.models import ResponsibleParty, Roadmap, Section
+
+
+class RoadmapListForm(forms.Form):
+    """The roadmap list's filter: a municipality, for those who see more than one."""
+
+    municipality = forms.ModelChoiceField(
+        label="Муниципалитет",
+        queryset=Municipality.objects.none(),
+        required=False,
+        empty_label="все муниципалитеты",
+    )
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
 
 
 class DashboardFilterForm(forms.Form):

@@ -16,6 +16,7 @@ from core.models import School
 from roadmap.evidence import copy_bindings
 from roadmap.models import (
     Amendment,
+    EventKeeping,
     Execution,
     Measure,
     MeasureResponsibility,
@@ -224,33 +225,35 @@ def shift_years(text: str, years: int = 1) -> str:
     return _YEAR.sub(lambda m: str(int(m.group()) + years), text)
 
 
-def _shift_date(value: date) -> date:
+def _shift_date(value: date, years: int = 1) -> date:
     try:
-        return value.replace(year=value.year + 1)
+        return value.replace(year=value.year + years)
     except ValueError:  # 29 February
-        return value.replace(year=value.year + 1, day=28)
+        return value.replace(year=value.year + years, day=28)
 
 
 @transaction.atomic
-def copy_roadmap(*, user, roadmap: Roadmap) -> Roadmap:
+def copy_roadmap(*, user, roadmap: Roadmap, years: int = 1) -> Roadmap:
     """The next school year's roadmap: same structure, texts and parties; statuses reset.
 
-    Written deadlines and the heading move one year on and are read again; the source is
-    archived.
+    Written deadlines and the heading move one year on (``years`` on: a plan taken up again
+    after a pause) and are read again; the source is archived.
     """
+    if years < 1:
+        raise ValidationError("Копия — на следующий или более поздний учебный год.")
     ensure_can_edit(user)
     source = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
     if source.status == Roadmap.Status.ARCHIVED:
         raise ValidationError("Эта дорожная карта уже в архиве.")
     copy = Roadmap(
         municipality=source.municipality,
-        title=shift_years(source.title),
-        school_year_start=source.school_year_start + 1,
-        period_start=_shift_date(source.period_start),
-        period_end=_shift_date(source.period_end),
+        title=shift_years(source.title, years),
+        school_year_start=source.school_year_start + years,
+        period_start=_shift_date(source.period_start, years),
+        period_end=_shift_date(source.period_end, years),
         copied_from=source,
     )
-    stamp(copy, user, f"Копия дорожной карты на {source.school_year_start + 1} год")
+    stamp(copy, user, f"Копия дорожной карты на {source.school_year_start + years} год")
     copy.save()
     try:
         order = source.order
@@ -260,15 +263,15 @@ def copy_roadmap(*, user, roadmap: Roadmap) -> Roadmap:
         new_order = Order.objects.create(
             roadmap=copy,
             number="",
-            date=_shift_date(order.date),
-            title=shift_years(order.title),
+            date=_shift_date(order.date, years),
+            title=shift_years(order.title, years),
             preamble=order.preamble,
             signatory_position=order.signatory_position,
             signatory_name=order.signatory_name,
             appendix_mark="",
         )
         OrderPoint.objects.bulk_create(
-            OrderPoint(order=new_order, number=p.number, text=shift_years(p.text))
+            OrderPoint(order=new_order, number=p.number, text=shift_years(p.text, years))
             for p in order.points.all()
         )
     parties_by_measure: dict[int, list[ResponsibleParty]] = {}
@@ -293,7 +296,7 @@ def copy_roadmap(*, user, roadmap: Roadmap) -> Roadmap:
                 number=measure.number,
                 printed_number=measure.printed_number,
                 title=measure.title,
-                deadline_text=shift_years(measure.deadline_text),
+                deadline_text=shift_years(measure.deadline_text, years),
                 result=measure.result,
                 position=measure.position,
             )
@@ -304,6 +307,15 @@ def copy_roadmap(*, user, roadmap: Roadmap) -> Roadmap:
             set_responsible(new_measure, parties_by_measure.get(measure.pk, []))
             copies.append((measure.pk, new_measure))
     copy_bindings(copies)
+    # Event-type measures keep a list of events in the new year too (the events stay behind).
+    keeping = set(
+        EventKeeping.objects.filter(measure__section__roadmap=source).values_list(
+            "measure_id", flat=True
+        )
+    )
+    EventKeeping.objects.bulk_create(
+        EventKeeping(measure=new) for old_pk, new in copies if old_pk in keeping
+    )
     Participation.objects.bulk_create(
         Participation(roadmap=copy, school_id=school_id)
         for school_id in source.participations.values_list("school_id", flat=True)

@@ -5,22 +5,27 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from core.selectors import school_of
+from core.selectors import municipalities_for, school_of
 from roadmap import selectors, tracking
+from roadmap.forms.dashboard import RoadmapListForm
 
 
 @login_required
 def home(request):
-    roadmaps = list(selectors.roadmaps_for(request.user)[:2])
-    if len(roadmaps) == 1:
-        return redirect("roadmap:detail", pk=roadmaps[0].pk)
+    roadmap = selectors.home_roadmap(request.user)
+    if roadmap is not None:
+        return redirect("roadmap:detail", pk=roadmap.pk)
     return redirect("roadmap:list")
 
 
 @login_required
 def roadmap_list(request):
-    roadmaps = selectors.roadmaps_for(request.user)
-    return render(request, "roadmap/roadmap_list.html", {"roadmaps": roadmaps})
+    """The roadmaps with their municipality and year; the region filters by municipality."""
+    form = RoadmapListForm(request.GET, municipalities=municipalities_for(request.user))
+    if not form.is_valid():
+        return render(request, "roadmap/roadmap_list.html", {"form": form}, status=400)
+    data = selectors.roadmap_list(request.user, form.cleaned_data.get("municipality"))
+    return render(request, "roadmap/roadmap_list.html", {"form": form, **data})
 
 
 @require_safe

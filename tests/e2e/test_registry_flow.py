@@ -92,27 +92,30 @@ def _upload(page, path: Path) -> None:
 
 
 def _fill_pair(page, *, programme, mentor, mentees, activate: bool) -> None:
-    """The «new pair» form, filled through its own options (labels checked, values picked)."""
-    form = page.locator("form").filter(has=page.locator("select[name=programme]"))
-    programme_select = form.locator("select[name=programme]")
-    expect(programme_select.locator(f"option[value='{programme.pk}']")).to_contain_text(
-        "Программа A (учитель – ученик)"
-    )
-    programme_select.select_option(str(programme.pk))
+    """The «new pair» form, filled through its own options (labels checked, values picked):
+    the programme first when there is a choice, then its school's people, found by name."""
+    if page.locator("#pair-programme select[name=programme]").count():
+        programme_select = page.locator("#pair-programme select[name=programme]")
+        expect(programme_select.locator(f"option[value='{programme.pk}']")).to_contain_text(
+            "Программа A (учитель – ученик"
+        )
+        programme_select.select_option(str(programme.pk))
+        page.get_by_role("button", name="Далее").click()
+    form = page.locator("#pair-form")
+    expect(page.locator("#pair-programme-chosen")).to_contain_text(programme.title)
     mentor_select = form.locator("select[name=mentor]")
     expect(mentor_select.locator(f"option[value='{mentor.pk}']")).to_contain_text(
         "НаставникA Иван, 01.01.1985"
     )
     mentor_select.select_option(str(mentor.pk))
-    mentees_select = form.locator("select[name=mentees]")
     for mentee in mentees:
-        expect(mentees_select.locator(f"option[value='{mentee.pk}']")).to_contain_text(
-            mentee.full_name
-        )
-    mentees_select.select_option([str(m.pk) for m in mentees])
+        form.locator("input[name=q]").fill(mentee.last_name)
+        form.get_by_role("button", name="Найти").click()
+        box = form.get_by_label(re.compile(re.escape(mentee.full_name)))
+        box.check()
     form.locator("input[name=starts_on]").fill("01.12.2020")
     form.locator("input[name=activate]").set_checked(activate)
-    form.get_by_role("button", name="Сохранить").click()
+    form.get_by_role("button", name="Сформировать").click()
 
 
 def test_curator_imports_pupils_from_excel_and_forms_pairs(
@@ -193,7 +196,7 @@ def test_curator_imports_pupils_from_excel_and_forms_pairs(
     page.goto("/registry/pairs/new/")
     _fill_pair(page, programme=programme, mentor=mentor, mentees=group, activate=True)
     expect(page).to_have_url(re.compile(r"/registry/pairs/new/$"))
-    form = page.locator("form").filter(has=page.locator("select[name=mentees]"))
+    form = page.locator("#pair-form")
     for mentee in group:
         expect(form).to_contain_text(
             re.compile(re.escape(mentee.full_name) + r" — .*нет действующего согласия")

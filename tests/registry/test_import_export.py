@@ -274,8 +274,9 @@ def test_pairs_import_groups_rows_and_checks_the_rules(client, curator_a, regist
     client.force_login(curator_a)
     refused = post_file(client, "pairs", workbook_bytes(rows, PAIR_HEADERS), "пары.xlsx")
     assert refused.status_code == 422
-    assert "Строка 2: Второй Ученик — несовершеннолетний(яя): нет действующего согласия" in (
-        refused.content.decode()
+    assert (
+        "Строка 2: Второй Ученик — несовершеннолетний(яя): на 02.11.2020 нет действующего "
+        "согласия" in refused.content.decode()
     )
     rows[1][10] = rows[0][10] = "планируется"
     ok = post_file(client, "pairs", workbook_bytes(rows, PAIR_HEADERS), "пары.xlsx")

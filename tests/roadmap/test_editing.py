@@ -504,3 +504,17 @@ def test_duplicate_section_number_is_a_message(client, staff, draft):
     assert response.status_code == 422
     assert "уже существует" in response.content.decode()
     assert Section.objects.filter(roadmap=draft).count() == 4
+
+
+def test_copy_several_years_on(staff, roadmap):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="следующий или более поздний"):
+        services.copy_roadmap(user=staff, roadmap=roadmap, years=0)
+    copy = services.copy_roadmap(user=staff, roadmap=roadmap, years=6)
+    assert copy.school_year == "2026–2027"
+    assert (copy.period_start.year, copy.period_end.year) == (2026, 2027)
+    measure = copy.sections.get(number="1").measures.get(number="1.1")
+    assert measure.deadline_text.startswith("октябрь 2026")
+    assert measure.due_on == datetime.date(2026, 10, 31)
+    assert copy.order.date.year == 2026

@@ -45,6 +45,17 @@ def test_seed_event_measures_keep_lists(roadmap):
 
 
 @pytest.mark.django_db
+def test_copy_to_next_year_keeps_event_lists_but_not_events(roadmap, staff):
+    from roadmap.services import copy_roadmap
+
+    add(staff, measure(roadmap, "2.7"))
+    copy = copy_roadmap(user=staff, roadmap=roadmap)
+    kept = EventKeeping.objects.filter(measure__section__roadmap=copy)
+    assert sorted(kept.values_list("measure__number", flat=True)) == ["2.7", "2.8", "2.9", "4.1"]
+    assert not Event.objects.filter(measure__section__roadmap=copy).exists()
+
+
+@pytest.mark.django_db
 def test_curator_enters_own_school_whatever_is_posted(roadmap, curator_a, school_b):
     event = add(curator_a, measure(roadmap, "4.1"), school=school_b.pk)
     assert event.school == curator_a.profile.school

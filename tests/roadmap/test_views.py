@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from roadmap.models import Execution, Measure, Section
 from roadmap.services import add_school
@@ -47,7 +48,9 @@ def test_every_role_sees_the_roadmap_of_its_municipality(client, cast, roadmap, 
     login(client, cast[who])
     listing = client.get(reverse("roadmap:list"))
     assert listing.status_code == 200
-    assert roadmap.short_title in listing.content.decode()
+    listed = listing.content.decode()
+    assert f"{roadmap.municipality.name}, {roadmap.school_year} учебный год" in listed
+    assert escape(roadmap.title) in listed  # whole, not cut
     page = client.get(reverse("roadmap:detail", args=[roadmap.pk]))
     assert page.status_code == 200
     html = page.content.decode()

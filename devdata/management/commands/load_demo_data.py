@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from devdata.demo import load_demo
+from devdata.demo.current_year import load_current_year
 from devdata.demo.monitoring import load_monitoring_demo
 from devdata.demo.tracking import load_tracking_demo
 from roadmap.seed import load_seed
@@ -15,11 +16,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         roadmap = load_seed().roadmap
+        today = timezone.localdate()
         users = load_demo(roadmap.municipality, roadmap)
-        load_monitoring_demo(
-            roadmap.municipality, list(roadmap.schools.order_by("pk")), timezone.localdate()
-        )
-        load_tracking_demo(roadmap, list(roadmap.schools.order_by("pk")))
+        schools = list(roadmap.schools.order_by("pk"))
+        load_monitoring_demo(roadmap.municipality, schools, today)
+        load_tracking_demo(roadmap, schools)
+        # The seed order stays as it was; the department works on its copy for this year.
+        load_current_year(roadmap, today)
         self.stdout.write("")
         self.stdout.write("Демонстрационные пользователи (вход: http://127.0.0.1:8000/):")
         for demo, password in users:
