@@ -9,12 +9,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from core import permissions, roles
 from roadmap.models import Execution, ReminderDigest, Roadmap
-from roadmap.selectors import executions_for
+from roadmap.selectors import execution_due_dates, executions_for
 
 
 @dataclass(frozen=True)
@@ -39,23 +40,31 @@ def items_for(user, today: date) -> list[ReminderItem]:
     """
     if not permissions.gets_reminders(user):
         return []
+    horizon = today + timedelta(days=settings.REMINDER_DAYS)
     queryset = (
         executions_for(user)
         .filter(
             measure__section__roadmap__status=Roadmap.Status.APPROVED,
-            measure__due_on__isnull=False,
-            measure__due_on__lte=today + timedelta(days=settings.REMINDER_DAYS),
             status__in=[
                 Execution.Status.NOT_STARTED,
                 Execution.Status.IN_PROGRESS,
                 Execution.Status.RETURNED,
             ],
         )
-        .exclude(measure__deadline_kind__in=["schedule", "unknown", "none"])
+        # recurring work and schedules are due on their occurrences, not the period's end
+        .filter(Q(measure__due_on__lte=horizon) | Q(measure__occurrences__isnull=False))
+        .exclude(measure__deadline_kind__in=["unknown", "none"])
+        .distinct()
     )
     if not permissions.is_curator(user):  # staff: the department's own part
         queryset = queryset.filter(school__isnull=True)
-    items = [ReminderItem(e, e.measure.due_on, (e.measure.due_on - today).days) for e in queryset]
+    executions = list(queryset)
+    due_dates = execution_due_dates(executions)
+    items = [
+        ReminderItem(e, due_dates[e.pk], (due_dates[e.pk] - today).days)
+        for e in executions
+        if due_dates[e.pk] is not None and due_dates[e.pk] <= horizon
+    ]
     return sorted(items, key=lambda i: (i.due_on, i.execution.measure.number_key))
 
 

@@ -22,6 +22,8 @@ from roadmap.models import (
     Execution,
     Measure,
     MeasureResponsibility,
+    Occurrence,
+    OccurrenceExecution,
     Participation,
     Report,
     Roadmap,
@@ -407,11 +409,41 @@ def execution_data(execution: Execution, user) -> dict:
     }
 
 
+def execution_due_dates(executions) -> dict[int, date | None]:
+    """The day each execution is due now (two queries whatever their number): for recurring
+    work and schedules, its first occurrence not yet accepted from this executor (None once
+    all are); otherwise the measure's own deadline."""
+    executions = list(executions)
+    due = {e.pk: e.measure.due_on for e in executions}
+    by_measure: dict[int, list[tuple[int, date]]] = {}
+    for occurrence_id, measure_id, due_on in (
+        Occurrence.objects.filter(measure_id__in={e.measure_id for e in executions})
+        .order_by("due_on", "pk")
+        .values_list("pk", "measure_id", "due_on")
+    ):
+        by_measure.setdefault(measure_id, []).append((occurrence_id, due_on))
+    if not by_measure:
+        return due
+    accepted = set(
+        OccurrenceExecution.objects.filter(
+            execution_id__in=[e.pk for e in executions if e.measure_id in by_measure],
+            status=OccurrenceExecution.Status.ACCEPTED,
+        ).values_list("execution_id", "occurrence_id")
+    )
+    for execution in executions:
+        occurrences = by_measure.get(execution.measure_id)
+        if occurrences:
+            due[execution.pk] = next(
+                (day for pk, day in occurrences if (execution.pk, pk) not in accepted), None
+            )
+    return due
+
+
 def _by_due_date(executions: list[Execution], today: date) -> list[Execution]:
     """Overdue first, then by due date; measures without a date last."""
 
     def key(execution: Execution):
-        due = execution.measure.due_on
+        due = execution.due_on
         overdue = bool(due and due < today)
         return (not overdue, due is None, due or date.max, execution.measure.number_key)
 
@@ -427,8 +459,9 @@ def my_executions(user, today: date | None = None) -> list[Execution]:
     if not is_curator(user):
         queryset = queryset.filter(school__isnull=True)
     executions = list(queryset)
+    due_dates = execution_due_dates(executions)
     for execution in executions:
-        due = execution.measure.due_on
+        due = execution.due_on = due_dates[execution.pk]
         execution.is_overdue = bool(
             due and due < today and execution.status != Execution.Status.ACCEPTED
         )

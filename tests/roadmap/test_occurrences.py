@@ -387,3 +387,38 @@ def test_undated_list_and_approval_warnings(client, roadmap, staff, head):
     client.force_login(head)
     page = client.get(reverse("roadmap:undated", args=[roadmap.pk])).content.decode()
     assert "Мероприятия без срока" in page and "Подготовка условий" in page
+
+
+@pytest.mark.django_db
+def test_my_measures_and_reminders_follow_occurrences(roadmap, staff, curator_a):
+    """«Мои мероприятия» and the reminders date recurring work by its first occurrence this
+    school has not had accepted — not by the period's end (31.05.2021 for 4.1)."""
+    from roadmap.reminders import items_for
+    from roadmap.selectors import my_executions
+
+    roadmap.status = "approved"
+    roadmap.save()
+    m = measure(roadmap, "4.1")
+    execution = Execution.objects.get(measure=m, school=curator_a.profile.school)
+
+    def mine(day):
+        return next(e for e in my_executions(curator_a, day) if e.pk == execution.pk)
+
+    on_16_11 = mine(D(2020, 11, 16))
+    assert (on_16_11.due_on, on_16_11.is_overdue, on_16_11.days_overdue) == (
+        D(2020, 10, 27), True, 20,
+    )  # fmt: skip
+    reminded = {i.execution.pk: i for i in items_for(curator_a, D(2020, 11, 16))}
+    assert reminded[execution.pk].due_on == D(2020, 10, 27)
+    row = services.report_occurrence(
+        user=curator_a, occurrence=m.occurrences.first(), execution=execution,
+        completed_on=D(2020, 10, 20), text="Семинар",
+    )  # fmt: skip
+    services.review_occurrence(user=staff, row=row, accept=True)
+    after = mine(D(2020, 11, 16))
+    assert (after.due_on, after.is_overdue) == (D(2020, 12, 29), False)
+    # the next occurrence is 43 days away: outside the reminder's window on 16.11 …
+    assert execution.pk not in {i.execution.pk for i in items_for(curator_a, D(2020, 11, 16))}
+    # … and inside it a week before
+    soon = {i.execution.pk: i for i in items_for(curator_a, D(2020, 12, 24))}
+    assert (soon[execution.pk].due_on, soon[execution.pk].days_left) == (D(2020, 12, 29), 5)
