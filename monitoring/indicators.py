@@ -16,7 +16,8 @@ Rules, in one place:
   accepted and none was completed after the due date. For one school: its own executions.
 - Shares are over the schools that have counts for the year; the others are listed apart.
 
-Everything is computed in a fixed number of queries whatever the number of schools or people.
+Everything is computed in a fixed number of queries whatever the number of schools or people;
+the counts of people are read from the figures kept by day when the day is kept (figures.py).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from decimal import Decimal
 
 from django.db import connections, router
 
+from monitoring import figures
 from monitoring.models import IndicatorCode, Target
 from registry.models import MentoringForm, Pair, SchoolYearStats
 
@@ -126,26 +128,6 @@ class Figures:
     without_counts: list[int] = field(default_factory=list)  # school ids with no year counts
 
 
-_PAIRS_SQL = """
-SELECT pr.school_id, pm.form_id, GROUPING(pr.school_id, pm.form_id) AS level,
-       COUNT(DISTINCT p.mentor_id) AS mentors,
-       COUNT(DISTINCT pm.mentee_id) AS mentees,
-       COUNT(DISTINCT p.id) AS pairs,
-       COUNT(DISTINCT pm.mentee_id) FILTER (
-           WHERE me.kind = 'pupil' AND me.birth_date <= %(born_10)s) AS pupils_10_plus,
-       COUNT(DISTINCT pm.mentee_id) FILTER (
-           WHERE me.kind = 'teacher' AND me.birth_date > %(born_35)s
-             AND me.experience_years <= 3) AS young_teachers
-FROM registry_pairmentee pm
-JOIN registry_pair p ON p.id = pm.pair_id
-JOIN registry_programme pr ON pr.id = p.programme_id
-JOIN registry_mentee me ON me.id = pm.mentee_id
-WHERE pr.school_id = ANY(%(schools)s)
-  AND p.starts_on <= %(day)s AND (p.ends_on IS NULL OR p.ends_on >= %(day)s)
-  AND p.status = ANY(%(statuses)s)
-GROUP BY GROUPING SETS ((pr.school_id, pm.form_id), (pr.school_id), (pm.form_id), ())
-"""
-
 _PROGRAMMES_SQL = """
 SELECT DISTINCT school_id FROM registry_programme
 WHERE school_id = ANY(%(schools)s) AND review_status = 'approved'
@@ -159,13 +141,23 @@ WHERE municipality_id = ANY(%(municipalities)s) AND period_start <= %(day)s
 ORDER BY municipality_id, period_start DESC, id DESC
 """
 
+# Each school's executions due by the day and done on time, then (school NULL) the measures
+# whose executions were all done on time.
 _EXECUTIONS_SQL = """
-SELECT e.measure_id, e.school_id, e.status = 'accepted' AND e.completed_on <= m.due_on AS on_time
-FROM roadmap_execution e
-JOIN roadmap_measure m ON m.id = e.measure_id
-JOIN roadmap_section s ON s.id = m.section_id
-WHERE s.roadmap_id = ANY(%(roadmaps)s) AND m.due_on <= %(day)s
-  AND NOT (m.deadline_kind = ANY(%(undated)s))
+WITH ex AS (
+    SELECT e.measure_id, e.school_id,
+           coalesce(e.status = 'accepted' AND e.completed_on <= m.due_on, false) AS on_time
+    FROM roadmap_execution e
+    JOIN roadmap_measure m ON m.id = e.measure_id
+    JOIN roadmap_section s ON s.id = m.section_id
+    WHERE s.roadmap_id = ANY(%(roadmaps)s) AND m.due_on <= %(day)s
+      AND NOT (m.deadline_kind = ANY(%(undated)s))
+)
+SELECT school_id, COUNT(*), COUNT(*) FILTER (WHERE on_time) FROM ex
+WHERE school_id IS NOT NULL GROUP BY school_id
+UNION ALL
+SELECT NULL, COUNT(*), COUNT(*) FILTER (WHERE all_on_time)
+FROM (SELECT bool_and(on_time) AS all_on_time FROM ex GROUP BY measure_id) measures
 """
 
 _DUE_MEASURES_SQL = """
@@ -183,8 +175,12 @@ def _rows(sql: str, params: dict) -> list[tuple]:
         return cursor.fetchall()
 
 
-def compute(schools, day: dt.date, *, form_names: dict[int, str] | None = None) -> Figures:
-    """The indicators of `schools` (School objects of one or more municipalities) on `day`."""
+def compute(
+    schools, day: dt.date, *, form_names: dict[int, str] | None = None, kept: bool = True
+) -> Figures:
+    """The indicators of `schools` (School objects of one or more municipalities) on `day`:
+    the counts of people from the figures kept for the day where there are some
+    (monitoring/figures.py), recounted otherwise or without `kept`."""
     schools = list(schools)
     school_ids = [s.pk for s in schools]
     year = school_year_of(day)
@@ -202,8 +198,8 @@ def compute(schools, day: dt.date, *, form_names: dict[int, str] | None = None) 
     per_school = {pk: dict(empty) for pk in school_ids}
     forms: dict[int, FormFigures] = {}
     school_forms: dict[int, list[FormFigures]] = {pk: [] for pk in school_ids}
-    for school_id, form_id, level, mentors, mentees, pairs, pupils, young in _rows(
-        _PAIRS_SQL, params
+    for school_id, form_id, level, mentors, mentees, pairs, pupils, young in figures.pair_rows(
+        schools, params, kept=kept
     ):
         counts = {
             "mentors": mentors,
@@ -304,17 +300,14 @@ def _measures(schools, day: dt.date):
     school_ids = {s.pk for s in schools}
     due_school: dict[int, int] = {}
     on_time_school: dict[int, int] = {}
-    late_measures: set[int] = set()
-    seen_measures: set[int] = set()
-    for measure_id, school_id, on_time in _rows(_EXECUTIONS_SQL, params):
-        seen_measures.add(measure_id)
-        if not on_time:
-            late_measures.add(measure_id)
-        if school_id in school_ids:
-            due_school[school_id] = due_school.get(school_id, 0) + 1
-            on_time_school[school_id] = on_time_school.get(school_id, 0) + int(bool(on_time))
+    measures_on_time = 0
+    for school_id, due, on_time in _rows(_EXECUTIONS_SQL, params):
+        if school_id is None:
+            measures_on_time = on_time
+        elif school_id in school_ids:  # the roadmaps' other schools are not asked for
+            due_school[school_id], on_time_school[school_id] = due, on_time
     measures_total = _rows(_DUE_MEASURES_SQL, params)[0][0]
-    return on_time_school, due_school, measures_total, len(seen_measures - late_measures)
+    return on_time_school, due_school, measures_total, measures_on_time
 
 
 # --- targets -----------------------------------------------------------------------------------
