@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench install setup clean-db screenshots loadtest backup restore
+.PHONY: run test lint format bench bench-national install setup clean-db screenshots loadtest backup restore
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,7 +45,14 @@ bench: install
 	$(PY) bench/documents.py
 	$(PY) bench/monitoring.py
 	$(PY) bench/region.py
+	@if [ -n "$(BENCH_NATIONAL)" ]; then $(PY) bench/region.py --national --keep; \
+	else echo "bench/region.py --national: skipped (BENCH_NATIONAL=1 make bench, or make bench-national)"; fi
 	$(PY) bench/hostile.py
+
+# Ten times the region (300 municipalities × 50 schools, 3 000 000 mentees): the pages at
+# national size. The generated database is kept in .pgdata-bench and reused by the next run.
+bench-national: install
+	$(PY) bench/region.py --national --keep
 
 screenshots: install
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/e2e

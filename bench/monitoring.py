@@ -161,7 +161,7 @@ def main() -> None:
 
     from bench.registry import count_queries
     from monitoring import indicators, services, summary
-    from monitoring.indicators import _PAIRS_SQL
+    from monitoring.figures import PAIRS_SQL as _PAIRS_SQL
 
     drop = fresh_database()
     try:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -90,18 +91,37 @@ class RecordsFigure:
     figure: Figure
     without_counts: list[School]
     by_school: list[tuple[School, Figure]]
+    count: int | None = None  # how many records the list holds, when the figure says it
 
 
-def records_figure(code: str, schools: list[School], day: dt.date) -> RecordsFigure:
+def records_figure(
+    code: str, schools: list[School], day: dt.date, form_id: int | None = None
+) -> RecordsFigure:
     figures = cached_figures(schools, day)  # the dashboard has just counted them
     missing = set(figures.without_counts)
+    count = None
+    if code == IndicatorCode.MENTEES:  # the list is exactly the people the figure counts
+        if form_id:
+            count = next((f.mentees for f in figures.by_form if f.form_id == form_id), 0)
+        else:
+            count = figures.totals[code].numerator
     return RecordsFigure(
+        count=count,
         figure=figures.totals[code],
         without_counts=(
             [s for s in schools if s.pk in missing] if code in indicators.SHARES[:2] else []
         ),
         by_school=[(s, figures.by_school[s.pk][code]) for s in schools] if len(schools) > 1 else [],
     )
+
+
+def records_page(records, size: int, number, *, count: int | None = None):
+    """A page of the records; with ``count`` (the figure's, from the kept counts) the
+    paginator does not count the list again: at region size that count is the slow part."""
+    paginator = Paginator(records, size)
+    if count is not None:
+        paginator.count = count  # a cached property: set, it is not computed
+    return paginator.get_page(number)
 
 
 def records_url(code: str, day: dt.date, school: School | None = None, form_id=None) -> str:

@@ -17,7 +17,8 @@ Rules, in one place:
   so one school's figure is the same on its dashboard, in its report and in every table.
 - Shares are over the schools that have counts for the year; the others are listed apart.
 
-Everything is computed in a fixed number of queries whatever the number of schools or people.
+Everything is computed in a fixed number of queries whatever the number of schools or people;
+the counts of people are read from the figures kept by day when the day is kept (figures.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from decimal import Decimal
 
 from django.db import connections, router
 
+from monitoring import figures
 from monitoring.models import IndicatorCode, Target
 from registry.models import MentoringForm, Pair, SchoolYearStats
 from roadmap import figures as figures_of_roadmap
@@ -128,26 +130,6 @@ class Figures:
     without_counts: list[int] = field(default_factory=list)  # school ids with no year counts
 
 
-_PAIRS_SQL = """
-SELECT pr.school_id, pm.form_id, GROUPING(pr.school_id, pm.form_id) AS level,
-       COUNT(DISTINCT p.mentor_id) AS mentors,
-       COUNT(DISTINCT pm.mentee_id) AS mentees,
-       COUNT(DISTINCT p.id) AS pairs,
-       COUNT(DISTINCT pm.mentee_id) FILTER (
-           WHERE me.kind = 'pupil' AND me.birth_date <= %(born_10)s) AS pupils_10_plus,
-       COUNT(DISTINCT pm.mentee_id) FILTER (
-           WHERE me.kind = 'teacher' AND me.birth_date > %(born_35)s
-             AND me.experience_years <= 3) AS young_teachers
-FROM registry_pairmentee pm
-JOIN registry_pair p ON p.id = pm.pair_id
-JOIN registry_programme pr ON pr.id = p.programme_id
-JOIN registry_mentee me ON me.id = pm.mentee_id
-WHERE pr.school_id = ANY(%(schools)s)
-  AND p.starts_on <= %(day)s AND (p.ends_on IS NULL OR p.ends_on >= %(day)s)
-  AND p.status = ANY(%(statuses)s)
-GROUP BY GROUPING SETS ((pr.school_id, pm.form_id), (pr.school_id), (pm.form_id), ())
-"""
-
 _PROGRAMMES_SQL = """
 SELECT DISTINCT school_id FROM registry_programme
 WHERE school_id = ANY(%(schools)s) AND review_status = 'approved'
@@ -163,8 +145,12 @@ def _rows(sql: str, params: dict) -> list[tuple]:
         return cursor.fetchall()
 
 
-def compute(schools, day: dt.date, *, form_names: dict[int, str] | None = None) -> Figures:
-    """The indicators of `schools` (School objects of one or more municipalities) on `day`."""
+def compute(
+    schools, day: dt.date, *, form_names: dict[int, str] | None = None, kept: bool = True
+) -> Figures:
+    """The indicators of `schools` (School objects of one or more municipalities) on `day`:
+    the counts of people from the figures kept for the day where there are some
+    (monitoring/figures.py), recounted otherwise or without `kept`."""
     schools = list(schools)
     school_ids = [s.pk for s in schools]
     year = school_year_of(day)
@@ -182,8 +168,8 @@ def compute(schools, day: dt.date, *, form_names: dict[int, str] | None = None) 
     per_school = {pk: dict(empty) for pk in school_ids}
     forms: dict[int, FormFigures] = {}
     school_forms: dict[int, list[FormFigures]] = {pk: [] for pk in school_ids}
-    for school_id, form_id, level, mentors, mentees, pairs, pupils, young in _rows(
-        _PAIRS_SQL, params
+    for school_id, form_id, level, mentors, mentees, pairs, pupils, young in figures.pair_rows(
+        schools, params, kept=kept
     ):
         counts = {
             "mentors": mentors,

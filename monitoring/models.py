@@ -358,3 +358,50 @@ class Swot(models.Model):
 
     def __str__(self) -> str:
         return f"SWOT: {self.programme}"
+
+
+# --- figures kept for the days asked (monitoring/figures.py) -------------------------------------
+
+
+class FiguresKept(models.Model):
+    """A municipality's registry figures kept for a day: the rows of ``FiguresDay`` are
+    current for it. ``schools`` is the digest of the active schools they were counted over.
+    Filled by ``manage.py refresh_figures`` and kept current by the database's triggers on the
+    registry (migration 0003)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    schools = models.CharField(max_length=32)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("municipality", "day"), name="figures_kept_unique")
+        ]
+        indexes = [models.Index(fields=("day",), name="figures_kept_day")]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {self.day:%d.%m.%Y}"
+
+
+class FiguresDay(models.Model):
+    """The counts of people in pairs on a day, as ``indicators.compute`` counts them, over the
+    municipality's active schools: ``level`` 0 by school and form, 1 by school, 2 by form over
+    the municipality, 3 the municipality's total."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    level = models.PositiveSmallIntegerField()
+    school_id = models.BigIntegerField(null=True)
+    form_id = models.BigIntegerField(null=True)
+    mentors = models.IntegerField()
+    mentees = models.IntegerField()
+    pairs = models.IntegerField()
+    pupils_10_plus = models.IntegerField()
+    young_teachers = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=("day", "municipality"), name="figures_day_municipality")]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {self.day:%d.%m.%Y}, уровень {self.level}"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -91,18 +90,19 @@ def period_choices(municipalities) -> tuple[list[tuple[str, int]], str]:
 
 def totals_by_title(municipalities, titles: list[str]) -> dict[str, dict[str, Figure]]:
     """The region's totals for each period title, from accepted reports: one query."""
-    collected: dict[str, list[dict[str, Figure]]] = defaultdict(list)
-    for title, figures in SchoolReport.objects.filter(
+    reports = SchoolReport.objects.filter(
         period__title__in=titles,
         period__municipality__in=municipalities,
         status=SchoolReport.Status.ACCEPTED,
-    ).values_list("period__title", "figures"):
-        collected[title].append(summary.figures_of_json(figures))
-    return {title: summary.totals_of(collected[title])[0] for title in titles}
+    )
+    summed = summary.summed_totals(reports, "title") if titles else {}
+    return {
+        title: summed[title][0] if title in summed else summary.empty_totals() for title in titles
+    }
 
 
 def build_regional(municipalities, title: str) -> Regional:
-    """Each municipality's totals of the period from its accepted reports: three queries."""
+    """Each municipality's totals of the period from its accepted reports: two queries."""
     municipalities = list(municipalities)
     schools = dict(
         School.objects.filter(municipality__in=municipalities, is_active=True)
@@ -110,24 +110,22 @@ def build_regional(municipalities, title: str) -> Regional:
         .annotate(n=Count("id"))
         .values_list("municipality_id", "n")
     )
-    by_municipality: dict[int, list[dict[str, Figure]]] = defaultdict(list)
     reports = SchoolReport.objects.filter(
         Q(period__title=title) & Q(period__municipality__in=municipalities),
         status=SchoolReport.Status.ACCEPTED,
-    ).values_list("period__municipality_id", "figures")
-    for municipality_id, figures in reports:
-        by_municipality[municipality_id].append(summary.figures_of_json(figures))
-    rows = [
-        MunicipalityRow(
-            municipality=m,
-            schools=schools.get(m.pk, 0),
-            accepted=len(by_municipality.get(m.pk, [])),
-            totals=summary.totals_of(by_municipality.get(m.pk, []))[0],
+    )
+    summed = summary.summed_totals(reports, "municipality")
+    rows = []
+    totals = summary.empty_totals()
+    for m in municipalities:
+        own, accepted = summed.get(m.pk, (summary.empty_totals(), 0))
+        rows.append(
+            MunicipalityRow(
+                municipality=m, schools=schools.get(m.pk, 0), accepted=accepted, totals=own
+            )
         )
-        for m in municipalities
-    ]
-    everything = [f for sets in by_municipality.values() for f in sets]
-    return Regional(title=title, rows=rows, totals=summary.totals_of(everything)[0])
+        totals = summary.add_totals(totals, own)
+    return Regional(title=title, rows=rows, totals=totals)
 
 
 SHEET_SIZE = 11  # the regional sheets' text, pt

@@ -144,6 +144,68 @@ def totals_of(figure_sets: list[dict[str, Figure]]) -> tuple[dict[str, Figure], 
     return totals, without
 
 
+def empty_totals() -> dict[str, Figure]:
+    """What ``totals_of`` gives for no reports."""
+    return totals_of([])[0]
+
+
+def add_totals(a: dict[str, Figure], b: dict[str, Figure]) -> dict[str, Figure]:
+    """Two groups' ``totals_of`` summed: the totals of both groups' reports together."""
+    result = {}
+    for code in indicators.ORDER:
+        x, y = a[code], b[code]
+        if code in indicators.SHARES:
+            denominators = [f.denominator for f in (x, y) if f.denominator is not None]
+            result[code] = Figure(
+                code, x.numerator + y.numerator, sum(denominators) if denominators else None
+            )
+        else:
+            result[code] = Figure(code, x.numerator + y.numerator)
+    return result
+
+
+# ``totals_of`` over the frozen figures of reports, summed by the database: decoding each
+# report's JSON in Python costs ≈ 0,5 ms a report, and a region has thousands.
+_GROUPS = {"title": "p.title", "municipality": "p.municipality_id", "period": "r.period_id"}
+_SUMMED_SQL = """
+SELECT {group} AS grp, NULL AS code, COUNT(*) AS n, NULL::bigint, NULL::bigint, NULL::bigint
+FROM monitoring_schoolreport r JOIN monitoring_period p ON p.id = r.period_id
+WHERE r.id IN ({ids}) GROUP BY 1
+UNION ALL
+SELECT {group}, v.key, SUM((v.value->>0)::bigint),
+       SUM((v.value->>0)::bigint) FILTER (WHERE jsonb_typeof(v.value->1) = 'number'),
+       SUM((v.value->>1)::bigint) FILTER (WHERE jsonb_typeof(v.value->1) = 'number'),
+       COUNT(*) FILTER (WHERE jsonb_typeof(v.value->1) = 'number')
+FROM monitoring_schoolreport r JOIN monitoring_period p ON p.id = r.period_id
+CROSS JOIN LATERAL jsonb_each(coalesce(r.figures->'values', '{{}}'::jsonb)) v
+WHERE r.id IN ({ids}) AND jsonb_typeof(v.value) = 'array'
+GROUP BY 1, 2
+"""
+
+
+def summed_totals(reports, by: str) -> dict:
+    """``totals_of`` of the reports' frozen figures for each value of ``by`` (``title``,
+    ``municipality`` or ``period``), with the number of reports: {value: (totals, count)}.
+    One query, whatever the number of reports."""
+    from django.db import connections
+
+    ids_sql, ids_params = reports.values("pk").query.sql_with_params()
+    sql = _SUMMED_SQL.format(group=_GROUPS[by], ids=ids_sql)
+    result: dict = {}
+    with connections[reports.db].cursor() as cursor:
+        cursor.execute(sql, [*ids_params, *ids_params])
+        rows = cursor.fetchall()
+    for group, code, everything, counted_sum, denominator, counted in rows:
+        totals, _count = result.setdefault(group, [empty_totals(), 0])
+        if code is None:
+            result[group][1] = everything
+        elif code in indicators.SHARES:
+            totals[code] = Figure(code, counted_sum or 0, denominator if counted else None)
+        elif code in indicators.ORDER:
+            totals[code] = Figure(code, everything or 0)
+    return {group: (totals, count) for group, (totals, count) in result.items()}
+
+
 def _weighted(pairs: list[tuple[Decimal, int]]) -> Decimal | None:
     weight = sum(n for _, n in pairs)
     if not weight:
@@ -290,10 +352,11 @@ def build_summary(period: Period, *, personal: bool = True) -> Summary:
 
 def trend(periods: list[Period], schools=None) -> dict[int, dict[str, Figure]]:
     """Each period's totals from its accepted reports (of `schools` if given): one query."""
-    by_period: dict[int, list[dict[str, Figure]]] = defaultdict(list)
     reports = SchoolReport.objects.filter(period__in=periods, status=SchoolReport.Status.ACCEPTED)
     if schools is not None:
         reports = reports.filter(school__in=schools)
-    for report in reports.only("period_id", "figures"):
-        by_period[report.period_id].append(figures_of(report))
-    return {period.pk: totals_of(by_period.get(period.pk, []))[0] for period in periods}
+    summed = summed_totals(reports, "period") if periods else {}
+    return {
+        period.pk: summed[period.pk][0] if period.pk in summed else empty_totals()
+        for period in periods
+    }

@@ -132,6 +132,27 @@ ANALYZED = (
 )
 
 
+# The tables filled with many rows: their foreign keys are checked once, at the end.
+FILLED = (
+    SchoolYearStats,
+    Mentee,
+    Mentor,
+    Mentor.schools.through,
+    Consent,
+    Programme,
+    Pair,
+    PairMentee,
+    Execution,
+    Execution.history.model,
+    Report,
+    SchoolReport,
+    ReportEvent,
+    AnswerSet,
+    Answer,
+    Swot,
+)
+
+
 def generate_region(
     options: RegionOptions, progress: Callable[[str, float], None] | None = None
 ) -> RegionResult:
@@ -148,18 +169,26 @@ def generate_region(
     def people() -> None:
         registry.counts()
         registry.people()
+        # The monitoring's step counts each municipality's pairs: without statistics on the
+        # tables just filled the planner reads them whole for each municipality.
+        bulk.analyze(ANALYZED)
 
+    foreign_keys = bulk.ForeignKeysAfter(FILLED)
+    triggers = bulk.TriggersOff([model._meta.db_table for model in (School, *FILLED)])
     with transaction.atomic():
         with connection.cursor() as cursor:  # one generator at a time
             cursor.execute(f"LOCK TABLE {Municipality._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
         check_database(options)
+        triggers.disable()
+        foreign_keys.drop()
         region.step("Справочники и группы", reference)
         region.step("Муниципалитеты, департаменты, школы", tenant.municipalities)
         region.step("Пользователи", tenant.users)
         region.step("Дорожные карты, исполнения, отчёты", roadmaps.roadmaps)
         region.step("Реестр: наставляемые, наставники, пары", people)
         region.step("Мониторинг: периоды, отчёты ОО", monitoring.periods_and_reports)
-        region.step("Проверка внешних ключей", bulk.check_references)
+        region.step("Проверка внешних ключей", foreign_keys.restore)
+        triggers.enable()
     region.step("ANALYZE", lambda: bulk.analyze(ANALYZED))
     return RegionResult(
         steps=region.steps,

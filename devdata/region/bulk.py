@@ -16,7 +16,31 @@ from collections import deque
 from django.db import connection
 
 
+def _escaped(value: str) -> str:
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return value
+
+
+_BY_TYPE = {  # the common types, without walking the checks below
+    str: _escaped,
+    int: str,
+    bool: lambda value: "t" if value else "f",
+    type(None): lambda value: r"\N",
+    dt.date: dt.date.isoformat,
+    dt.datetime: dt.datetime.isoformat,
+}
+
+
 def copy_text(value) -> str:
+    convert = _BY_TYPE.get(type(value))
+    if convert is not None:
+        return convert(value)
     if value is None:
         return r"\N"
     if value is True:
@@ -24,12 +48,7 @@ def copy_text(value) -> str:
     if value is False:
         return "f"
     if isinstance(value, str):
-        return (
-            value.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
+        return _escaped(value)
     if isinstance(value, dt.date):  # datetime too
         return value.isoformat()
     if isinstance(value, dict):
@@ -57,7 +76,9 @@ class Copy:
                 self.defaults.append("")
             else:
                 self.defaults.append(None)  # must be given
+        self.fields = list(zip(self.names, self.defaults, strict=True))
         self.buffer = io.StringIO()
+        self.write = self.buffer.write
         self.rows = 0
         self.checked = False
 
@@ -68,15 +89,15 @@ class Copy:
                 raise KeyError(f"{self.table}: нет полей {sorted(unknown)}")
             self.checked = True
         parts = []
-        for name, default in zip(self.names, self.defaults, strict=True):
+        append = parts.append
+        for name, default in self.fields:
             if name in values:
-                parts.append(copy_text(values[name]))
+                append(copy_text(values[name]))
             elif default is None:
                 raise KeyError(f"{self.table}.{name} не задано")
             else:
-                parts.append(default)
-        self.buffer.write("\t".join(parts))
-        self.buffer.write("\n")
+                append(default)
+        self.write("\t".join(parts) + "\n")
         self.rows += 1
 
     def flush(self, cursor) -> int:
@@ -87,6 +108,7 @@ class Copy:
                 f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN", self.buffer
             )
         self.buffer = io.StringIO()
+        self.write = self.buffer.write
         self.rows = 0
         return written
 
@@ -163,3 +185,61 @@ def analyze(models) -> None:
     with connection.cursor() as cursor:
         for model in models:
             cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+
+class ForeignKeysAfter:
+    """The foreign keys of the tables to be filled, dropped before the rows are written and
+    added back after: adding a key checks all the rows in one join, where a deferred key
+    checks each row on its own at the commit (minutes for millions of rows)."""
+
+    def __init__(self, models):
+        self.tables = [model._meta.db_table for model in models]
+        self.dropped: list[tuple[str, str, str]] = []
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
+                FROM pg_constraint c
+                WHERE c.contype = 'f' AND c.conrelid = ANY(%s::regclass[])
+                ORDER BY 1, 2
+                """,
+                [self.tables],
+            )
+            self.dropped = cursor.fetchall()
+            for table, name, _definition in self.dropped:
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+
+    def restore(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the other keys' pending checks
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            for table, name, definition in self.dropped:
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        self.dropped = []
+
+
+class TriggersOff:
+    """Statement triggers of the tables (the monitoring's kept figures) off while a new
+    region is written: no day is kept for its municipalities yet."""
+
+    def __init__(self, tables: list[str], prefix: str = "monitoring_touch_"):
+        self.tables = tables
+        self.prefix = prefix
+
+    def _switch(self, action: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT tgrelid::regclass::text, tgname FROM pg_trigger "
+                "WHERE NOT tgisinternal AND tgname LIKE %s AND tgrelid = ANY(%s::regclass[])",
+                [self.prefix + "%", self.tables],
+            )
+            for table, name in cursor.fetchall():
+                cursor.execute(f'ALTER TABLE {table} {action} TRIGGER "{name}"')
+
+    def disable(self) -> None:
+        self._switch("DISABLE")
+
+    def enable(self) -> None:
+        self._switch("ENABLE")

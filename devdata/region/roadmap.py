@@ -123,33 +123,41 @@ class Roadmaps(Script):
                 [self.region.order_day, ids],
             )
             # Entered when the order was signed, by the department's staff; approved by the head.
-            for muni in self.munis:
-                params = {
-                    "roadmap": muni.roadmap.pk,
-                    "at": approved,
-                    "created": created,
-                    "staff": muni.staff.pk,
-                    "head": muni.head_user.pk,
-                }
-                cursor.execute(
-                    """
-                    UPDATE roadmap_roadmap SET approved_by_id = %(head)s, created_at = %(at)s,
-                        updated_at = %(at)s WHERE id = %(roadmap)s;
-                    UPDATE roadmap_historicalroadmap SET approved_by_id = %(head)s,
-                        created_at = %(at)s, history_date = %(at)s, history_user_id = %(staff)s
-                    WHERE id = %(roadmap)s;
-                    UPDATE roadmap_historicalsection SET history_date = %(at)s,
-                        history_user_id = %(staff)s WHERE roadmap_id = %(roadmap)s;
-                    UPDATE roadmap_historicalmeasure h SET history_date = %(at)s,
-                        history_user_id = %(staff)s
-                    FROM roadmap_section s WHERE h.section_id = s.id AND s.roadmap_id = %(roadmap)s;
-                    UPDATE roadmap_historicalexecution h SET history_date = %(created)s,
-                        history_user_id = %(staff)s
-                    FROM roadmap_measure m JOIN roadmap_section s ON s.id = m.section_id
-                    WHERE h.measure_id = m.id AND s.roadmap_id = %(roadmap)s;
-                    """,
-                    params,
-                )
+            # One statement per table for all the municipalities: a statement per municipality
+            # would read the growing history tables once for each of them.
+            params = {
+                "roadmaps": ids,
+                "staff": [m.staff.pk for m in self.munis],
+                "heads": [m.head_user.pk for m in self.munis],
+                "at": approved,
+                "created": created,
+            }
+            cursor.execute(
+                """
+                CREATE TEMP TABLE region_offices ON COMMIT DROP AS
+                SELECT * FROM unnest(%(roadmaps)s::bigint[], %(staff)s::integer[],
+                    %(heads)s::integer[]) AS v(roadmap, staff, head);
+                UPDATE roadmap_roadmap r SET approved_by_id = v.head, created_at = %(at)s,
+                    updated_at = %(at)s FROM region_offices v WHERE r.id = v.roadmap;
+                UPDATE roadmap_historicalroadmap h SET approved_by_id = v.head,
+                    created_at = %(at)s, history_date = %(at)s, history_user_id = v.staff
+                FROM region_offices v WHERE h.id = v.roadmap;
+                UPDATE roadmap_historicalsection h SET history_date = %(at)s,
+                    history_user_id = v.staff
+                FROM region_offices v WHERE h.roadmap_id = v.roadmap;
+                UPDATE roadmap_historicalmeasure h SET history_date = %(at)s,
+                    history_user_id = v.staff
+                FROM roadmap_section s JOIN region_offices v ON v.roadmap = s.roadmap_id
+                WHERE h.section_id = s.id;
+                UPDATE roadmap_historicalexecution h SET history_date = %(created)s,
+                    history_user_id = v.staff
+                FROM roadmap_measure m JOIN roadmap_section s ON s.id = m.section_id
+                JOIN region_offices v ON v.roadmap = s.roadmap_id
+                WHERE h.measure_id = m.id;
+                DROP TABLE region_offices;
+                """,
+                params,
+            )
             self.execution_stories(cursor, created)
 
     def execution_stories(self, cursor, created: dt.datetime) -> None:
@@ -167,24 +175,32 @@ class Roadmaps(Script):
         )
         reports = Copy(Report, with_pk=False)
         history = Copy(Execution.history.model, with_pk=False)
+        # Every execution at once (a query per municipality would plan against tables whose
+        # statistics are not yet gathered), in each roadmap's order.
+        cursor.execute(
+            """
+            SELECT s.roadmap_id, e.id, e.measure_id, e.school_id, m.deadline_kind, m.starts_on,
+                   m.due_on
+            FROM roadmap_execution e
+            JOIN roadmap_measure m ON m.id = e.measure_id
+            JOIN roadmap_section s ON s.id = m.section_id
+            WHERE s.roadmap_id = ANY(%s)
+            ORDER BY s.roadmap_id, m.number_key, m.id, e.school_id NULLS FIRST
+            """,
+            [[m.roadmap.pk for m in self.munis]],
+        )
+        by_roadmap: dict[int, list[tuple]] = {}
+        for roadmap_id, *row in cursor.fetchall():
+            by_roadmap.setdefault(roadmap_id, []).append(tuple(row))
         for muni in self.munis:
             rng = self.rng("roadmap", muni.number)
             curators = {s.pk: s.curator for s in muni.schools}
             diligence = {
                 s.pk: min(0.98, muni.diligence + rng.uniform(-0.1, 0.1)) for s in muni.schools
             }
-            cursor.execute(
-                """
-                SELECT e.id, e.measure_id, e.school_id, m.deadline_kind, m.starts_on, m.due_on
-                FROM roadmap_execution e
-                JOIN roadmap_measure m ON m.id = e.measure_id
-                JOIN roadmap_section s ON s.id = m.section_id
-                WHERE s.roadmap_id = %s
-                ORDER BY m.number_key, m.id, e.school_id NULLS FIRST
-                """,
-                [muni.roadmap.pk],
-            )
-            for pk, measure_id, school_id, kind, starts_on, due_on in cursor.fetchall():
+            for pk, measure_id, school_id, kind, starts_on, due_on in by_roadmap.get(
+                muni.roadmap.pk, []
+            ):
                 ctx = {
                     "pk": pk,
                     "measure_id": measure_id,

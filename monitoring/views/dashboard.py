@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.http import urlencode
@@ -104,7 +103,7 @@ def records(request, code: str):
         return _bad_query(request, form)
     form_id = form.cleaned_data.get("form")
     mentoring_form = selectors.mentoring_form(form_id) if form_id else None
-    counted = dashboard_module.records_figure(code, scope.shown, scope.day)
+    counted = dashboard_module.records_figure(code, scope.shown, scope.day, form_id)
     records = selectors.records(
         code,
         schools=scope.shown,
@@ -121,7 +120,9 @@ def records(request, code: str):
             "kind": RECORD_TEMPLATES[code],
             "figure": counted.figure,
             "denominator_label": indicators.DENOMINATOR_LABELS.get(code, ""),
-            "page": Paginator(records, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": dashboard_module.records_page(
+                records, PAGE_SIZE, request.GET.get("page"), count=counted.count
+            ),
             "day": scope.day,
             "school": scope.school,
             "mentoring_form": mentoring_form,

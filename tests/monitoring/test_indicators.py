@@ -149,7 +149,8 @@ def test_a_form_filter_narrows_the_records(known, forms):
 
 
 def test_query_count_does_not_grow_with_schools(known, forms, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
+    # 7 on a day not kept: the kept figures are looked up first (tests/monitoring/test_figures.py)
+    with django_assert_max_num_queries(7):
         small = indicators.compute(known["schools"], D)
     from registry.models import Mentee, Programme
     from tests.factories import SchoolFactory
@@ -171,7 +172,7 @@ def test_query_count_does_not_grow_with_schools(known, forms, django_assert_max_
             birth_date=dt.date(2009, 1, 1),
         )
         make_pair(programme, known["m1"], [pupil], starts_on=dt.date(2020, 11, 1))
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         large = indicators.compute(known["schools"] + more, D)
     assert large.totals[C.MENTEES].numerator == small.totals[C.MENTEES].numerator + 12
 
@@ -255,9 +256,9 @@ def test_dashboard_figures_are_reused_for_the_cache_time(
     with django_assert_num_queries(0):
         again = cached_figures(known["schools"], D)
     assert again.totals[C.MENTEES] == first.totals[C.MENTEES]
-    with django_assert_num_queries(6):  # another set of schools is counted afresh
+    with django_assert_num_queries(7):  # another set of schools is counted afresh
         cached_figures(known["schools"][:2], D)
     settings.MONITORING_CACHE_SECONDS = 0
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         cached_figures(known["schools"], D)
     cache.clear()
