@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from core.models import Municipality, School
+from core.plural import plural
 from core.xlsx.writer import set_cell
 from monitoring import indicators, summary
 from monitoring.indicators import Figure
@@ -128,7 +129,8 @@ def regional_xlsx(regional: Regional) -> bytes:
     sheet.append(
         [
             f"Учтены только принятые отчёты ОО: {regional.accepted} из {regional.schools} ОО "
-            f"в {len(regional.rows)} муниципалитетах."
+            f"в {len(regional.rows)} "
+            f"{plural(len(regional.rows), 'муниципалитете', 'муниципалитетах', 'муниципалитетах')}."
         ]
     )
     header = ["Муниципалитет", "ОО", "Принято отчётов"]
