@@ -89,7 +89,9 @@ def test_curator_reports_by_keyboard_alone(
     page.keyboard.press("Enter")
 
     expect(page.locator("#execution-status")).to_have_text("на проверке")
-    expect(page.get_by_role("alert")).to_contain_text("Отчёт отправлен в департамент на проверку.")
+    expect(page.locator(".alert-success")).to_contain_text(
+        "Отчёт отправлен в департамент на проверку."
+    )
     report = Report.objects.get(execution__school=curator_a.profile.school)
     assert report.text == "Приказ издан, размещён на сайте школы"
     assert report.evidence.count() == 1
@@ -109,7 +111,9 @@ def test_curator_reports_by_keyboard_alone(
     form.locator("select[name=decision]").select_option("return")
     form.locator("textarea[name=comment]").fill("Нет подписи на приказе")
     form.get_by_role("button", name="Сохранить решение").click()
-    expect(other.get_by_role("alert")).to_contain_text("Отчёт возвращён куратору на доработку.")
+    expect(other.locator(".alert-success")).to_contain_text(
+        "Отчёт возвращён куратору на доработку."
+    )
     expect(other.locator("#review-badge")).to_have_count(0)
 
     page.reload()
