@@ -169,6 +169,8 @@ class AccountState(models.Model):
     )
     password_changed_at = models.DateTimeField("пароль задан владельцем", null=True, blank=True)
     deactivated_at = models.DateTimeField("доступ отключён", null=True, blank=True)
+    login_at = models.DateTimeField("последний вход", null=True, blank=True)
+    previous_login_at = models.DateTimeField("предыдущий вход", null=True, blank=True)
 
     class Meta:
         db_table = "registry_accountstate"

@@ -114,7 +114,7 @@ def _svg(title: str, width: int, height: float, body: list[str]) -> str:
     heading = _text(8, 20, _cut(title, int((width - 16) / (14 * CHAR_W))), size=14, extra=bold)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {_n(height)}" '
-        f'width="100%" role="img" aria-label="{label}" font-family="{FONT}" fill="{TEXT}">'
+        f'width="100%" role="group" aria-label="{label}" font-family="{FONT}" fill="{TEXT}">'
         f"<title>{label}</title>{heading}" + "".join(body) + "</svg>"
     )
 

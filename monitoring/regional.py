@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from core.files import safe_filename
 from core.models import Municipality, School
+from core.plural import plural
 from core.xlsx.writer import set_cell
 from monitoring import exports, indicators, summary
 from monitoring.exports import INT, PCT, Cell, Head, Part, Row
@@ -154,7 +155,8 @@ def regional_xlsx(regional: Regional) -> bytes:
     sheet.append(
         [
             f"Учтены только принятые отчёты ОО: {regional.accepted} из {regional.schools} ОО "
-            f"в {len(regional.rows)} муниципалитетах."
+            f"в {len(regional.rows)} "
+            f"{plural(len(regional.rows), 'муниципалитете', 'муниципалитетах', 'муниципалитетах')}."
         ]
     )
     header = ["Муниципалитет", "ОО", "Принято отчётов"]

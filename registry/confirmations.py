@@ -8,7 +8,7 @@ import datetime as dt
 from django.urls import reverse
 
 from core.http import Confirmation
-from core.xlsx.spec import plural
+from core.plural import plural
 from registry.models import Consent, Pair
 from registry.retention import RETENTION_DAYS
 

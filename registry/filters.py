@@ -77,8 +77,15 @@ class MenteeFilter(PersonFilter):
             ("school__short_name", "school"),
             ("class_name", "class"),
         ),
-        field_labels={"name": "ФИО", "birth": "дата рождения", "school": "ОО", "class": "класс"},
+        # Keyed by the model's field, not the parameter's name (django-filter's rule).
+        field_labels={
+            "search_name": "ФИО",
+            "birth_date": "дата рождения",
+            "school__short_name": "ОО",
+            "class_name": "класс",
+        },
         label="Сортировка",
+        empty_label="как в реестре",
     )
 
     class Meta:
@@ -102,8 +109,9 @@ class MentorFilter(PersonFilter):
     kind = django_filters.ChoiceFilter(choices=PersonKind.choices, label="Кто", empty_label="все")
     o = django_filters.OrderingFilter(
         fields=(("search_name", "name"), ("birth_date", "birth"), ("kind", "kind")),
-        field_labels={"name": "ФИО", "birth": "дата рождения", "kind": "кто"},
+        field_labels={"search_name": "ФИО", "birth_date": "дата рождения", "kind": "кто"},
         label="Сортировка",
+        empty_label="как в реестре",
     )
 
     class Meta:

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from core.http import Confirmation
 from core.models import School
-from core.xlsx.spec import plural
+from core.plural import plural
 from roadmap import tracking
 from roadmap.models import Execution, Measure, Order, Roadmap, Section
 

@@ -23,7 +23,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from core.models import School
-from core.xlsx.spec import plural
+from core.plural import plural
 from core.xlsx.writer import table_workbook
 from roadmap import figures
 from roadmap.deadlines import parse_deadline

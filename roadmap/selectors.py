@@ -499,12 +499,17 @@ HISTORY_ACTIONS = {"+": "создано", "~": "изменено", "-": "уда�
 def _history(records, changes_between, *, personal: bool, reasons: bool) -> list[HistoryEntry]:
     """History rows as entries, newest first; ``changes_between(previous, record)`` says what
     changed (previous is None for the first row). Without ``personal`` nobody's name is read
-    (``who`` stays empty); without ``reasons`` the reasons are left out."""
+    (``who`` stays empty); without ``reasons`` the reasons are left out. A change that changed
+    nothing shown (the same values saved again, a field the page does not show) is left out."""
     if personal:
         records = records.select_related("history_user")
     entries = []
     previous = None
     for record in records:
+        changes = changes_between(previous, record)
+        previous = record
+        if record.history_type == "~" and not changes:
+            continue  # saved without a change the page shows: no empty «изменено» row
         who = ""
         if personal:
             user = record.history_user
@@ -514,11 +519,10 @@ def _history(records, changes_between, *, personal: bool, reasons: bool) -> list
                 when=record.history_date,
                 who=who,
                 what=HISTORY_ACTIONS[record.history_type],
-                changes=changes_between(previous, record),
+                changes=changes,
                 reason=(record.history_change_reason or "") if reasons else "",
             )
         )
-        previous = record
     return list(reversed(entries))
 
 

@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.role",
                 "registry.context_processors.link_requests",
+                "roadmap.context_processors.feedback",
             ],
         },
     },

@@ -14,10 +14,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from core.accounts.services import must_change_password
+from core.accounts.services import must_change_password, record_login
+from core.plural import counted
 
 # When the session last moved its expiry forward (seconds since the epoch).
 LAST_SEEN_KEY = "_last_seen"
+# The previous login's time (ISO 8601) until the first full page after the login shows what
+# changed since then.
+CHANGES_SINCE_KEY = "_changes_since"
 
 # What an account that must change its password may still open.
 OPEN_BEFORE_CHANGE = {
@@ -73,19 +77,21 @@ class IdleSessionMiddleware:
 
 
 def session_started(sender, request, user, **kwargs):
-    """The idle time counts from the login (saved with the login's own session write)."""
+    """The idle time counts from the login (saved with the login's own session write); the
+    previous login's time is kept in the session for the first page's «что изменилось»."""
+    previous = record_login(user=user)
     if request is not None and hasattr(request, "session"):
         request.session[LAST_SEEN_KEY] = int(time.time())
+        if previous is not None:
+            request.session[CHANGES_SINCE_KEY] = previous.isoformat()
 
 
 def idle_limit_text(seconds: int) -> str:
     """The limit after «дольше»: «8 часов», «1 часа», «30 минут», «21 минуты»."""
     minutes = seconds // 60
     if minutes % 60 == 0:
-        number, one, many = minutes // 60, "часа", "часов"
-    else:
-        number, one, many = minutes, "минуты", "минут"
-    return f"{number} {one if number % 10 == 1 and number % 100 != 11 else many}"
+        return counted(minutes // 60, "часа", "часов", "часов")
+    return counted(minutes, "минуты", "минут", "минут")
 
 
 class PasswordChangeRequiredMiddleware:

@@ -89,6 +89,19 @@ def password_set_by_owner(request, account, *, how: str) -> None:
     )
 
 
+def record_login(*, user) -> dt.datetime | None:
+    """A login: its time is kept, and the one before it, for «что изменилось с прошлого
+    входа». Returns the previous login's time (None for the first one recorded)."""
+    with transaction.atomic():
+        state, _ = AccountState.objects.select_for_update().get_or_create(user=user)
+        previous = state.login_at
+        state.previous_login_at = previous
+        state.login_at = timezone.now()
+        state.save(update_fields=["login_at", "previous_login_at"])
+    _forget_state(user)
+    return previous
+
+
 def _forget_state(account) -> None:
     """Drop a cached account_state so that the next read sees the database."""
     account._state.fields_cache.pop("account_state", None)

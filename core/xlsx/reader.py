@@ -18,6 +18,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from core import dates
 from core.files import XLSX, safe_filename, validate_upload
 from core.office_limits import OfficeLimits, check_office_file, xlsx_limits
+from core.plural import plural
 from core.xlsx.spec import (
     EXAMPLE_SHOWN,
     EXTRA_COLUMN_CHARS,
@@ -31,7 +32,6 @@ from core.xlsx.spec import (
     choice_key,
     column_chars,
     header_key,
-    plural,
     spaced_number,
 )
 

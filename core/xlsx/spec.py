@@ -102,14 +102,6 @@ class ImportFileError(Exception):
     """The file as a whole cannot be imported; str() is the Russian message."""
 
 
-def plural(n: int, one: str, few: str, many: str) -> str:
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
-
-
 def spaced_number(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 

@@ -17,7 +17,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from core.xlsx.spec import Column, SheetSpec, plural, spaced_number
+from core.plural import plural
+from core.xlsx.spec import Column, SheetSpec, spaced_number
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\x00")
 THIN = Side(style="thin", color="999999")

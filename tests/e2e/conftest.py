@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import connections
 
 PASSWORD = "Пароль-для-тестов-1"
@@ -21,6 +24,8 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1400, "height": 900}
 TIMEOUT_MS = 10_000
+# The demo users of `make run` (devdata/demo/tenant.py), one per role.
+DEMO_USERS = ["staff", "head", "curator1", "region", "admin"]
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -78,7 +83,18 @@ def login(browser, live_server):
         page.fill("#id_password", PASSWORD)
         page.get_by_role("button", name="Войти").click()
         sync_api.expect(page).not_to_have_url(re.compile(r"/login/"))
-        sync_api.expect(page.locator("nav")).to_contain_text(username)
+        sync_api.expect(page.locator("#user-menu")).to_have_count(1)
         return page
 
     return sign_in
+
+
+@pytest.fixture
+def demo(db, tmp_path, monkeypatch):
+    """The demo of `make run` (load_demo_data), every demo user with the tests' password."""
+    monkeypatch.setattr("devdata.demo.tenant.CREDENTIALS_FILE", tmp_path / "demo.json")
+    call_command("load_demo_data", stdout=io.StringIO())
+    for user in get_user_model().objects.filter(username__in=DEMO_USERS):
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+    return DEMO_USERS

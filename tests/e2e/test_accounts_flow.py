@@ -189,7 +189,7 @@ def test_a_curator_switched_off_loses_access_at_once(visitor, roadmap, staff, cu
     expect(desk.locator("#account-access")).to_contain_text("отключён")
 
     # The curator's next click: the login page; logging in again is refused.
-    curator.get_by_role("link", name="Дорожные карты").click()
+    curator.get_by_role("link", name="Мои мероприятия").click()
     expect(curator).to_have_url(re.compile(r"/login/"))
     sign_in(curator, "curator_a")
     expect(curator.locator(".alert-danger")).to_be_visible()
