@@ -25,6 +25,7 @@ from monitoring.models import Period, Questionnaire
 from registry import services as registry_services
 from registry.models import Mentee, Mentor, PersonKind, Programme
 from registry.reference import ensure_mentoring_forms
+from roadmap.evidence import condition_met, execution_figure, frozen_unmet
 from roadmap.models import Execution, Order, Roadmap
 from roadmap.services import approve_roadmap, copy_roadmap
 from roadmap.services.executions import review_report, start_execution, submit_report
@@ -49,6 +50,7 @@ RETURN_COMMENTS = (
     "Не приложен приказ ОО; добавьте скан и уточните дату выполнения.",
     "Нет ссылки на публикацию на сайте ОО; дополните отчёт.",
 )
+UNMET_REASON = "Принято: база дополняется в течение учебного года, сведения проверены на месте."
 REPORT_PLAN = "ARSAD"  # by school: accepted, returned, submitted (pending), accepted, draft
 
 
@@ -124,6 +126,11 @@ def _executions(roadmap: Roadmap, schools, curators, staff, today: date) -> None
         _act(execution, state, actor, staff, today, roadmap, k)
 
 
+def _unmet_now(execution, today: date) -> bool:
+    figure = execution_figure(execution, today)
+    return figure is not None and not condition_met(figure, execution)
+
+
 def _act(execution, state, actor, staff, today: date, roadmap: Roadmap, k: int) -> None:
     measure = execution.measure
     due = measure.due_on or today
@@ -141,11 +148,21 @@ def _act(execution, state, actor, staff, today: date, roadmap: Roadmap, k: int) 
     else:
         completed = min(due - timedelta(days=2 + k % 9), today - timedelta(days=1 + k % 5))
     completed = max(completed, min(earliest, today))
-    report = submit_report(user=actor, execution=execution, text=text, completed_on=completed)
+    # A measure bound to a figure of the system whose condition is not met yet (the year has
+    # just begun) is accepted with a written reason, as the department would write it.
+    own = execution.school_id is None
+    report = submit_report(
+        user=actor,
+        execution=execution,
+        text=text,
+        completed_on=completed,
+        reason=UNMET_REASON if own and _unmet_now(execution, today) else "",
+    )
     if execution.school_id is None:
         return  # the department's own report completes it at once
     if state in ("done", "done_late"):
-        review_report(user=staff, report=report, accept=True)
+        unmet = frozen_unmet(report.figure)
+        review_report(user=staff, report=report, accept=True, comment=UNMET_REASON if unmet else "")
     elif state == "returned":
         comment = RETURN_COMMENTS[k % len(RETURN_COMMENTS)]
         review_report(user=staff, report=report, accept=False, comment=comment)

@@ -107,13 +107,18 @@ def _occurrence_reports(roadmap: Roadmap, users, schools) -> None:
         occurrences.review_occurrence(user=staff, row=row, accept=True)
 
 
-def _registry_facts(municipality, staff) -> None:
+def give_mentee_requests(municipality) -> None:
+    """Every demo mentee without a request gets one of the usual requests (in turn)."""
     requests = {r.name: r for r in ensure_mentee_requests(municipality)}
     for index, mentee in enumerate(
         Mentee.objects.filter(municipality=municipality, request__isnull=True).order_by("pk")
     ):
         mentee.request = requests[REQUESTS[index % len(REQUESTS)]]
         mentee.save(update_fields=["request"])
+
+
+def _registry_facts(municipality, staff) -> None:
+    give_mentee_requests(municipality)
     trained = Mentor.objects.filter(municipality=municipality, trainings__isnull=False).exists()
     for mentor in [] if trained else Mentor.objects.filter(municipality=municipality)[:5]:
         facts.add_training(

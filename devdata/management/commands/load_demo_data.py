@@ -7,7 +7,7 @@ from django.utils import timezone
 from devdata.demo import load_demo
 from devdata.demo.current_year import load_current_year
 from devdata.demo.monitoring import load_monitoring_demo
-from devdata.demo.tracking import load_tracking_demo
+from devdata.demo.tracking import give_mentee_requests, load_tracking_demo
 from roadmap.seed import load_seed
 
 
@@ -23,6 +23,7 @@ class Command(BaseCommand):
         load_tracking_demo(roadmap, schools)
         # The seed order stays as it was; the department works on its copy for this year.
         load_current_year(roadmap, today)
+        give_mentee_requests(roadmap.municipality)  # the year's pupils too
         self.stdout.write("")
         self.stdout.write("Демонстрационные пользователи (вход: http://127.0.0.1:8000/):")
         for demo, password in users:
