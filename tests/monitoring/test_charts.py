@@ -57,7 +57,8 @@ def test_root_is_an_accessible_svg(make):
     root = ET.fromstring(make("Охват наставничеством"))
     assert root.tag == NS + "svg"
     assert root.get("width") == "100%"
-    assert root.get("role") == "img"
+    # a group with a name: an image role would hide the links to the records from screen readers
+    assert root.get("role") == "group"
     assert root.get("aria-label") == "Охват наставничеством"
     assert root.get("viewBox").startswith("0 0 ")
     assert root.get("font-family") == "Liberation Sans, Arial, sans-serif"

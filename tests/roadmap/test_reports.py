@@ -47,7 +47,7 @@ def test_my_measures_lists_own_school_overdue_first(client, curator_a, school_a,
     assert executions and all(e.school_id == school_a.pk for e in executions)
     overdue_flags = [e.is_overdue for e in executions]
     assert overdue_flags == sorted(overdue_flags, reverse=True)  # overdue ones first
-    dated = [e.measure.due_on for e in executions if e.is_overdue]
+    dated = [e.due_on for e in executions if e.is_overdue]
     assert dated == sorted(dated)
     assert school_b.short_name not in html
     assert "Просрочено:" in html
