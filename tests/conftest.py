@@ -11,6 +11,52 @@ from tests.factories import MunicipalityFactory, RoadmapFactory, SchoolFactory, 
 # The monitoring's hand-counted municipality (`known`), for its own tests and the browser's.
 pytest_plugins = ["tests.monitoring.fixtures"]
 
+TEMPLATE_KEY = pytest.StashKey[str | None]()
+
+
+# --- the test database: copied from a migrated template (tests/database.py) ------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix,
+    django_db_use_migrations,
+    django_db_createdb,
+    django_db_blocker,
+    request,
+):
+    """Create the test database from the migrated template when there is one."""
+    from django.db import connections
+
+    from tests import database
+
+    connection = connections["default"]
+    request.config.stash[TEMPLATE_KEY] = None
+    if not django_db_use_migrations or not database.usable(connection):
+        return
+    name = database.template_name()
+    with django_db_blocker.unblock():
+        if django_db_createdb:
+            database.drop(connection, name)
+        elif database.exists(connection, name):
+            connection.settings_dict["TEST"]["TEMPLATE"] = name
+            return
+    request.config.stash[TEMPLATE_KEY] = name  # to be made once the database is migrated
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, request, django_db_blocker):
+    """pytest-django's set-up, then the template kept if this run had to migrate."""
+    from django.db import connections
+
+    from tests import database
+
+    name = request.config.stash.get(TEMPLATE_KEY, None)
+    if name:
+        with django_db_blocker.unblock():
+            database.save(connections["default"], name)
+    yield
+
 
 @pytest.fixture
 def seed_roadmap(db):
