@@ -6,6 +6,8 @@ ask for `roadmap` (or `seed_roadmap`) load its 34 measures.
 """
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from core import roles
 from roadmap.seed import load_seed
@@ -26,6 +28,13 @@ from tests.factories import (
 pytest_plugins = ["tests.monitoring.fixtures"]
 
 TEMPLATE_KEY = pytest.StashKey[str | None]()
+
+# The property tests test values, not speed: on a machine shared with other work an example
+# that is slow to make or to run is no defect (a test's own @settings still wins).
+hypothesis_settings.register_profile(
+    "shared-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("shared-machine")
 
 # --- the test database: copied from a migrated template (tests/database.py) ------------------
 
