@@ -13,6 +13,10 @@ repaired under pgserver's own lock: what cannot be read is rewritten, pids of pr
 are gone are dropped. The lock files of a server that was killed (``postmaster.pid``, the lock
 of its socket) are removed once no PostgreSQL process works in the folder any more. Whatever
 was repaired is told in one line on stderr.
+
+A server that another process left starting (that process killed while ``pg_ctl`` waited) or
+stopping is waited for, for a bounded time, before pgserver looks at it: pgserver takes any
+live server for a ready one, and fails on a ``postmaster.pid`` not yet complete.
 """
 
 import atexit
@@ -32,6 +36,8 @@ EMBEDDED_DATABASE_NAME = "argun_mentoring"
 PID_LIST_NAME = ".handle_pids.json"  # pgserver's list of the processes that use the server
 POSTMASTER_PID_NAME = "postmaster.pid"
 LEFTOVER_WORKERS_SECONDS = 5  # how long the workers of a killed server are waited for
+SETTLING_SERVER_SECONDS = 30  # how long a server left starting or stopping is waited for
+POSTMASTER_PID_LINES = 8  # a complete postmaster.pid: ... socket folder, listen address, status
 
 # The beginning of a JSON list of pids: what a write cut short leaves.
 _LIST_CUT_SHORT = re.compile(r"\s*\[[\d\s,]*")
@@ -59,6 +65,7 @@ def start_embedded(folder: Path, database: str = EMBEDDED_DATABASE_NAME) -> str:
         folder.mkdir(parents=True, exist_ok=True)
         with _server_lock():
             repair = repair_pid_list(folder)
+            wait_for_settled_server(folder)
             repair.stale_files = remove_stale_server_files(folder)
         repair.report(folder)
         server = pgserver.get_server(folder, cleanup_mode="stop")
@@ -158,6 +165,55 @@ def repair_pid_list(folder: Path, *, holder: int | None = None) -> Repair:
         aside.write_text(json.dumps(live), encoding="utf-8")
         os.replace(aside, path)
     return repair
+
+
+def wait_for_settled_server(
+    folder: Path, *, timeout: float = SETTLING_SERVER_SECONDS, poll: float = 0.1
+) -> str:
+    """Wait until the server in ``folder`` is ready or gone; the caller holds the lock.
+
+    A process killed while it started the server leaves PostgreSQL starting on its own, with a
+    ``postmaster.pid`` that grows line by line up to the status ``ready`` (or a server left
+    stopping). Returns ``"ready"`` or ``"stopped"`` (the file names no live server of this
+    folder); if neither comes within ``timeout`` seconds, raises ``RuntimeError`` naming the
+    folder.
+    """
+    owner = folder.stat().st_uid
+    deadline = time.monotonic() + timeout
+    while True:
+        state = _server_state(folder, owner)
+        if state in ("ready", "stopped"):
+            return state
+        if time.monotonic() > deadline:
+            raise RuntimeError(
+                f"Встроенная база данных {folder}: сервер не стал готов за {timeout:g} с "
+                f"(состояние: {state}); см. журнал {folder / 'log'}."
+            )
+        time.sleep(poll)
+
+
+def _server_state(folder: Path, owner: int) -> str:
+    """``ready``, ``stopped``, or what the server is doing (``starting``, ``stopping`` …)."""
+    try:
+        lines = (folder / POSTMASTER_PID_NAME).read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        lines = ""
+    lines = lines.splitlines()
+    pid = lines[0].strip() if lines and lines[0].strip().isdigit() else ""
+    server = None
+    if pid:
+        try:
+            server = psutil.Process(int(pid))
+        except psutil.NoSuchProcess:
+            server = None
+        if server is not None and not _postgres_works_in(server, folder, owner):
+            server = None
+    if server is None:
+        # The workers a killed server leaves are waited for by remove_stale_server_files.
+        return "stopped"
+    if len(lines) < POSTMASTER_PID_LINES:
+        return "starting"
+    return lines[POSTMASTER_PID_LINES - 1].strip() or "starting"
 
 
 def remove_stale_server_files(folder: Path) -> list[str]:

@@ -1,25 +1,98 @@
 """The cast: staff, head, two curators of different schools, an administrator, and a
-department of another municipality; the seed roadmap with the two schools taking part."""
+department of another municipality; the seed roadmap with the two schools taking part.
+
+The municipality and its department are the seed's, without the roadmap: only the tests that
+ask for `roadmap` (or `seed_roadmap`) load its 34 measures.
+"""
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from core import roles
 from roadmap.seed import load_seed
 from roadmap.services import add_school
-from tests.factories import MunicipalityFactory, RoadmapFactory, SchoolFactory, make_user
+from tests.factories import (
+    ConsentFactory,
+    MenteeFactory,
+    MentorFactory,
+    MunicipalityFactory,
+    ProgrammeFactory,
+    RoadmapFactory,
+    SchoolFactory,
+    make_user,
+    seed_municipality,
+)
 
 # The monitoring's hand-counted municipality (`known`), for its own tests and the browser's.
 pytest_plugins = ["tests.monitoring.fixtures"]
 
+TEMPLATE_KEY = pytest.StashKey[str | None]()
+
+# The property tests test values, not speed: on a machine shared with other work an example
+# that is slow to make or to run is no defect (a test's own @settings still wins).
+hypothesis_settings.register_profile(
+    "shared-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("shared-machine")
+
+# --- the test database: copied from a migrated template (tests/database.py) ------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix,
+    django_db_use_migrations,
+    django_db_createdb,
+    django_db_blocker,
+    request,
+):
+    """Create the test database from the migrated template when there is one."""
+    from django.db import connections
+
+    from tests import database
+
+    connection = connections["default"]
+    request.config.stash[TEMPLATE_KEY] = None
+    if not django_db_use_migrations or not database.usable(connection):
+        return
+    name = database.template_name()
+    with django_db_blocker.unblock():
+        if django_db_createdb:
+            database.drop(connection, name)
+        elif database.exists(connection, name):
+            connection.settings_dict["TEST"]["TEMPLATE"] = name
+            return
+    request.config.stash[TEMPLATE_KEY] = name  # to be made once the database is migrated
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, request, django_db_blocker):
+    """pytest-django's set-up, then the template kept if this run had to migrate."""
+    from django.db import connections
+
+    from tests import database
+
+    name = request.config.stash.get(TEMPLATE_KEY, None)
+    if name:
+        with django_db_blocker.unblock():
+            database.save(connections["default"], name)
+    yield
+
 
 @pytest.fixture
-def seed_roadmap(db):
-    return load_seed().roadmap
+def municipality(db):
+    """The seed's municipality and department (no roadmap)."""
+    return seed_municipality()
 
 
 @pytest.fixture
-def municipality(seed_roadmap):
-    return seed_roadmap.municipality
+def seed_roadmap(municipality):
+    """The seed roadmap (order № 172/1, 34 measures) of `municipality`: costly, ask for it only
+    where the roadmap is what is tested."""
+    roadmap = load_seed().roadmap
+    assert roadmap.municipality_id == municipality.pk
+    return roadmap
 
 
 @pytest.fixture
@@ -97,46 +170,17 @@ def registry_data(forms, school_a, school_b, staff):
     """Each school with a teacher mentor, two pupils (one a minor with consent) and a programme."""
     import datetime
 
-    from registry import services
-    from registry.models import Mentee, Mentor, Programme
-
     data = {}
     for key, school in (("a", school_a), ("b", school_b)):
-        mentor = Mentor.objects.create(
-            municipality=school.municipality,
-            last_name=f"Наставник{key.upper()}",
-            first_name="Иван",
-            birth_date=datetime.date(1985, 1, 1),
-            kind="teacher",
+        mentor = MentorFactory(
+            municipality=school.municipality, last_name=f"Наставник{key.upper()}", schools=[school]
         )
-        mentor.schools.add(school)
-        minor = Mentee.objects.create(
-            municipality=school.municipality,
-            school=school,
-            last_name=f"Ученик{key.upper()}",
-            first_name="Али",
-            birth_date=datetime.date(2012, 5, 5),
-            class_name="7А",
+        minor = MenteeFactory(school=school, last_name=f"Ученик{key.upper()}")
+        ConsentFactory(mentee=minor, recorded_by=staff)
+        adult = MenteeFactory(
+            school=school, last_name=f"Педагог{key.upper()}", first_name="Зарема", teacher=True
         )
-        services.record_consent(
-            user=staff,
-            mentee=minor,
-            representative_name="Родитель Р. Р.",
-            relation="mother",
-            document="паспорт 96 00 000000",
-            given_on=datetime.date(2020, 9, 1),
-        )
-        adult = Mentee.objects.create(
-            municipality=school.municipality,
-            school=school,
-            last_name=f"Педагог{key.upper()}",
-            first_name="Зарема",
-            birth_date=datetime.date(1998, 2, 2),
-            kind="teacher",
-            position="учитель",
-            experience_years=1,
-        )
-        programme = Programme.objects.create(
+        programme = ProgrammeFactory(
             school=school,
             form=forms["учитель – ученик"],
             title=f"Программа {key.upper()}",

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -296,6 +297,60 @@ def test_a_stale_postmaster_pid_is_removed_and_its_pid_left_alone(folder, trunca
     finally:
         stranger.kill()
         stranger.wait()
+
+
+def _postmaster_lines(pid: int, folder: Path, status: str) -> list[str]:
+    return [str(pid), str(folder), "1700000000", "5432", str(folder), "", "  5604423 24", status]
+
+
+@pytest.fixture
+def pretend_server(tmp_path, monkeypatch):
+    """A live process that the folder's postmaster.pid names and that counts as its server."""
+    process = subprocess.Popen(["sleep", "60"])
+    monkeypatch.setattr(
+        embedded_db, "_postgres_works_in", lambda candidate, *_: candidate.pid == process.pid
+    )
+    yield process
+    process.kill()
+    process.wait()
+
+
+def test_a_server_left_starting_is_waited_for_until_ready(tmp_path, pretend_server):
+    """Another process was killed while PostgreSQL started: its postmaster.pid is written line
+    by line, and only the status `ready` lets pgserver use the server."""
+    lines = _postmaster_lines(pretend_server.pid, tmp_path, "ready")
+    pid_file = tmp_path / embedded_db.POSTMASTER_PID_NAME
+    pid_file.write_text("\n".join(lines[:3]) + "\n")
+
+    def grow():
+        time.sleep(0.3)
+        pid_file.write_text("\n".join([*lines[:7], "starting"]) + "\n")
+        time.sleep(0.3)
+        pid_file.write_text("\n".join(lines) + "\n")
+
+    writer = threading.Thread(target=grow)
+    started = time.monotonic()
+    writer.start()
+    try:
+        assert embedded_db.wait_for_settled_server(tmp_path, timeout=30, poll=0.02) == "ready"
+    finally:
+        writer.join()
+    assert time.monotonic() - started >= 0.6
+
+
+def test_a_server_that_never_gets_ready_is_told_after_the_timeout(tmp_path, pretend_server):
+    lines = _postmaster_lines(pretend_server.pid, tmp_path, "starting")
+    (tmp_path / embedded_db.POSTMASTER_PID_NAME).write_text("\n".join(lines) + "\n")
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match=r"не стал готов за 0\.3 с"):
+        embedded_db.wait_for_settled_server(tmp_path, timeout=0.3, poll=0.02)
+    assert time.monotonic() - started < 10
+
+
+def test_no_server_or_a_stale_file_is_not_waited_for(tmp_path):
+    assert embedded_db.wait_for_settled_server(tmp_path, timeout=0) == "stopped"
+    (tmp_path / embedded_db.POSTMASTER_PID_NAME).write_text(f"{dead_pids(1)[0]}\n{tmp_path}\n")
+    assert embedded_db.wait_for_settled_server(tmp_path, timeout=0) == "stopped"
 
 
 def test_a_damaged_list_keeps_the_process_that_repairs_it_at_exit(tmp_path):

@@ -273,8 +273,9 @@ def test_the_amended_order_looks_like_one(made):
 
 
 @pytest.fixture
-def plan(municipality):
-    return data.amend_plan(data.make_plan(municipality))
+def plan(seed_roadmap):
+    """The hand-made plan, amended twice, beside the seed (whose responsible parties it uses)."""
+    return data.amend_plan(data.make_plan(seed_roadmap.municipality))
 
 
 def test_the_page_offers_each_wording_and_each_amending_order(

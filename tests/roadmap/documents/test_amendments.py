@@ -38,8 +38,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def plan(municipality):
-    return data.amend_plan(data.make_plan(municipality))
+def plan(seed_roadmap):
+    """The hand-made plan, amended twice, beside the seed (whose responsible parties it uses)."""
+    return data.amend_plan(data.make_plan(seed_roadmap.municipality))
 
 
 def numbers(snapshot) -> list[str]:
