@@ -33,21 +33,23 @@ Status = OccurrenceExecution.Status
 
 
 def occurrence_for(user, pk: int) -> Occurrence:
-    return get_object_or_404(
-        Occurrence.objects.filter(measure__in=measures_for(user)).select_related(
-            "measure__section__roadmap"
-        ),
-        pk=pk,
+    """The occurrence by its id, then its measure checked against what the user may see: two
+    lookups by key, whatever the size of the region (404 for another school's or region's)."""
+    occurrence = get_object_or_404(
+        Occurrence.objects.select_related("measure__section__roadmap"), pk=pk
     )
+    if not measures_for(user).filter(pk=occurrence.measure_id).exists():
+        raise Http404
+    return occurrence
 
 
 def occurrence_execution_for(user, pk: int) -> OccurrenceExecution:
-    return get_object_or_404(
-        OccurrenceExecution.objects.filter(execution__in=executions_for(user)).select_related(
-            "occurrence__measure", "execution"
-        ),
-        pk=pk,
+    row = get_object_or_404(
+        OccurrenceExecution.objects.select_related("occurrence__measure", "execution"), pk=pk
     )
+    if not executions_for(user).filter(pk=row.execution_id).exists():
+        raise Http404
+    return row
 
 
 @dataclass
