@@ -146,7 +146,10 @@ def totals_of(figure_sets: list[dict[str, Figure]]) -> tuple[dict[str, Figure], 
 
 def empty_totals() -> dict[str, Figure]:
     """What ``totals_of`` gives for no reports."""
-    return totals_of([])[0]
+    return dict(_EMPTY)
+
+
+_EMPTY = totals_of([])[0]  # figures are frozen: each caller gets its own dict of the same
 
 
 def add_totals(a: dict[str, Figure], b: dict[str, Figure]) -> dict[str, Figure]:
@@ -222,7 +225,9 @@ def kept_totals(periods, by: str) -> dict:
 def _collected(rows) -> dict:
     result: dict = {}
     for group, code, everything, counted_sum, denominator, counted in rows:
-        totals, _count = result.setdefault(group, [empty_totals(), 0])
+        if group not in result:
+            result[group] = [empty_totals(), 0]
+        totals = result[group][0]
         if code is None:
             result[group][1] = everything
         elif code in indicators.SHARES:
