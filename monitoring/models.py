@@ -373,6 +373,20 @@ class FiguresKept(models.Model):
     day = models.DateField()
     schools = models.CharField(max_length=32)
     refreshed_at = models.DateTimeField()
+    # Over the active schools, for the region's dashboard (``municipal.py``): how many, those
+    # with counts for the school year and their counts, the sums of the schools' own counts
+    # of people (a mentor of two schools twice; of the schools with counts for the shares),
+    # the schools with a programme approved by the day.
+    active_schools = models.IntegerField(db_default=0)
+    counted_schools = models.IntegerField(db_default=0)
+    pupils_due = models.BigIntegerField(db_default=0)
+    young_due = models.BigIntegerField(db_default=0)
+    school_mentors = models.BigIntegerField(db_default=0)
+    school_mentees = models.BigIntegerField(db_default=0)
+    school_pairs = models.BigIntegerField(db_default=0)
+    pupils_counted = models.BigIntegerField(db_default=0)
+    young_counted = models.BigIntegerField(db_default=0)
+    approved = models.IntegerField(db_default=0)
 
     class Meta:
         constraints = [

@@ -4,10 +4,12 @@ their thousands of schools.
 
 The same figures as ``indicators.compute`` over all the municipalities' active schools, and the
 same sums of them by municipality as ``summary.totals_of`` makes of the schools' figures: the
-counts of people from the rows kept for the day (``figures.py``), the shares over the schools
-that gave their counts for the year, the measures done on time from the measures' tallies
-(``MeasureTally``). ``compute`` gives None when a municipality's day is not kept: the page then
-counts school by school.
+counts of people from the rows kept for the day (``figures.py``), the sums over each
+municipality's schools from its kept day (``FiguresKept``: the schools' counts for the year,
+their own counts of people, approved programmes), the measures done on time from the measures'
+tallies (``MeasureTally``). A few rows a municipality, whatever the number of schools.
+``compute`` gives None when a municipality's day is not kept: the page then counts school by
+school.
 """
 
 from __future__ import annotations
@@ -25,11 +27,14 @@ from monitoring.models import FiguresDay
 from monitoring.models import IndicatorCode as C
 from registry.models import MentoringForm, SchoolYearStats
 
-# Every municipality asked, kept for the day over its active schools as they are now.
+# Every municipality asked, kept for the day over its active schools as they are now, with the
+# sums over its schools kept with the day (migrations 0004 and 0006).
 _KEPT_SQL = """
 SELECT m.id, k.schools, coalesce((
     SELECT md5(string_agg(s.id::text, ',' ORDER BY s.id)) FROM registry_school s
-    WHERE s.municipality_id = m.id AND s.is_active), '')
+    WHERE s.municipality_id = m.id AND s.is_active), ''),
+    k.active_schools, k.counted_schools, k.pupils_due, k.young_due, k.school_mentors,
+    k.school_mentees, k.school_pairs, k.pupils_counted, k.young_counted, k.approved
 FROM unnest(%(municipalities)s::bigint[]) AS m(id)
 LEFT JOIN monitoring_figureskept k ON k.municipality_id = m.id AND k.day = %(day)s
 """
@@ -41,29 +46,6 @@ SELECT level, form_id, SUM(mentors), SUM(mentees), SUM(pairs), SUM(pupils_10_plu
 FROM monitoring_figuresday
 WHERE day = %(day)s AND municipality_id = ANY(%(municipalities)s) AND level >= 2
 GROUP BY level, form_id
-"""
-
-# Each municipality's schools: how many, those with counts for the year and their counts, the
-# sums of the schools' own counts of people (of the schools with counts, for the shares), the
-# schools with an approved programme.
-_SCHOOLS_SQL = """
-SELECT s.municipality_id, COUNT(*), COUNT(st.id),
-       coalesce(SUM(st.pupils_10_plus), 0), coalesce(SUM(st.young_teachers), 0),
-       coalesce(SUM(f.mentors), 0), coalesce(SUM(f.mentees), 0), coalesce(SUM(f.pairs), 0),
-       coalesce(SUM(f.pupils_10_plus) FILTER (WHERE st.id IS NOT NULL), 0),
-       coalesce(SUM(f.young_teachers) FILTER (WHERE st.id IS NOT NULL), 0),
-       COUNT(*) FILTER (WHERE EXISTS (
-           SELECT 1 FROM registry_programme pr
-           WHERE pr.school_id = s.id AND pr.review_status = 'approved'
-             AND (pr.reviewed_on IS NULL OR pr.reviewed_on <= %(day)s)))
-FROM registry_school s
-LEFT JOIN registry_schoolyearstats st
-    ON st.school_id = s.id AND st.school_year_start = %(year)s
-LEFT JOIN monitoring_figuresday f
-    ON f.day = %(day)s AND f.municipality_id = s.municipality_id AND f.level = 1
-   AND f.school_id = s.id
-WHERE s.is_active AND s.municipality_id = ANY(%(municipalities)s)
-GROUP BY s.municipality_id
 """
 
 # Each municipality's measures due by the day and done on time (roadmap.figures: of the
@@ -99,8 +81,12 @@ def compute(municipality_ids, day: dt.date) -> MunicipalFigures | None:
     municipality; None when the day is not kept for one of them."""
     ids = sorted(set(municipality_ids))
     params = {"municipalities": ids, "day": day, "year": indicators.school_year_of(day)}
-    if any(kept != now for _, kept, now in _rows(_KEPT_SQL, params)):
+    kept = _rows(_KEPT_SQL, params)
+    if any(digest != now for _, digest, now, *_sums in kept):
         return None
+    # By municipality: schools, with counts, pupils and young teachers due, the schools' own
+    # mentors, mentees, pairs, pupils and young teachers counted, schools with a programme.
+    schools = {pk: tuple(int(n) for n in sums) for pk, _digest, _now, *sums in kept}
     forms: dict[int, FormFigures] = {}
     total = (0, 0, 0)
     names = dict(MentoringForm.objects.values_list("pk", "name"))
@@ -109,7 +95,6 @@ def compute(municipality_ids, day: dt.date) -> MunicipalFigures | None:
             forms[form_id] = FormFigures(form_id, names.get(form_id, ""), mentors, mentees, pairs)
         else:
             total = (mentors, mentees, pairs)
-    schools = {row[0]: row[1:] for row in _rows(_SCHOOLS_SQL, params)}
     on_time = on_time_by_municipality(ids, day)
     by_municipality = {}
     for pk in ids:
@@ -134,17 +119,19 @@ def compute(municipality_ids, day: dt.date) -> MunicipalFigures | None:
         by_form=sorted(forms.values(), key=lambda f: f.name),
         by_school_form={},
     )
-    without = list(
-        School.objects.filter(is_active=True, municipality_id__in=ids)
-        .exclude(
-            Exists(
-                SchoolYearStats.objects.filter(
-                    school=OuterRef("pk"), school_year_start=params["year"]
+    without = []
+    if any(row[1] < row[0] for row in schools.values()):  # some schools gave no counts
+        without = list(
+            School.objects.filter(is_active=True, municipality_id__in=ids)
+            .exclude(
+                Exists(
+                    SchoolYearStats.objects.filter(
+                        school=OuterRef("pk"), school_year_start=params["year"]
+                    )
                 )
             )
+            .order_by("short_name")
         )
-        .order_by("short_name")
-    )
     figures.without_counts = [s.pk for s in without]
     return MunicipalFigures(
         figures=figures,

@@ -297,11 +297,18 @@ def _apply_to_executions(operation, schools, roadmap):
     executions = list(Execution.objects.filter(school__isnull=False).order_by("pk"))
     measures = list(Measure.objects.order_by("pk"))
     if kind == "execution" and executions:
+        status, completed_on = args[1], args[2]
+        if status == "accepted" and completed_on is None:  # accepted work has its date
+            completed_on = dt.date(2021, 1, 20)
         Execution.objects.filter(pk=executions[args[0] % len(executions)].pk).update(
-            status=args[1], completed_on=args[2]
+            status=status, completed_on=completed_on
         )
     elif kind == "due":
-        Measure.objects.filter(pk=measures[args[0] % len(measures)].pk).update(due_on=args[1])
+        measure = measures[args[0] % len(measures)]
+        starts_on = (
+            measure.starts_on if args[1] and (measure.starts_on or args[1]) <= args[1] else None
+        )
+        Measure.objects.filter(pk=measure.pk).update(starts_on=starts_on, due_on=args[1])
     elif kind == "drop" and executions:
         executions[args[0] % len(executions)].delete()
     elif kind == "school":
