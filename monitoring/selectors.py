@@ -79,17 +79,11 @@ def monitoring_scope(
         )
     else:  # one municipality's schools, or a curator's one school
         schools = list(schools)
-        municipalities = list({s.municipality for s in schools})
+        municipalities = sorted({s.municipality for s in schools}, key=lambda m: m.name)
     if municipality_id:
-        schools = [
-            s
-            for s in (
-                schools.filter(municipality_id=municipality_id)
-                if isinstance(schools, QuerySet)
-                else schools
-            )
-            if s.municipality_id == municipality_id
-        ]
+        if isinstance(schools, QuerySet):  # read only the chosen municipality's schools
+            schools = schools.filter(municipality_id=municipality_id)
+        schools = [s for s in schools if s.municipality_id == municipality_id]
         if not schools:
             raise Http404("Нет такого муниципалитета среди доступных вам.")
     school = None
