@@ -40,21 +40,48 @@ hypothesis_settings.load_profile("shared-machine")
 # --- the run split over workers (pytest -n, as `make test` runs it) ---------------------------
 
 # Test files whose tests are independent walks of a few seconds to a minute each: their tests
-# are shared out one by one. Every other file runs whole on one worker, so a module's fixtures
-# (a generated region, a standby server in its own folder) are made once and never twice at
-# the same time.
+# are shared out one by one.
 SHARED_OUT = {"tests/e2e/test_pages_walk.py", "tests/e2e/test_menu.py"}
+
+
+def scopes_in_order(collection: list[str]) -> dict[str, str]:
+    """Each test's unit of work: a run of consecutive tests of one file, in the order
+    pytest-django sorts them (tests in a transaction, then transactional ones, which empty the
+    tables when they end, then those without the database). So a file's module fixtures (a
+    generated region, a standby server in its own folder) are made once per run and never
+    twice at the same time, and no test in a transaction comes after a transactional one on
+    its worker: the rows the migrations made (forms, groups) are there, as in a single run."""
+    scopes: dict[str, str] = {}
+    runs: dict[str, int] = {}
+    previous = None
+    for nodeid in collection:
+        path = nodeid.split("::", 1)[0]
+        if path in SHARED_OUT:
+            scopes[nodeid], previous = nodeid, None
+            continue
+        if path != previous:
+            runs[path] = runs.get(path, 0) + 1
+            previous = path
+        scopes[nodeid] = f"{path}#{runs[path]}"
+    return scopes
 
 
 def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 
-    class ByFile(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            path = nodeid.split("::", 1)[0]
-            return nodeid if path in SHARED_OUT else path
+    class InOrder(LoadScopeScheduling):
+        scopes: dict[str, str] = {}
 
-    return ByFile(config, log)
+        def schedule(self) -> None:
+            if self.collection is None and self.registered_collections:
+                self.scopes = scopes_in_order(next(iter(self.registered_collections.values())))
+            super().schedule()
+
+        def _split_scope(self, nodeid: str) -> str:
+            return self.scopes.get(nodeid, nodeid)
+
+    config.option.loadscopereorder = False  # the units in the collection's order
+    return InOrder(config, log)
 
 
 # --- the test database: copied from a migrated template (tests/database.py) ------------------
