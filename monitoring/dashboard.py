@@ -97,6 +97,8 @@ class RecordsFigure:
     without_counts: list[School]
     by_school: list[tuple[School, Figure]]
     count: int | None = None  # how many records the list holds, when the figure says it
+    # Across several municipalities (the region): each municipality's figure, not each school's.
+    by_municipality: list[tuple[Municipality, Figure]] = field(default_factory=list)
 
 
 def records_figure(
@@ -117,6 +119,32 @@ def records_figure(
             [s for s in schools if s.pk in missing] if code in indicators.SHARES[:2] else []
         ),
         by_school=[(s, figures.by_school[s.pk][code]) for s in schools] if len(schools) > 1 else [],
+    )
+
+
+def regional_records_figure(
+    code: str, municipalities: list[Municipality], day: dt.date, form_id: int | None = None
+) -> RecordsFigure | None:
+    """``records_figure`` over all the schools of the municipalities, from the sums kept by
+    municipality (``municipal.compute``), with each municipality's figure instead of a row for
+    each of their thousands of schools; None when the day is not kept (counted school by
+    school then)."""
+    counted = municipal.compute([m.pk for m in municipalities], day)
+    if counted is None:
+        return None
+    figures = counted.figures
+    count = None
+    if code == IndicatorCode.MENTEES:
+        if form_id:
+            count = next((f.mentees for f in figures.by_form if f.form_id == form_id), 0)
+        else:
+            count = figures.totals[code].numerator
+    return RecordsFigure(
+        count=count,
+        figure=figures.totals[code],
+        without_counts=counted.without_counts if code in indicators.SHARES[:2] else [],
+        by_school=[],
+        by_municipality=[(m, counted.by_municipality[m.pk][code]) for m in municipalities],
     )
 
 

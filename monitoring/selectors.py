@@ -61,6 +61,15 @@ class Scope:
         return [self.school] if self.school else self.schools
 
     @property
+    def shown_query(self):
+        """The shown schools for a list's query: the region's as a subquery while they are not
+        read (not thousands of ids in the SQL, nor thousands of objects read first)."""
+        regional = self.school is None and "schools" not in self.__dict__
+        if regional and isinstance(self._schools, QuerySet):
+            return self._schools.order_by()
+        return self.shown
+
+    @property
     def is_regional(self) -> bool:
         """All the schools of several municipalities: the region's dashboard."""
         return self.school is None and not self.municipality_id and len(self.municipalities) > 1
@@ -309,8 +318,12 @@ def records(
         )
         return programmes if personal else programmes.defer("reviewer", "review_conclusion")
     if code == IndicatorCode.MEASURES_ON_TIME:
-        schools = list(schools)
-        roadmaps = indicators.roadmaps_in_force({s.municipality_id for s in schools}, day)
+        if isinstance(schools, QuerySet):  # the region's: its municipalities from the database
+            municipality_ids = set(schools.values_list("municipality_id", flat=True).distinct())
+        else:
+            schools = list(schools)
+            municipality_ids = {s.municipality_id for s in schools}
+        roadmaps = indicators.roadmaps_in_force(municipality_ids, day)
         return (
             Execution.objects.filter(
                 measure__section__roadmap_id__in=roadmaps,

@@ -114,10 +114,16 @@ def records(request, code: str):
         return _bad_query(request, form)
     form_id = form.cleaned_data.get("form")
     mentoring_form = selectors.mentoring_form(form_id) if form_id else None
-    counted = dashboard_module.records_figure(code, scope.shown, scope.day, form_id)
+    counted = None
+    if scope.is_regional:
+        counted = dashboard_module.regional_records_figure(
+            code, scope.municipalities, scope.day, form_id
+        )
+    if counted is None:
+        counted = dashboard_module.records_figure(code, scope.shown, scope.day, form_id)
     records = selectors.records(
         code,
-        schools=scope.shown,
+        schools=scope.shown_query,
         day=scope.day,
         form_id=form_id,
         personal=permissions.can_see_personal_data(request.user),
@@ -139,6 +145,7 @@ def records(request, code: str):
             "mentoring_form": mentoring_form,
             "without_counts": counted.without_counts,
             "by_school": counted.by_school,
+            "by_municipality": counted.by_municipality,
             "query": urlencode(
                 {k: v for k, v in request.GET.items() if k != "page" and v}, doseq=False
             ),

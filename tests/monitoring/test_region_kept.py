@@ -166,6 +166,59 @@ def test_regional_pages_queries_do_not_grow_with_municipalities(
     assert "муниципальный район № 4" in client.get(urls[0]).content.decode()
 
 
+@pytest.mark.parametrize("code", [C.APPROVED_PROGRAMME, C.MEASURES_ON_TIME])
+def test_region_records_figure_from_the_sums_by_municipality(client, region_world, region, code):  # noqa: F811
+    """The records behind a figure over the whole region: the figure from the sums, each
+    municipality's figure (not a row per school), the same figure and list as counted school
+    by school."""
+    client.force_login(region)
+    url = f"{reverse('monitoring:records', args=[code])}?on=31.01.2021"
+    from_sums = client.get(url)
+    assert from_sums.status_code == 200
+    names = [m.name for m, _figure in from_sums.context["by_municipality"]]
+    assert len(names) == 2 and not from_sums.context["by_school"]
+    html = from_sums.content.decode()
+    assert "По муниципалитетам" in html and f"municipality={region_world[0]}" in html
+    figures.forget(days=[D])
+    counted = client.get(url)
+    assert not counted.context["by_municipality"] and len(counted.context["by_school"]) == 4
+    assert from_sums.context["figure"] == counted.context["figure"]
+    assert list(from_sums.context["page"]) == list(counted.context["page"])
+    by_school: dict[str, list[int]] = {}
+    for school, figure in counted.context["by_school"]:
+        summed = by_school.setdefault(school.municipality.name, [0, 0])
+        summed[0] += figure.numerator
+        summed[1] += figure.denominator or 0
+    assert {
+        m.name: [f.numerator, f.denominator or 0] for m, f in from_sums.context["by_municipality"]
+    } == by_school
+
+
+def test_region_records_queries_do_not_grow_with_municipalities(
+    client,
+    region_world,
+    region,  # noqa: F811
+    forms,
+    django_assert_max_num_queries,
+):
+    client.force_login(region)
+    urls = [
+        f"{reverse('monitoring:records', args=[code])}?on=31.01.2021"
+        for code in (C.APPROVED_PROGRAMME, C.MEASURES_ON_TIME)
+    ]
+    counts = []
+    for url in urls:
+        client.get(url)
+        with django_assert_max_num_queries(20) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    _add_municipalities(forms, 5)
+    for url, count in zip(urls, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            response = client.get(url)
+        assert len(response.context["by_municipality"]) == 7
+
+
 # --- the sums of accepted reports, kept by period -----------------------------------------------
 
 FIGURE = st.one_of(
