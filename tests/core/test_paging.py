@@ -236,3 +236,24 @@ def test_records_behind_a_figure_page_by_key_and_refuse_a_bad_cursor(client, sta
     bad = client.get(url, {"on": "31.01.2021", "before": "eyJrIjpbMV19"})
     assert bad.status_code == 400
     assert "ссылка на неё повреждена" in bad.content.decode()
+
+
+def test_records_queries_do_not_grow_with_the_data(
+    client, staff, school_a, django_assert_max_num_queries
+):
+    programme = ProgrammeFactory(school=school_a)
+    client.force_login(staff)
+    url = reverse("monitoring:records", args=["mentees"])
+    PairFactory(programme=programme, mentees=MenteeFactory.create_batch(2, school=school_a))
+    with django_assert_max_num_queries(30) as few:
+        client.get(url, {"on": "31.01.2021"})
+    mentees = MenteeFactory.create_batch(120, school=school_a, birth_date=BORN)
+    for start in range(0, 120, 4):
+        PairFactory(programme=programme, mentees=mentees[start : start + 4])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url, {"on": "31.01.2021"}).context["page"]
+    assert page.has_next
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(f"{url}?on=31.01.2021&{page.next_query}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url, {"on": "31.01.2021", "page": "3"})
