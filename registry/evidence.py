@@ -65,8 +65,12 @@ def _aggregates(prefix: str, day: dt.date) -> dict:
 
 
 def _mentors(schools: Sequence[School], day: dt.date):
+    # A mentor works in the schools of their own municipality: the condition on the mentor's
+    # municipality reads its mentors by index instead of every mentor of the region.
     links = Mentor.schools.through.objects.filter(
-        school__in=schools, mentor__created_at__date__lte=day
+        school__in=schools,
+        mentor__municipality_id__in={s.municipality_id for s in schools},
+        mentor__created_at__date__lte=day,
     )
     rows = links.values("school_id").annotate(**_aggregates("mentor__", day))
     total = Mentor.objects.filter(
