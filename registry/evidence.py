@@ -83,8 +83,13 @@ def _mentees(schools: Sequence[School], day: dt.date):
     mentees = Mentee.objects.filter(
         school__in=schools, created_at__date__lte=day, data_destroyed_at__isnull=True
     )
-    rows = mentees.values("school_id").annotate(**_aggregates("", day))
-    total = mentees.aggregate(**_aggregates("", day))
+    rows = list(mentees.values("school_id").annotate(**_aggregates("", day)))
+    # A mentee belongs to one school: the total is the sum of the schools' (one scan, not two).
+    total = {
+        "n": sum(row["n"] for row in rows),
+        "created": max((row["created"] for row in rows if row["created"]), default=None),
+        "updated": max((row["updated"] for row in rows if row["updated"]), default=None),
+    }
     return _base(rows, total, ("наставляемый", "наставляемых", "наставляемых"))
 
 
