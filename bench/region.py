@@ -376,10 +376,10 @@ def print_table(sizes: list[Size], results: dict) -> None:
         cells = []
         for size in sizes:
             result = results[size.label]
-            row = None
-            if isinstance(result, Measured):
-                row = next((r for r in result.rows if r.name == name), None)
-            cells.append(_cells(row))
+            if not isinstance(result, Measured):
+                cells.append(f"{'not measured: make bench-national':^{width}}")
+                continue
+            cells.append(_cells(next((r for r in result.rows if r.name == name), None)))
         print(f"{name[:35]:<36}" + " | ".join(cells))
     print("(ms; CPU: this process and its PostgreSQL backend per request — the wall time also")
     print(" waits for a core; main SQL: the page's slowest query run alone; ratio: median / it)")
