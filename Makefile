@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite split over one worker per core (pytest-xdist; a test file stays on one worker, see
+# tests/conftest.py); `make test TEST_WORKERS=` runs it in one process.
+TEST_WORKERS ?= -n auto
 
 .PHONY: run test lint format bench bench-national install setup clean-db screenshots loadtest backup restore
 
@@ -25,7 +28,7 @@ run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -32,12 +32,17 @@ def profile_of(user) -> Profile | None:
 def municipalities_for(user) -> QuerySet[Municipality]:
     """Administrators and the regional coordinator see every municipality; everyone else
     only their own."""
-    if is_region(user) or (role_of(user) == ROLE_ADMIN and profile_of(user) is None):
+    if sees_every_municipality(user):
         return Municipality.objects.all()
     profile = profile_of(user)
     if profile is None or profile.municipality_id is None:
         return Municipality.objects.none()
     return Municipality.objects.filter(pk=profile.municipality_id)
+
+
+def sees_every_municipality(user) -> bool:
+    """The regional coordinator, and an administrator who works for no municipality."""
+    return is_region(user) or (role_of(user) == ROLE_ADMIN and profile_of(user) is None)
 
 
 def municipality_of(user) -> Municipality | None:

@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 
 from core import paging
 from core.models import Municipality, School
-from monitoring import charts, indicators, regional, summary
+from monitoring import charts, indicators, municipal, regional, summary
 from monitoring.indicators import Assessment, Figure, Figures
 from monitoring.models import IndicatorCode, Period
 
@@ -62,10 +62,15 @@ class Dashboard:
     trend: list[TrendRow]
     without_counts: list[School]
     charts: dict[str, str] = field(default_factory=dict)
+    active_schools: int | None = None  # when ``schools`` is not loaded (the region)
 
     @property
     def compare_label(self) -> str:
         return IndicatorCode(self.compare_code).label
+
+    @property
+    def school_count(self) -> int:
+        return len(self.schools) if self.active_schools is None else self.active_schools
 
 
 def cached_figures(scope: list[School], day: dt.date) -> Figures:
@@ -184,6 +189,44 @@ def build(
     return board
 
 
+def build_regional(
+    *,
+    municipality_ids,
+    day: dt.date,
+    compare: str = IndicatorCode.PUPILS_10_PLUS,
+    personal: bool = True,
+) -> Dashboard | None:
+    """The dashboard of all the municipalities' active schools, as ``build`` makes it, from the
+    sums the database makes by municipality: nothing is built school by school. None when the
+    day is not kept for one of the municipalities (``build`` then counts it)."""
+    counted = municipal.compute(municipality_ids, day)
+    if counted is None:
+        return None
+    municipalities = list(Municipality.objects.filter(pk__in=municipality_ids))
+    comparison = []
+    for m in municipalities:
+        totals = counted.by_municipality[m.pk]
+        query = urlencode({"on": day.strftime("%d.%m.%Y"), "municipality": m.pk})
+        comparison.append(ComparisonRow(m.name, f"?{query}", totals[compare], totals))
+    comparison.sort(key=lambda row: (row.figure.value is None, -(row.figure.value or 0)))
+    board = Dashboard(
+        day=day,
+        schools=[],
+        school=None,
+        figures=counted.figures,
+        assessments=[
+            indicators.assess(counted.figures.totals[code], {}, day) for code in indicators.ORDER
+        ],
+        compare_code=compare,
+        comparison=comparison,
+        trend=_regional_trend(municipalities),
+        without_counts=counted.without_counts,
+        active_schools=counted.schools,
+    )
+    board.charts = _charts(board, personal)
+    return board
+
+
 def _municipal_trend(municipality_ids, day: dt.date, schools) -> list[TrendRow]:
     periods = list(
         Period.objects.filter(municipality_id__in=municipality_ids, ends_on__lte=day).order_by(
@@ -200,9 +243,7 @@ def _regional_parts(scope, figures: Figures, compare: str, day: dt.date):
     """The trend by period title over the region, and the municipalities compared: each one's
     figures summed over its schools (shares over the schools with counts)."""
     municipalities = list(Municipality.objects.filter(pk__in={s.municipality_id for s in scope}))
-    titles = regional.period_titles(municipalities)[:TREND_PERIODS][::-1]
-    totals = regional.totals_by_title(municipalities, titles)
-    trend = [TrendRow(title, totals[title]) for title in titles]
+    trend = _regional_trend(municipalities)
     by_municipality: dict[int, list[dict[str, Figure]]] = defaultdict(list)
     without = set(figures.without_counts)
     for s in scope:
@@ -217,6 +258,12 @@ def _regional_parts(scope, figures: Figures, compare: str, day: dt.date):
         query = urlencode({"on": day.strftime("%d.%m.%Y"), "municipality": m.pk})
         comparison.append(ComparisonRow(m.name, f"?{query}", totals[compare], totals))
     return trend, comparison
+
+
+def _regional_trend(municipalities) -> list[TrendRow]:
+    titles = regional.period_titles(municipalities)[:TREND_PERIODS][::-1]
+    totals = regional.totals_by_title(municipalities, titles)
+    return [TrendRow(title, totals[title]) for title in titles]
 
 
 def _charts(board: Dashboard, personal: bool) -> dict[str, str]:

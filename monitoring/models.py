@@ -373,6 +373,20 @@ class FiguresKept(models.Model):
     day = models.DateField()
     schools = models.CharField(max_length=32)
     refreshed_at = models.DateTimeField()
+    # Over the active schools, for the region's dashboard (``municipal.py``): how many, those
+    # with counts for the school year and their counts, the sums of the schools' own counts
+    # of people (a mentor of two schools twice; of the schools with counts for the shares),
+    # the schools with a programme approved by the day.
+    active_schools = models.IntegerField(db_default=0)
+    counted_schools = models.IntegerField(db_default=0)
+    pupils_due = models.BigIntegerField(db_default=0)
+    young_due = models.BigIntegerField(db_default=0)
+    school_mentors = models.BigIntegerField(db_default=0)
+    school_mentees = models.BigIntegerField(db_default=0)
+    school_pairs = models.BigIntegerField(db_default=0)
+    pupils_counted = models.BigIntegerField(db_default=0)
+    young_counted = models.BigIntegerField(db_default=0)
+    approved = models.IntegerField(db_default=0)
 
     class Meta:
         constraints = [
@@ -405,3 +419,50 @@ class FiguresDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_id}: {self.day:%d.%m.%Y}, уровень {self.level}"
+
+
+# --- sums kept for the region (monitoring/kept.py) -----------------------------------------------
+
+
+class PeriodTotals(models.Model):
+    """The sums of a period's accepted reports' frozen figures, one row by figure, as
+    ``summary.summed_totals`` adds them; the row of code "" holds the number of accepted
+    reports in ``total``. Recounted by the database's trigger on the reports (migration 0005)."""
+
+    # The trigger removes a period's rows with its last accepted report (and a period with
+    # reports cannot be deleted): no cascade for Django to collect.
+    period = models.ForeignKey(Period, on_delete=models.DO_NOTHING, related_name="totals")
+    code = models.CharField(max_length=32, blank=True)
+    total = models.BigIntegerField()  # the numerators of all the reports (the reports for "")
+    counted_total = models.BigIntegerField(null=True)  # of the reports with a denominator
+    denominator = models.BigIntegerField(null=True)
+    counted = models.IntegerField()  # the reports with a denominator
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("period", "code"), name="period_totals_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id}: {self.code or 'отчёты'}"
+
+
+class MeasureTally(models.Model):
+    """A roadmap measure's executions by the active schools of a municipality, and those done
+    on time (accepted, completed by the due date): whatever the day, the region's figure of
+    measures done on time sums these over the measures due by it. Recounted by the database's
+    triggers on executions, measures and schools (migration 0005)."""
+
+    # The triggers remove a measure's rows with its last execution, which goes before it.
+    measure = models.ForeignKey("roadmap.Measure", on_delete=models.DO_NOTHING, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.DO_NOTHING, related_name="+")
+    executions = models.IntegerField()
+    on_time = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("measure", "municipality"), name="measure_tally_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id}: {self.on_time}/{self.executions}"

@@ -13,7 +13,8 @@ import io
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -24,7 +25,7 @@ from core.xlsx.writer import set_cell
 from monitoring import exports, indicators, summary
 from monitoring.exports import INT, PCT, Cell, Head, Part, Row
 from monitoring.indicators import Figure
-from monitoring.models import IndicatorCode, Period, SchoolReport
+from monitoring.models import IndicatorCode, Period
 from roadmap.documents.content import keep_together
 from roadmap.documents.pdf import html_to_pdf
 from roadmap.documents.xlsx_export import FONT_NAME, document_workbook, fit_row, print_setup
@@ -70,11 +71,12 @@ def period_titles(municipalities) -> list[str]:
 
 
 def accepted_by_title(municipalities) -> dict[str, int]:
-    """How many accepted school reports each period title has across the municipalities."""
+    """How many accepted school reports each period title has across the municipalities (from
+    the sums kept by period)."""
     return dict(
         Period.objects.filter(municipality__in=municipalities)
         .values("title")
-        .annotate(n=Count("reports", filter=Q(reports__status=SchoolReport.Status.ACCEPTED)))
+        .annotate(n=Coalesce(Sum("totals__total", filter=Q(totals__code="")), 0))
         .values_list("title", "n")
     )
 
@@ -90,13 +92,10 @@ def period_choices(municipalities) -> tuple[list[tuple[str, int]], str]:
 
 
 def totals_by_title(municipalities, titles: list[str]) -> dict[str, dict[str, Figure]]:
-    """The region's totals for each period title, from accepted reports: one query."""
-    reports = SchoolReport.objects.filter(
-        period__title__in=titles,
-        period__municipality__in=municipalities,
-        status=SchoolReport.Status.ACCEPTED,
-    )
-    summed = summary.summed_totals(reports, "title") if titles else {}
+    """The region's totals for each period title, from accepted reports: one query, over the
+    sums kept by period."""
+    periods = Period.objects.filter(title__in=titles, municipality__in=municipalities)
+    summed = summary.kept_totals(periods, "title") if titles else {}
     return {
         title: summed[title][0] if title in summed else summary.empty_totals() for title in titles
     }
@@ -111,11 +110,8 @@ def build_regional(municipalities, title: str) -> Regional:
         .annotate(n=Count("id"))
         .values_list("municipality_id", "n")
     )
-    reports = SchoolReport.objects.filter(
-        Q(period__title=title) & Q(period__municipality__in=municipalities),
-        status=SchoolReport.Status.ACCEPTED,
-    )
-    summed = summary.summed_totals(reports, "municipality")
+    periods = Period.objects.filter(title=title, municipality__in=municipalities)
+    summed = summary.kept_totals(periods, "municipality")
     rows = []
     totals = summary.empty_totals()
     for m in municipalities:

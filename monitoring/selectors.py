@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.http import Http404
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.models import Municipality, School
 from core.permissions import can_see_personal_data, is_curator
-from core.selectors import municipalities_for, school_of, schools_for
+from core.selectors import municipalities_for, school_of, schools_for, sees_every_municipality
 from monitoring import indicators, summary
 from monitoring.models import (
     AnswerSet,
@@ -39,19 +39,31 @@ def monitored_schools(user) -> QuerySet[School]:
     )
 
 
-@dataclass
 class Scope:
-    """The day and the schools a monitoring page shows, as its URL chose them."""
+    """The day and the schools a monitoring page shows, as its URL chose them. The schools are
+    read when first asked for: the region's dashboard sums them by municipality instead."""
 
-    day: dt.date
-    schools: list[School]  # the chosen municipality's, or all the user's
-    school: School | None  # the one school chosen; a curator's own always
-    municipalities: list[Municipality]  # to choose from, when the user sees more than one
-    municipality_id: int | None  # the chosen one
+    def __init__(self, *, day, schools, school, municipalities, municipality_id):
+        self.day: dt.date = day
+        self._schools = schools  # a queryset, or the list already read
+        self.school: School | None = school  # the one school chosen; a curator's own always
+        # To choose from, when the user sees more than one; by name.
+        self.municipalities: list[Municipality] = municipalities
+        self.municipality_id: int | None = municipality_id  # the chosen one
+
+    @cached_property
+    def schools(self) -> list[School]:
+        """The chosen municipality's active schools, or all the user's."""
+        return list(self._schools)
 
     @property
     def shown(self) -> list[School]:
         return [self.school] if self.school else self.schools
+
+    @property
+    def is_regional(self) -> bool:
+        """All the schools of several municipalities: the region's dashboard."""
+        return self.school is None and not self.municipality_id and len(self.municipalities) > 1
 
 
 def monitoring_scope(
@@ -59,19 +71,29 @@ def monitoring_scope(
 ) -> Scope:
     """The user's schools narrowed to the municipality and school asked for; one the user may
     not see is a 404. The day is today unless given."""
-    schools = list(monitored_schools(user))
-    municipalities = sorted({s.municipality for s in schools}, key=lambda m: m.name)
+    schools = monitored_schools(user)
+    if sees_every_municipality(user):
+        municipalities = sorted(
+            Municipality.objects.filter(pk__in=schools.values("municipality_id")),
+            key=lambda m: m.name,
+        )
+    else:  # one municipality's schools, or a curator's one school
+        schools = list(schools)
+        municipalities = sorted({s.municipality for s in schools}, key=lambda m: m.name)
     if municipality_id:
+        if isinstance(schools, QuerySet):  # read only the chosen municipality's schools
+            schools = schools.filter(municipality_id=municipality_id)
         schools = [s for s in schools if s.municipality_id == municipality_id]
         if not schools:
             raise Http404("Нет такого муниципалитета среди доступных вам.")
     school = None
     if school_id:
-        school = next((s for s in schools if s.pk == school_id), None)
+        chosen = schools.filter(pk=school_id) if isinstance(schools, QuerySet) else schools
+        school = next((s for s in chosen if s.pk == school_id), None)
         if school is None:
             raise Http404("Нет такой ОО среди доступных вам.")
-    if is_curator(user) and schools:
-        school = schools[0]
+    if is_curator(user):
+        school = next(iter(schools), None)  # their own, the only one
     return Scope(
         day=day or timezone.localdate(),
         schools=schools,

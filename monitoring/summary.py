@@ -146,7 +146,10 @@ def totals_of(figure_sets: list[dict[str, Figure]]) -> tuple[dict[str, Figure], 
 
 def empty_totals() -> dict[str, Figure]:
     """What ``totals_of`` gives for no reports."""
-    return totals_of([])[0]
+    return dict(_EMPTY)
+
+
+_EMPTY = totals_of([])[0]  # figures are frozen: each caller gets its own dict of the same
 
 
 def add_totals(a: dict[str, Figure], b: dict[str, Figure]) -> dict[str, Figure]:
@@ -191,12 +194,40 @@ def summed_totals(reports, by: str) -> dict:
 
     ids_sql, ids_params = reports.values("pk").query.sql_with_params()
     sql = _SUMMED_SQL.format(group=_GROUPS[by], ids=ids_sql)
-    result: dict = {}
     with connections[reports.db].cursor() as cursor:
         cursor.execute(sql, [*ids_params, *ids_params])
-        rows = cursor.fetchall()
+        return _collected(cursor.fetchall())
+
+
+# The same sums, kept by period (``PeriodTotals``, recounted by the database on every write to
+# the reports): the region's trend and summary add a few rows a period instead of the reports.
+_KEPT_SQL = """
+SELECT {group} AS grp, NULLIF(t.code, '') AS code,
+       CASE WHEN t.code = '' THEN SUM(t.total)::bigint ELSE SUM(t.total) END,
+       SUM(t.counted_total), SUM(t.denominator), SUM(t.counted)
+FROM monitoring_periodtotals t JOIN monitoring_period p ON p.id = t.period_id
+WHERE p.id IN ({ids}) GROUP BY 1, t.code
+"""
+
+
+def kept_totals(periods, by: str) -> dict:
+    """What ``summed_totals`` gives for the accepted reports of ``periods`` (a queryset of
+    periods), read from the sums kept by period: one query over a few rows a period."""
+    from django.db import connections
+
+    ids_sql, ids_params = periods.values("pk").query.sql_with_params()
+    sql = _KEPT_SQL.format(group=_GROUPS[by].replace("r.period_id", "p.id"), ids=ids_sql)
+    with connections[periods.db].cursor() as cursor:
+        cursor.execute(sql, ids_params)
+        return _collected(cursor.fetchall())
+
+
+def _collected(rows) -> dict:
+    result: dict = {}
     for group, code, everything, counted_sum, denominator, counted in rows:
-        totals, _count = result.setdefault(group, [empty_totals(), 0])
+        if group not in result:
+            result[group] = [empty_totals(), 0]
+        totals = result[group][0]
         if code is None:
             result[group][1] = everything
         elif code in indicators.SHARES:
@@ -351,11 +382,17 @@ def build_summary(period: Period, *, personal: bool = True) -> Summary:
 
 
 def trend(periods: list[Period], schools=None) -> dict[int, dict[str, Figure]]:
-    """Each period's totals from its accepted reports (of `schools` if given): one query."""
-    reports = SchoolReport.objects.filter(period__in=periods, status=SchoolReport.Status.ACCEPTED)
-    if schools is not None:
-        reports = reports.filter(school__in=schools)
-    summed = summed_totals(reports, "period") if periods else {}
+    """Each period's totals from its accepted reports (of `schools` if given): one query, over
+    the sums kept by period when all the reports count."""
+    if not periods:
+        summed = {}
+    elif schools is None:
+        summed = kept_totals(Period.objects.filter(pk__in=[p.pk for p in periods]), "period")
+    else:
+        reports = SchoolReport.objects.filter(
+            period__in=periods, status=SchoolReport.Status.ACCEPTED, school__in=schools
+        )
+        summed = summed_totals(reports, "period")
     return {
         period.pk: summed[period.pk][0] if period.pk in summed else empty_totals()
         for period in periods

@@ -28,6 +28,7 @@ from tests.factories import (
 pytest_plugins = ["tests.monitoring.fixtures"]
 
 TEMPLATE_KEY = pytest.StashKey[str | None]()
+LOCK_KEY = pytest.StashKey[object]()
 
 # The property tests test values, not speed: on a machine shared with other work an example
 # that is slow to make or to run is no defect (a test's own @settings still wins).
@@ -35,6 +36,26 @@ hypothesis_settings.register_profile(
     "shared-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 hypothesis_settings.load_profile("shared-machine")
+
+# --- the run split over workers (pytest -n, as `make test` runs it) ---------------------------
+
+# Test files whose tests are independent walks of a few seconds to a minute each: their tests
+# are shared out one by one. Every other file runs whole on one worker, so a module's fixtures
+# (a generated region, a standby server in its own folder) are made once and never twice at
+# the same time.
+SHARED_OUT = {"tests/e2e/test_pages_walk.py", "tests/e2e/test_menu.py"}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByFile(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return nodeid if path in SHARED_OUT else path
+
+    return ByFile(config, log)
+
 
 # --- the test database: copied from a migrated template (tests/database.py) ------------------
 
@@ -57,13 +78,19 @@ def django_db_modify_db_settings(
     if not django_db_use_migrations or not database.usable(connection):
         return
     name = database.template_name()
+    # Several workers (pytest -n) start at once: the first migrates and keeps the template
+    # while holding the lock; the others wait for it and copy the template.
+    lock = database.TemplateLock()
+    lock.acquire()
     with django_db_blocker.unblock():
-        if django_db_createdb:
+        if django_db_createdb and not database.worker():
             database.drop(connection, name)
         elif database.exists(connection, name):
+            lock.release()
             connection.settings_dict["TEST"]["TEMPLATE"] = name
             return
     request.config.stash[TEMPLATE_KEY] = name  # to be made once the database is migrated
+    request.config.stash[LOCK_KEY] = lock
 
 
 @pytest.fixture(scope="session")
@@ -75,8 +102,11 @@ def django_db_setup(django_db_setup, request, django_db_blocker):
 
     name = request.config.stash.get(TEMPLATE_KEY, None)
     if name:
-        with django_db_blocker.unblock():
-            database.save(connections["default"], name)
+        try:
+            with django_db_blocker.unblock():
+                database.save(connections["default"], name)
+        finally:
+            request.config.stash[LOCK_KEY].release()
     yield
 
 

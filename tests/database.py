@@ -13,10 +13,37 @@ reaches the template: it is copied before the first test and never connected to.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 from pathlib import Path
 
 TEMPLATE_PREFIX = "argun_tpl_"
+LOCK_FILE = Path(__file__).resolve().parent.parent / ".pgdata-test-template.lock"
+
+
+def worker() -> str:
+    """The pytest-xdist worker this process is (``gw0``…), or "" when the run is not split."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+class TemplateLock:
+    """An exclusive lock on a file beside the test server's folder, so that of the workers
+    started together only one migrates and keeps the template; it ends with the process."""
+
+    def __init__(self, path: Path = LOCK_FILE):
+        self.path = path
+        self.handle = None
+
+    def acquire(self) -> None:
+        self.handle = open(self.path, "a")  # noqa: SIM115 - held until release()
+        fcntl.flock(self.handle, fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        if self.handle is not None:
+            fcntl.flock(self.handle, fcntl.LOCK_UN)
+            self.handle.close()
+            self.handle = None
 
 
 def migrations_digest() -> str:

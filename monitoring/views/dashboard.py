@@ -50,13 +50,24 @@ def dashboard(request):
     scope, form = _scope(request)
     if scope is None:
         return _bad_query(request, form)
-    board = dashboard_module.build(
-        schools=scope.schools,
-        day=scope.day,
-        school=scope.school,
-        compare=form.cleaned_data.get("compare") or IndicatorCode.PUPILS_10_PLUS,
-        personal=permissions.can_see_personal_data(request.user),
-    )
+    compare = form.cleaned_data.get("compare") or IndicatorCode.PUPILS_10_PLUS
+    personal = permissions.can_see_personal_data(request.user)
+    board = None
+    if scope.is_regional:
+        board = dashboard_module.build_regional(
+            municipality_ids=[m.pk for m in scope.municipalities],
+            day=scope.day,
+            compare=compare,
+            personal=personal,
+        )
+    if board is None:
+        board = dashboard_module.build(
+            schools=scope.schools,
+            day=scope.day,
+            school=scope.school,
+            compare=compare,
+            personal=personal,
+        )
     records_query = {"on": scope.day.strftime("%d.%m.%Y")}
     if scope.school:
         records_query["school"] = scope.school.pk

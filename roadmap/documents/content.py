@@ -53,7 +53,8 @@ def keep_together(text: str) -> str:
     if not text:
         return text
     for pattern in _KEEP_TOGETHER:
-        text = pattern.sub(lambda match: match[1] + NBSP, text)
+        # each space of the run becomes a non-breaking one: the text keeps its length
+        text = pattern.sub(lambda match: match[1] + NBSP * (len(match[0]) - len(match[1])), text)
     return text
 
 

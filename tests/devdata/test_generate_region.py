@@ -301,6 +301,27 @@ def test_frozen_figures_are_those_the_service_freezes(region):
         assert report.version == 1 + len(steps)
 
 
+def test_the_sums_kept_for_the_region_equal_the_live_count(region):
+    """The sums of accepted reports kept by period and the measures' tallies, recounted by
+    their triggers while the region is written, equal what the pages would count."""
+    from monitoring import municipal, summary
+    from roadmap import figures as roadmap_figures
+
+    periods = Period.objects.all()
+    accepted = SchoolReport.objects.filter(status="accepted")
+    assert accepted.exists()
+    for by in ("title", "municipality", "period"):
+        assert summary.kept_totals(periods, by) == summary.summed_totals(accepted, by)
+    ids = [m.pk for m in generated_municipalities()]
+    day = dt.date(2021, 1, 31)
+    on_time = municipal.on_time_by_municipality(ids, day)
+    assert on_time
+    for pk in ids:
+        schools = School.objects.filter(municipality_id=pk, is_active=True)
+        live = roadmap_figures.on_time_total(roadmap_figures.on_time_by_school(schools, day))
+        assert on_time.get(pk, (0, 0)) == (live.on_time, live.due)
+
+
 # --- the application on generated data -----------------------------------------------------
 
 

@@ -44,6 +44,20 @@ def tab_to(page, wanted, limit: int = 80) -> dict:
     raise AssertionError("not reached by Tab")
 
 
+def open_chooser_by_space(page, attempts: int = 3):
+    """The focused file field's dialog, opened by Space. On a busy machine the key can reach
+    the page before the field takes it: then Space is pressed again (the field keeps focus)."""
+    for attempt in range(attempts):
+        try:
+            with page.expect_file_chooser(timeout=5_000) as chooser:
+                page.keyboard.press("Space")
+            return chooser.value
+        except sync_api.TimeoutError:
+            if attempt == attempts - 1:
+                raise
+            assert page.evaluate("document.activeElement.name") == "files"
+
+
 def test_curator_reports_by_keyboard_alone(
     browser, live_server, roadmap, staff, curator_a, media_root, tmp_path
 ):
@@ -81,9 +95,7 @@ def test_curator_reports_by_keyboard_alone(
     tab_to(page, lambda f: f["name"] == "files")
     picker = page.locator(".file-picker-button")
     expect(picker).to_have_text("Выберите файлы")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(str(pdf))
+    open_chooser_by_space(page).set_files(str(pdf))
     expect(page.locator(".file-picker-state")).to_have_text("prikaz.pdf")
     tab_to(page, lambda f: f["text"] == "Отправить на проверку")
     page.keyboard.press("Enter")

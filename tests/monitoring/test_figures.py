@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.models import School
-from monitoring import figures, indicators
+from monitoring import dashboard, figures, indicators
 from monitoring.models import FiguresDay, FiguresKept
 from monitoring.models import IndicatorCode as C
-from registry.models import Mentee, Mentor, Pair, PairMentee, Programme
+from registry.models import Mentee, Mentor, Pair, PairMentee, Programme, SchoolYearStats
 from tests.factories import MunicipalityFactory, SchoolFactory
 from tests.monitoring.fixtures import D
 
@@ -39,6 +39,26 @@ def assert_kept_equal_live(municipalities, days=DAYS):
     for day in days:
         for scope in scopes(municipalities):
             assert indicators.compute(scope, day) == indicators.compute(scope, day, kept=False)
+        assert_regional_equal_live(municipalities, day)
+
+
+def assert_regional_equal_live(municipalities, day):
+    """The region's dashboard from the sums kept by municipality equals the one built school
+    by school, when the day is kept for every municipality."""
+    schools = list(School.objects.filter(municipality__in=municipalities, is_active=True))
+    ids = sorted({s.municipality_id for s in schools})  # as the page lists them
+    if len(ids) < 2:  # one municipality's dashboard compares its schools
+        return
+    board = dashboard.build_regional(municipality_ids=ids, day=day, compare=C.MENTORS)
+    if board is None:
+        return
+    live = dashboard.build(schools=schools, day=day, compare=C.MENTORS)
+    assert board.figures.totals == live.figures.totals
+    assert board.figures.by_form == live.figures.by_form
+    assert board.without_counts == live.without_counts
+    assert {r.name: r.figures for r in board.comparison} == {
+        r.name: r.figures for r in live.comparison
+    }
 
 
 def test_known_municipality_read_from_the_kept_rows(known):
@@ -130,6 +150,13 @@ OPERATIONS = st.lists(
         st.tuples(st.just("school"), st.integers(0, 3), st.booleans()),
         st.tuples(st.just("move_programme"), st.integers(0, 3)),
         st.tuples(st.just("keep"), st.sampled_from(DAYS)),
+        st.tuples(st.just("stats"), st.integers(0, 3), st.one_of(st.none(), st.integers(0, 9))),
+        st.tuples(
+            st.just("approve"),
+            st.integers(0, 3),
+            st.sampled_from(["approved", "not_sent"]),
+            st.one_of(st.none(), st.sampled_from(DAYS)),
+        ),
     ),
     max_size=8,
 )
@@ -240,6 +267,25 @@ def _apply(operation, munis, schools, mentors, mentees, programmes, forms):
         programme.refresh_from_db()
     elif kind == "keep":
         figures.keep([m.pk for m in munis], args[0])
+    elif kind == "stats":
+        school, pupils = schools[args[0]], args[1]
+        if pupils is None:
+            SchoolYearStats.objects.filter(school=school).delete()
+        else:
+            SchoolYearStats.objects.update_or_create(
+                school=school,
+                school_year_start=2020,
+                defaults={
+                    "pupils_total": 20,
+                    "pupils_10_plus": pupils,
+                    "teachers_total": 10,
+                    "young_teachers": pupils // 2,
+                },
+            )
+    elif kind == "approve":
+        Programme.objects.filter(pk=programmes[args[0]].pk).update(
+            review_status=args[1], reviewed_on=args[2]
+        )
 
 
 @settings(
@@ -258,6 +304,10 @@ def test_kept_figures_equal_the_live_count_after_any_writes(forms, operations, f
             # After each write: a later write could recount and hide a missed one.
             assert_kept_equal_live(munis, days=figures.kept_days())
         assert_kept_equal_live(munis)
+        figures.keep([m.pk for m in munis], DAYS[0])  # the region's sums, at least once
+        School.objects.update(is_active=True)
+        assert dashboard.build_regional(municipality_ids=[m.pk for m in munis], day=DAYS[0])
+        assert_regional_equal_live(munis, DAYS[0])
         transaction.set_rollback(True)
 
 
