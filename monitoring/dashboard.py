@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from core import paging
 from core.models import Municipality, School
 from monitoring import charts, indicators, municipal, regional, summary
 from monitoring.indicators import Assessment, Figure, Figures
@@ -148,13 +148,11 @@ def regional_records_figure(
     )
 
 
-def records_page(records, size: int, number, *, count: int | None = None):
-    """A page of the records; with ``count`` (the figure's, from the kept counts) the
-    paginator does not count the list again: at region size that count is the slow part."""
-    paginator = Paginator(records, size)
-    if count is not None:
-        paginator.count = count  # a cached property: set, it is not computed
-    return paginator.get_page(number)
+def records_page(records, size: int, params, *, count: int | None = None):
+    """The page of the records ``params`` ask for (core.paging: numbered while cheap, then by
+    key). With ``count`` (the figure's, from the kept counts) the list is not counted again:
+    at region size that count is the slow part. A damaged page link raises paging.BadPage."""
+    return paging.paginate(records, params, size=size, count=count)
 
 
 def records_url(code: str, day: dt.date, school: School | None = None, form_id=None) -> str:

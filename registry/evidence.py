@@ -65,8 +65,12 @@ def _aggregates(prefix: str, day: dt.date) -> dict:
 
 
 def _mentors(schools: Sequence[School], day: dt.date):
+    # A mentor works in the schools of their own municipality: the condition on the mentor's
+    # municipality reads its mentors by index instead of every mentor of the region.
     links = Mentor.schools.through.objects.filter(
-        school__in=schools, mentor__created_at__date__lte=day
+        school__in=schools,
+        mentor__municipality_id__in={s.municipality_id for s in schools},
+        mentor__created_at__date__lte=day,
     )
     rows = links.values("school_id").annotate(**_aggregates("mentor__", day))
     total = Mentor.objects.filter(
@@ -79,8 +83,13 @@ def _mentees(schools: Sequence[School], day: dt.date):
     mentees = Mentee.objects.filter(
         school__in=schools, created_at__date__lte=day, data_destroyed_at__isnull=True
     )
-    rows = mentees.values("school_id").annotate(**_aggregates("", day))
-    total = mentees.aggregate(**_aggregates("", day))
+    rows = list(mentees.values("school_id").annotate(**_aggregates("", day)))
+    # A mentee belongs to one school: the total is the sum of the schools' (one scan, not two).
+    total = {
+        "n": sum(row["n"] for row in rows),
+        "created": max((row["created"] for row in rows if row["created"]), default=None),
+        "updated": max((row["updated"] for row in rows if row["updated"]), default=None),
+    }
     return _base(rows, total, ("наставляемый", "наставляемых", "наставляемых"))
 
 

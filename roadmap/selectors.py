@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -16,6 +17,7 @@ from core.selectors import municipalities_for, municipality_of, school_of
 from roadmap.deadlines import Deadline, format_deadline, parse_deadline
 from roadmap.deadlines import SchoolCalendar as Quarters
 from roadmap.evidence import binding_of, condition_met, execution_figure, roadmap_figures
+from roadmap.history import execution_history
 from roadmap.models import (
     Amendment,
     Evidence,
@@ -42,17 +44,6 @@ MEASURE_STATUS_LABELS = {
     IN_PROGRESS: "в работе",
     NOT_STARTED: "не начато",
     NO_EXECUTORS: "нет исполнителей",
-}
-
-
-# The measure's fields shown in its history and in an edit conflict, with their labels.
-MEASURE_TRACKED = {
-    "number": "Номер",
-    "title": "Наименование",
-    "deadline_text": "Срок реализации",
-    "responsible_text": "Ответственный исполнитель",
-    "result": "Результат",
-    "section_id": "Раздел",
 }
 
 
@@ -311,7 +302,12 @@ def measure_executions(measure: Measure, user) -> QuerySet[Execution]:
 
 
 def reports_for(user) -> QuerySet[Report]:
-    return Report.objects.filter(execution__in=executions_for(user))
+    """By the report's own municipality key; a curator's school's only."""
+    queryset = Report.objects.filter(municipality__in=municipalities_for(user))
+    if is_curator(user):
+        school = school_of(user)
+        return queryset.filter(execution__school=school) if school else queryset.none()
+    return queryset
 
 
 def report_for(user, pk: int) -> Report:
@@ -470,101 +466,19 @@ def my_executions(user, today: date | None = None) -> list[Execution]:
 
 
 def review_queue(user) -> QuerySet[Report]:
-    """Reports waiting for the department, oldest first; their authors and texts only for
-    those who may see personal data."""
+    """Reports waiting for the department, oldest first (one range of the queue's index, files
+    counted for the rows shown only); authors and texts for those who may see personal data."""
+    files = Evidence.objects.filter(report=OuterRef("pk")).values("report")
     queryset = (
         reports_for(user)
         .filter(decision=Report.Decision.PENDING)
         .select_related("execution__measure__section__roadmap", "execution__school")
-        .annotate(files=Count("evidence"))
+        .annotate(files=Coalesce(Subquery(files.annotate(n=Count("*")).values("n")), 0))
         .order_by("submitted_at", "id")
     )
     if can_see_personal_data(user):
         return queryset.select_related("submitted_by")
     return queryset.defer("text", "review_comment", "submitted_by", "reviewed_by")
-
-
-@dataclass
-class HistoryEntry:
-    when: object
-    who: str
-    what: str
-    changes: list[tuple[str, str, str]]
-    reason: str
-
-
-HISTORY_ACTIONS = {"+": "создано", "~": "изменено", "-": "удалено"}
-
-
-def _history(records, changes_between, *, personal: bool, reasons: bool) -> list[HistoryEntry]:
-    """History rows as entries, newest first; ``changes_between(previous, record)`` says what
-    changed (previous is None for the first row). Without ``personal`` nobody's name is read
-    (``who`` stays empty); without ``reasons`` the reasons are left out. A change that changed
-    nothing shown (the same values saved again, a field the page does not show) is left out."""
-    if personal:
-        records = records.select_related("history_user")
-    entries = []
-    previous = None
-    for record in records:
-        changes = changes_between(previous, record)
-        previous = record
-        if record.history_type == "~" and not changes:
-            continue  # saved without a change the page shows: no empty «изменено» row
-        who = ""
-        if personal:
-            user = record.history_user
-            who = (user.get_full_name() or user.username) if user else "система"
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=who,
-                what=HISTORY_ACTIONS[record.history_type],
-                changes=changes,
-                reason=(record.history_change_reason or "") if reasons else "",
-            )
-        )
-    return list(reversed(entries))
-
-
-def measure_history(measure: Measure, user) -> list[HistoryEntry]:
-    """Who changed what and when in the measure's wording, newest first. The reasons are the
-    roadmap's amendments (its own text); who, only for those who may see personal data."""
-
-    def changes(previous, record):
-        if previous is None:
-            return []
-        return [
-            (label, str(getattr(previous, name) or ""), str(getattr(record, name) or ""))
-            for name, label in MEASURE_TRACKED.items()
-            if getattr(previous, name) != getattr(record, name)
-        ]
-
-    return _history(
-        measure.history.order_by("history_date", "pk"),
-        changes,
-        personal=can_see_personal_data(user),
-        reasons=True,
-    )
-
-
-def execution_history(execution: Execution, user) -> list[HistoryEntry]:
-    """The execution's status steps, newest first. A step's reason may be the department's
-    comment on a school's report: it is shown, like who made the step, only to those who may
-    see personal data."""
-
-    def changes(previous, record):
-        if previous is not None and previous.status == record.status:
-            return []
-        before = Execution.Status(previous.status).label if previous else ""
-        return [("Статус", before, Execution.Status(record.status).label)]
-
-    personal = can_see_personal_data(user)
-    return _history(
-        execution.history.order_by("history_date", "pk"),
-        changes,
-        personal=personal,
-        reasons=personal,
-    )
 
 
 # --- the editor ------------------------------------------------------------------------------

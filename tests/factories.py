@@ -277,6 +277,7 @@ class ReportFactory(factory.django.DjangoModelFactory):
         model = Report
 
     execution = factory.SubFactory(ExecutionFactory)
+    municipality = factory.SelfAttribute("execution.measure.section.roadmap.municipality")
     text = "Проведено совещание, протокол приложен."
     completed_on = datetime.date(2020, 10, 20)
     submitted_by = factory.LazyAttribute(

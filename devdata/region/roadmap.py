@@ -209,6 +209,7 @@ class Roadmaps(Script):
                     "starts_on": starts_on,
                     "due_on": due_on,
                     "created": created,
+                    "municipality_id": muni.roadmap.municipality_id,
                 }
                 if school_id is None:
                     steps = self.department_story(rng, ctx, muni, reports)
@@ -269,6 +270,7 @@ class Roadmaps(Script):
             at = self.submitted_at(rng, day, ctx["created"])
             reports.add(
                 execution_id=ctx["pk"],
+                municipality_id=ctx["municipality_id"],
                 text=self.report_text(rng, DEPARTMENT_TEXTS, day),
                 completed_on=day,
                 submitted_by_id=staff.pk,
@@ -307,7 +309,12 @@ class Roadmaps(Script):
                 return steps
         submitted = self.submitted_at(rng, day, steps[-1].at if steps else ctx["created"])
         text = self.report_text(rng, REPORT_TEXTS, day)
-        report = {"execution_id": ctx["pk"], "completed_on": day, "submitted_by_id": curator.pk}
+        report = {
+            "execution_id": ctx["pk"],
+            "municipality_id": ctx["municipality_id"],
+            "completed_on": day,
+            "submitted_by_id": curator.pk,
+        }
         comment = ""  # the execution keeps the last reviewer's comment until the next review
         if outcome == RETURNED or rng.random() < 0.15:
             comment = rng.choice(RETURN_COMMENTS)

@@ -8,7 +8,8 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from core import permissions
+from core import paging, permissions
+from core.http import refused
 from monitoring import dashboard as dashboard_module
 from monitoring import indicators, selectors
 from monitoring.forms import DayForm
@@ -128,6 +129,11 @@ def records(request, code: str):
         form_id=form_id,
         personal=permissions.can_see_personal_data(request.user),
     )
+    try:
+        page = dashboard_module.records_page(records, PAGE_SIZE, request.GET, count=counted.count)
+    except paging.BadPage as error:
+        back = f"?{_without_page(request)}"
+        return refused(request, [error.message], back=back, status=400)
     return render(
         request,
         "monitoring/records.html",
@@ -137,17 +143,21 @@ def records(request, code: str):
             "kind": RECORD_TEMPLATES[code],
             "figure": counted.figure,
             "denominator_label": indicators.DENOMINATOR_LABELS.get(code, ""),
-            "page": dashboard_module.records_page(
-                records, PAGE_SIZE, request.GET.get("page"), count=counted.count
-            ),
+            "page": page,
             "day": scope.day,
             "school": scope.school,
             "mentoring_form": mentoring_form,
             "without_counts": counted.without_counts,
             "by_school": counted.by_school,
             "by_municipality": counted.by_municipality,
-            "query": urlencode(
-                {k: v for k, v in request.GET.items() if k != "page" and v}, doseq=False
-            ),
+            "query": _without_page(request),
         },
+    )
+
+
+def _without_page(request) -> str:
+    """The list's query string without its position (page, after, before)."""
+    return urlencode(
+        {k: v for k, v in request.GET.items() if k not in paging.CURSOR_PARAMS and v},
+        doseq=False,
     )

@@ -9,7 +9,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
-from core import permissions
+from core import paging, permissions
+from core.http import refused
 from core.selectors import school_of
 from registry import selectors
 
@@ -50,7 +51,13 @@ def query_without(request, *names) -> str:
 
 
 def list_page(request, *, title, filterset, headers, row, actions=(), entity=""):
-    page = paginate(request, filterset.qs)
+    """A registry list: numbered pages while cheap, then by key (core.paging); a damaged
+    page link is a 400 that says so."""
+    try:
+        page = paging.paginate(filterset.qs, request.GET, size=PAGE_SIZE)
+    except paging.BadPage as error:
+        back = f"?{query_without(request, *paging.CURSOR_PARAMS)}"
+        return refused(request, [error.message], back=back, status=400)
     return render(
         request,
         "registry/list.html",
@@ -62,7 +69,7 @@ def list_page(request, *, title, filterset, headers, row, actions=(), entity="")
             "rows": [row(obj) for obj in page.object_list],
             "actions": actions,
             "entity": entity,
-            "query": query_without(request, "page"),
+            "query": query_without(request, *paging.CURSOR_PARAMS),
             "can_edit": permissions.can_change_registry(request.user),
         },
     )

@@ -6,6 +6,7 @@ from django import forms
 
 from core import dates
 from core.models import Municipality, School
+from core.widgets import LongSelect
 from roadmap.dashboard import SCHOOL_SORTS, STATUS_FILTERS, Filters
 from roadmap.models import ResponsibleParty, Roadmap, Section
 
@@ -36,7 +37,11 @@ class DashboardFilterForm(forms.Form):
         empty_label="все",
     )
     school = forms.ModelChoiceField(
-        label="ОО", queryset=School.objects, required=False, empty_label="все организации"
+        label="ОО",
+        queryset=School.objects,
+        required=False,
+        empty_label="все организации",
+        widget=LongSelect,
     )
     status = forms.ChoiceField(label="Статус", choices=list(STATUS_FILTERS.items()), required=False)
     as_of = dates.DateField(label="На дату", required=False)

@@ -581,6 +581,11 @@ class Report(models.Model):
     execution = models.ForeignKey(
         Execution, on_delete=models.CASCADE, related_name="reports", verbose_name="исполнение"
     )
+    # The roadmap's municipality, copied from the execution when the report is made (it never
+    # changes): the review queue reads one index range by it instead of joining the roadmap.
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name="муниципалитет"
+    )
     text = models.TextField("отчёт")
     completed_on = models.DateField("дата выполнения")
     submitted_by = models.ForeignKey(
@@ -615,6 +620,13 @@ class Report(models.Model):
                 fields=("execution",),
                 condition=Q(decision="pending"),
                 name="report_one_pending_per_execution",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=("municipality", "submitted_at", "id"),
+                condition=Q(decision="pending"),
+                name="report_review_queue_idx",
             ),
         ]
 

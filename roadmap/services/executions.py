@@ -110,6 +110,7 @@ def submit_report(
     now = timezone.now()
     report = Report.objects.create(
         execution=execution,
+        municipality_id=execution.measure.section.roadmap.municipality_id,
         text=text.strip(),
         completed_on=completed_on,
         submitted_by=user,

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 
+from roadmap.history import MEASURE_TRACKED
 from roadmap.models import (
     Measure,
     Report,
@@ -19,7 +20,7 @@ from roadmap.models import (
     printed_if_different,
 )
 from roadmap.numbering import number_key
-from roadmap.selectors import MEASURE_TRACKED, responsible_display
+from roadmap.selectors import responsible_display
 from roadmap.services.guards import ensure_can_edit, ensure_wording_editable, stamp
 from roadmap.services.occurrences import sync_occurrences
 from roadmap.services.schedule import apply_deadline, set_responsible, sync_executions

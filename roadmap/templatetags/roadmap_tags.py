@@ -1,6 +1,8 @@
 import datetime as dt
+from html import escape
 
 from django import template
+from django.utils.safestring import mark_safe
 
 from core.evidence import kind_of
 from roadmap.deadlines import Deadline, format_deadline
@@ -67,3 +69,54 @@ def binding_label(binding) -> str:
     if kind is None:
         return "показатель недоступен"
     return f"{kind.title}: {kind.condition(binding.threshold, binding.require_update)}"
+
+
+# The dashboard's widest parts are a cell per school: at 500 schools the late grid holds
+# 15 000 cells and the evidence block 6 000 lines. They are built here in one pass, each value
+# escaped, rather than by the template engine cell by cell (a quarter of a second per page).
+
+
+def _joined(template: str, rows) -> str:
+    """``template`` (an f-string of escaped values) per row, joined; every value escaped."""
+    return mark_safe("".join(template.format(*(escape(str(v)) for v in row)) for row in rows))
+
+
+@register.filter
+def late_cells(cells) -> str:
+    """The late grid's cells of one overdue measure: ``(css, said)`` per column."""
+    return _joined(
+        '<td class="late-cell {0}" title="{1}"><span class="visually-hidden">{1}</span></td>',
+        cells,
+    )
+
+
+@register.filter
+def late_heads(columns) -> str:
+    """The late grid's column headings: a school's short name, its full name in the title."""
+    return _joined(
+        '<th scope="col" class="school-col" title="{0}"><span>{1}</span></th>',
+        ((c.title, c.label) for c in columns),
+    )
+
+
+@register.filter
+def late_counts(columns) -> str:
+    """The late grid's last row: overdue executions per column."""
+    return _joined(
+        '<td class="late-count{0}" title="{1}">{2}</td>',
+        ((" text-danger fw-semibold" if c.late else "", c.title, c.late) for c in columns),
+    )
+
+
+@register.filter
+def evidence_schools(schools) -> str:
+    """A bound measure's figure per school, green where its condition is met."""
+    if not schools:
+        return "—"
+    return _joined(
+        '<div class="{0}" data-school="{1}">{2}: {3}</div>',
+        (
+            ("text-success" if s.met else "text-danger", s.school_id, s.school, s.reading.text)
+            for s in schools
+        ),
+    )

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from core import permissions
+from core import paging, permissions
 from core.decorators import department_required, personal_data_required
-from core.http import handle_form, perform
+from core.http import handle_form, perform, refused
 from roadmap import reminders, selectors, services
 from roadmap.forms.executions import ReportForm, ReviewForm
 from roadmap.models import Execution, Report
@@ -26,10 +26,17 @@ def my_measures(request):
     return render(request, "roadmap/my_measures.html", selectors.my_measures_data(request.user))
 
 
+REVIEW_PAGE_SIZE = 50
+
+
 @department_required
 def review_queue(request):
     reports = selectors.review_queue(request.user)
-    return render(request, "roadmap/review_queue.html", {"reports": reports})
+    try:
+        page = paging.paginate(reports, request.GET, size=REVIEW_PAGE_SIZE)
+    except paging.BadPage as error:
+        return refused(request, [error.message], back=reverse("roadmap:review"), status=400)
+    return render(request, "roadmap/review_queue.html", {"reports": page, "page": page})
 
 
 def _execution_context(request, execution: Execution, **extra) -> dict:

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from core.selectors import municipalities_for, school_of
-from roadmap import selectors, tracking
+from roadmap import history, selectors, tracking
 from roadmap.forms.dashboard import RoadmapListForm
 
 
@@ -57,7 +57,7 @@ def measure_detail(request, pk: int):
             "measure": measure,
             "roadmap": measure.section.roadmap,
             "executions": selectors.measure_executions(measure, request.user),
-            "history": selectors.measure_history(measure, request.user),
+            "history": history.measure_history(measure, request.user),
             **tracking.tracking_data(measure, request.user),
         },
     )
