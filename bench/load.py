@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -62,7 +63,9 @@ def accounts(secret_key: str) -> dict:
             for user in people:
                 session = SessionStore()
                 session["_auth_user_id"] = str(user.pk)
-                session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+                # The backend that loads the user on each request: a session naming a backend
+                # not in AUTHENTICATION_BACKENDS is anonymous (every page a redirect to login).
+                session["_auth_user_backend"] = "core.accounts.auth.AccountBackend"
                 session["_auth_user_hash"] = user.get_session_auth_hash()
                 session.create()
                 result[role].append([user.username, session.session_key])
@@ -184,6 +187,7 @@ def run_wrk(connections: int, env: dict, server_pids: list[int]) -> dict:
         "connections": connections,
         "requests": result["requests"],
         "errors": result["socket_errors"] + result["not_ok"],
+        "bad_status": result.get("bad_status", 0),
         "rps": result["requests"] / result["seconds"],
         "median": result["p50_ms"],
         "p95": result["p95_ms"],
@@ -205,6 +209,33 @@ def wait_healthy(url: str, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.3)
     raise RuntimeError(f"{url} did not answer in {timeout} s")
+
+
+def check_signed_in(requests: list[tuple[str, str, str]]) -> None:
+    """Each page of the mix answers 200 to its session before the steps start: a session the
+    server does not accept would measure redirects to the login page."""
+    seen = set()
+    for name, key, path in requests:
+        if name in seen:
+            continue
+        seen.add(name)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{PORT}{path}",
+            headers={"Host": "127.0.0.1", "Cookie": f"sessionid={key}"},
+        )
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            with opener.open(request, timeout=60) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        if status != 200:
+            raise RuntimeError(f"{name}: {path} answered {status}, not 200")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 def _ms(value: str) -> float:
@@ -287,6 +318,7 @@ def run_wrk_steps(env: dict, server_pids: list[int]) -> None:
             f"{step['rps']:>8.1f}{step['median']:>7.0f}ms{step['p95']:>7.0f}ms"
             f"{step['server_ms_per_request']:>14.1f}ms{step['server_cores']:>14.2f}"
             f"{step['generator_share']:>8.1%}"
+            + (f"   (answers not 200, e.g. {step['bad_status']})" if step["bad_status"] else "")
         )
     print(
         "server CPU/req: CPU seconds of gunicorn and PostgreSQL over requests served; wrk CPU: "
@@ -342,9 +374,9 @@ def main() -> None:
         secret_key = secrets.token_urlsafe(48)
         accounts_data = accounts(secret_key)
         (folder / "accounts.json").write_text(json.dumps(accounts_data), encoding="utf-8")
+        requests = mixed_requests(accounts_data)
         (folder / "requests.tsv").write_text(
-            "".join(f"{n}\t{k}\t{p}\n" for n, k, p in mixed_requests(accounts_data)),
-            encoding="utf-8",
+            "".join(f"{n}\t{k}\t{p}\n" for n, k, p in requests), encoding="utf-8"
         )
         db = connection.settings_dict
         host = db["HOST"] or ""
@@ -389,6 +421,7 @@ def main() -> None:
             start_new_session=True,
         )
         wait_healthy(f"http://127.0.0.1:{PORT}/healthz")
+        check_signed_in(requests)
         if GENERATOR == "wrk":
             run_wrk_steps(env, [server.pid, postmaster_pid()])
         else:
