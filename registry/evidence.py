@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 
 from core.evidence import Kind, Reading, counted, register
 from core.models import School
@@ -54,33 +55,72 @@ def _base(rows, total, unit) -> tuple[dict[int, Reading], Reading]:
     )
 
 
-def _aggregates(prefix: str, day: dt.date) -> dict:
+def _day_end(day: dt.date) -> dt.datetime:
+    """The first moment after ``day`` in the current time zone: ``moment < _day_end(day)`` is
+    ``moment``'s local date on or before ``day``, as a range an index and the planner's
+    statistics can use (a date taken of every row in the time zone can use neither)."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def _aggregates(day: dt.date) -> dict:
     # The base changed on a day when a record was added or edited by then; an edit after the
     # day is not known on it (the record's earlier edits are not kept), its addition is.
     return {
-        "n": Count(f"{prefix}pk", distinct=True),
-        "created": Max(f"{prefix}created_at"),
-        "updated": Max(f"{prefix}updated_at", filter=Q(**{f"{prefix}updated_at__date__lte": day})),
+        "n": Count("pk"),
+        "created": Max("created_at"),
+        "updated": Max("updated_at", filter=Q(updated_at__lt=_day_end(day))),
     }
 
 
 def _mentors(schools: Sequence[School], day: dt.date):
-    links = Mentor.schools.through.objects.filter(
-        school__in=schools, mentor__created_at__date__lte=day
+    """Two queries: the schools' links to mentors, then those mentors by key. Joined in SQL,
+    the planner scans every mentor of the region to find the schools' few; by key it reads
+    only theirs."""
+    links = list(
+        Mentor.schools.through.objects.filter(school__in=schools).values_list(
+            "school_id", "mentor_id"
+        )
     )
-    rows = links.values("school_id").annotate(**_aggregates("mentor__", day))
-    total = Mentor.objects.filter(
-        pk__in=links.values("mentor_id"), created_at__date__lte=day
-    ).aggregate(**_aggregates("", day))
+    end = _day_end(day)
+    mentors = {
+        pk: (created, updated if updated is not None and updated < end else None)
+        for pk, created, updated in Mentor.objects.filter(
+            pk__in={mentor_id for _school, mentor_id in links}, created_at__lt=end
+        ).values_list("pk", "created_at", "updated_at")
+    }
+    by_school: dict[int, set[int]] = {}
+    for school_id, mentor_id in links:
+        if mentor_id in mentors:
+            by_school.setdefault(school_id, set()).add(mentor_id)
+    rows = [_dates(ids, mentors) | {"school_id": school_id} for school_id, ids in by_school.items()]
+    # A mentor of two schools counts once in the total.
+    total = _dates(set(mentors), mentors)
     return _base(rows, total, ("наставник", "наставника", "наставников"))
 
 
+def _dates(ids: set[int], mentors: dict) -> dict:
+    """How many of ``mentors`` are ``ids``, the latest addition and the latest edit known."""
+    return {
+        "n": len(ids),
+        "created": max((mentors[pk][0] for pk in ids), default=None),
+        "updated": max((mentors[pk][1] for pk in ids if mentors[pk][1]), default=None),
+    }
+
+
 def _mentees(schools: Sequence[School], day: dt.date):
-    mentees = Mentee.objects.filter(
-        school__in=schools, created_at__date__lte=day, data_destroyed_at__isnull=True
+    """One query: a mentee belongs to one school, so the total is summed from the schools."""
+    rows = list(
+        Mentee.objects.filter(
+            school__in=schools, created_at__lt=_day_end(day), data_destroyed_at__isnull=True
+        )
+        .values("school_id")
+        .annotate(**_aggregates(day))
     )
-    rows = mentees.values("school_id").annotate(**_aggregates("", day))
-    total = mentees.aggregate(**_aggregates("", day))
+    total = {
+        "n": sum(row["n"] for row in rows),
+        "created": max((row["created"] for row in rows if row["created"]), default=None),
+        "updated": max((row["updated"] for row in rows if row["updated"]), default=None),
+    }
     return _base(rows, total, ("наставляемый", "наставляемых", "наставляемых"))
 
 
