@@ -33,6 +33,9 @@ from bench.common import ROOT, fresh_database, setup_django
 PASSWORD = "Нагрузка-Пароль-2026"
 USERS = [int(n) for n in os.environ.get("LOAD_USERS", "5 20 50").split()]
 STEP_SECONDS = int(os.environ.get("LOAD_SECONDS", "30"))
+# Unmeasured requests first, so that every worker has imported its views and compiled its
+# templates before the steps count (a cold worker spends about a second on that).
+WARMUP_SECONDS = int(os.environ.get("LOAD_WARMUP_SECONDS", "10"))
 WORKERS = int(os.environ.get("LOAD_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 PORT = int(os.environ.get("LOAD_PORT", "8765"))
 GENERATOR = os.environ.get("LOAD_GENERATOR") or ("wrk" if shutil.which("wrk") else "locust")
@@ -153,7 +156,8 @@ def postmaster_pid() -> int:
     return int((folder / "postmaster.pid").read_text().split()[0])
 
 
-def run_wrk(connections: int, env: dict, server_pids: list[int]) -> dict:
+def run_wrk(connections: int, env: dict, server_pids: list[int], seconds: int = 0) -> dict:
+    seconds = seconds or STEP_SECONDS
     before_server = sum(_tree_cpu(pid) for pid in server_pids)
     before_self = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
@@ -162,7 +166,7 @@ def run_wrk(connections: int, env: dict, server_pids: list[int]) -> dict:
             "wrk",
             "-t1",
             f"-c{connections}",
-            f"-d{STEP_SECONDS}s",
+            f"-d{seconds}s",
             "--timeout",
             "10s",
             "-s",
@@ -173,7 +177,7 @@ def run_wrk(connections: int, env: dict, server_pids: list[int]) -> dict:
         check=True,
         capture_output=True,
         text=True,
-        timeout=STEP_SECONDS + 60,
+        timeout=seconds + 60,
     )
     wall = time.monotonic() - started
     after_self = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -303,13 +307,15 @@ def run_step(users: int, env: dict, folder: Path) -> dict:
 def run_wrk_steps(env: dict, server_pids: list[int]) -> None:
     print(
         f"gunicorn: {WORKERS} workers on 127.0.0.1:{PORT}; wrk (1 thread, bench/mixed.lua), "
-        f"each step {STEP_SECONDS} s, no think time; mixed pages by role; {CORES} cores; "
-        f"load average before: {os.getloadavg()[0]:.1f}"
+        f"each step {STEP_SECONDS} s after {WARMUP_SECONDS} s unmeasured, no think time; mixed "
+        f"pages by role; {CORES} cores; load average before: {os.getloadavg()[0]:.1f}"
     )
     header = (
         f"{'conns':>6}{'requests':>10}{'errors':>8}{'req/s':>8}{'median':>9}{'p95':>9}"
         f"{'server CPU/req':>16}{'server cores':>14}{'wrk CPU':>9}"
     )
+    if WARMUP_SECONDS:
+        run_wrk(max(CONNECTIONS), env, server_pids, seconds=WARMUP_SECONDS)
     print(header)
     for connections in CONNECTIONS:
         step = run_wrk(connections, env, server_pids)
