@@ -98,3 +98,23 @@ def test_dashboard_query_count_is_the_same_for_2_and_50_schools(
     assert response.status_code == 200
     # the schools and the department's own part
     assert response.content.decode().count('class="school-col"') == schools + 3
+
+
+def test_late_cells_written_as_the_template_loop_wrote_them():
+    """The grid's cells come from a filter; they read, and are escaped, exactly as the
+    template loop that wrote them before."""
+    from django.template import Context, Template
+
+    from roadmap.templatetags.roadmap_tags import late_cells
+
+    cells = [
+        ("late-1", 'СОШ «№ 1» <b>&amp; "Ко\'т"</b>: просрочено на 3 дн.'),
+        ("late-done", "Гимназия & лицей: выполнено"),
+        ("late-none", "<script>alert(1)</script>: не участвует"),
+    ]
+    loop = Template(
+        '{% for css, said in cells %}<td class="late-cell {{ css }}" title="{{ said }}">'
+        '<span class="visually-hidden">{{ said }}</span></td>{% endfor %}'
+    ).render(Context({"cells": cells}))
+    assert late_cells(cells) == loop
+    assert "<script>" not in late_cells(cells)
