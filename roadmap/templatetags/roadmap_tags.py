@@ -84,3 +84,19 @@ def late_cells(cells) -> str:
             f'<span class="visually-hidden">{said}</span></td>'
         )
     return mark_safe("".join(parts))  # every value escaped above
+
+
+@register.filter
+def evidence_schools(schools) -> str:
+    """The evidence block's figure of each school (roadmap.evidence.SchoolFigure), escaped as
+    the template would: twelve figures of fifty schools are six hundred lines."""
+    if not schools:
+        return "—"
+    return mark_safe(  # every value escaped here
+        "".join(
+            f'<div class="{"text-success" if s.met else "text-danger"}" '
+            f'data-school="{escape(s.school_id)}">{escape(s.school)}: '
+            f"{escape(s.reading.text)}</div>"
+            for s in schools
+        )
+    )

@@ -118,3 +118,23 @@ def test_late_cells_written_as_the_template_loop_wrote_them():
     ).render(Context({"cells": cells}))
     assert late_cells(cells) == loop
     assert "<script>" not in late_cells(cells)
+
+
+def test_evidence_schools_written_as_the_template_loop_wrote_them():
+    from django.template import Context, Template
+
+    from core.evidence import Reading
+    from roadmap.evidence import SchoolFigure
+    from roadmap.templatetags.roadmap_tags import evidence_schools
+
+    loop = Template(
+        '{% for s in schools %}<div class="{% if s.met %}text-success{% else %}text-danger'
+        '{% endif %}" data-school="{{ s.school_id }}">{{ s.school }}: {{ s.reading.text }}</div>'
+        "{% empty %}—{% endfor %}"
+    )
+    schools = [
+        SchoolFigure(1, 'СОШ «№ 1» <b>&amp; "Ко\'т"</b>', Reading(2, "2 пары"), True),
+        SchoolFigure(2, "<script>alert(1)</script>", Reading(0, "0 пар & <i>"), False),
+    ]
+    for case in (schools, []):
+        assert evidence_schools(case) == loop.render(Context({"schools": case}))
