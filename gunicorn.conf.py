@@ -29,9 +29,12 @@ threads = _int("GUNICORN_THREADS", 1)
 timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
-# Workers are replaced now and then, not all at once, so that no leak can grow for long.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# Workers are replaced now and then, not all at once, so that no leak can grow for long. A new
+# worker costs about a second of CPU (Django and the apps imported, the templates compiled on
+# first use): every 10 000 requests that is 0.1 ms a request, every 1 000 it was 1 ms, 3–4 %
+# of the mean request (docs/scaling.md, «Пропускная способность»).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 10000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 1000)
 # Whose X-Forwarded-Proto / X-Forwarded-For gunicorn believes: nginx's.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proc_name = "argun-mentoring"

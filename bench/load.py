@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -32,6 +33,9 @@ from bench.common import ROOT, fresh_database, setup_django
 PASSWORD = "Нагрузка-Пароль-2026"
 USERS = [int(n) for n in os.environ.get("LOAD_USERS", "5 20 50").split()]
 STEP_SECONDS = int(os.environ.get("LOAD_SECONDS", "30"))
+# Unmeasured requests first, so that every worker has imported its views and compiled its
+# templates before the steps count (a cold worker spends about a second on that).
+WARMUP_SECONDS = int(os.environ.get("LOAD_WARMUP_SECONDS", "10"))
 WORKERS = int(os.environ.get("LOAD_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 PORT = int(os.environ.get("LOAD_PORT", "8765"))
 GENERATOR = os.environ.get("LOAD_GENERATOR") or ("wrk" if shutil.which("wrk") else "locust")
@@ -62,7 +66,9 @@ def accounts(secret_key: str) -> dict:
             for user in people:
                 session = SessionStore()
                 session["_auth_user_id"] = str(user.pk)
-                session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+                # The backend that loads the user on each request: a session naming a backend
+                # not in AUTHENTICATION_BACKENDS is anonymous (every page a redirect to login).
+                session["_auth_user_backend"] = "core.accounts.auth.AccountBackend"
                 session["_auth_user_hash"] = user.get_session_auth_hash()
                 session.create()
                 result[role].append([user.username, session.session_key])
@@ -150,7 +156,8 @@ def postmaster_pid() -> int:
     return int((folder / "postmaster.pid").read_text().split()[0])
 
 
-def run_wrk(connections: int, env: dict, server_pids: list[int]) -> dict:
+def run_wrk(connections: int, env: dict, server_pids: list[int], seconds: int = 0) -> dict:
+    seconds = seconds or STEP_SECONDS
     before_server = sum(_tree_cpu(pid) for pid in server_pids)
     before_self = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
@@ -159,7 +166,7 @@ def run_wrk(connections: int, env: dict, server_pids: list[int]) -> dict:
             "wrk",
             "-t1",
             f"-c{connections}",
-            f"-d{STEP_SECONDS}s",
+            f"-d{seconds}s",
             "--timeout",
             "10s",
             "-s",
@@ -170,7 +177,7 @@ def run_wrk(connections: int, env: dict, server_pids: list[int]) -> dict:
         check=True,
         capture_output=True,
         text=True,
-        timeout=STEP_SECONDS + 60,
+        timeout=seconds + 60,
     )
     wall = time.monotonic() - started
     after_self = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -184,6 +191,7 @@ def run_wrk(connections: int, env: dict, server_pids: list[int]) -> dict:
         "connections": connections,
         "requests": result["requests"],
         "errors": result["socket_errors"] + result["not_ok"],
+        "bad_status": result.get("bad_status", 0),
         "rps": result["requests"] / result["seconds"],
         "median": result["p50_ms"],
         "p95": result["p95_ms"],
@@ -205,6 +213,33 @@ def wait_healthy(url: str, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.3)
     raise RuntimeError(f"{url} did not answer in {timeout} s")
+
+
+def check_signed_in(requests: list[tuple[str, str, str]]) -> None:
+    """Each page of the mix answers 200 to its session before the steps start: a session the
+    server does not accept would measure redirects to the login page."""
+    seen = set()
+    for name, key, path in requests:
+        if name in seen:
+            continue
+        seen.add(name)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{PORT}{path}",
+            headers={"Host": "127.0.0.1", "Cookie": f"sessionid={key}"},
+        )
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            with opener.open(request, timeout=60) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        if status != 200:
+            raise RuntimeError(f"{name}: {path} answered {status}, not 200")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 def _ms(value: str) -> float:
@@ -272,13 +307,15 @@ def run_step(users: int, env: dict, folder: Path) -> dict:
 def run_wrk_steps(env: dict, server_pids: list[int]) -> None:
     print(
         f"gunicorn: {WORKERS} workers on 127.0.0.1:{PORT}; wrk (1 thread, bench/mixed.lua), "
-        f"each step {STEP_SECONDS} s, no think time; mixed pages by role; {CORES} cores; "
-        f"load average before: {os.getloadavg()[0]:.1f}"
+        f"each step {STEP_SECONDS} s after {WARMUP_SECONDS} s unmeasured, no think time; mixed "
+        f"pages by role; {CORES} cores; load average before: {os.getloadavg()[0]:.1f}"
     )
     header = (
         f"{'conns':>6}{'requests':>10}{'errors':>8}{'req/s':>8}{'median':>9}{'p95':>9}"
         f"{'server CPU/req':>16}{'server cores':>14}{'wrk CPU':>9}"
     )
+    if WARMUP_SECONDS:
+        run_wrk(max(CONNECTIONS), env, server_pids, seconds=WARMUP_SECONDS)
     print(header)
     for connections in CONNECTIONS:
         step = run_wrk(connections, env, server_pids)
@@ -287,6 +324,7 @@ def run_wrk_steps(env: dict, server_pids: list[int]) -> None:
             f"{step['rps']:>8.1f}{step['median']:>7.0f}ms{step['p95']:>7.0f}ms"
             f"{step['server_ms_per_request']:>14.1f}ms{step['server_cores']:>14.2f}"
             f"{step['generator_share']:>8.1%}"
+            + (f"   (answers not 200, e.g. {step['bad_status']})" if step["bad_status"] else "")
         )
     print(
         "server CPU/req: CPU seconds of gunicorn and PostgreSQL over requests served; wrk CPU: "
@@ -342,9 +380,9 @@ def main() -> None:
         secret_key = secrets.token_urlsafe(48)
         accounts_data = accounts(secret_key)
         (folder / "accounts.json").write_text(json.dumps(accounts_data), encoding="utf-8")
+        requests = mixed_requests(accounts_data)
         (folder / "requests.tsv").write_text(
-            "".join(f"{n}\t{k}\t{p}\n" for n, k, p in mixed_requests(accounts_data)),
-            encoding="utf-8",
+            "".join(f"{n}\t{k}\t{p}\n" for n, k, p in requests), encoding="utf-8"
         )
         db = connection.settings_dict
         host = db["HOST"] or ""
@@ -389,6 +427,7 @@ def main() -> None:
             start_new_session=True,
         )
         wait_healthy(f"http://127.0.0.1:{PORT}/healthz")
+        check_signed_in(requests)
         if GENERATOR == "wrk":
             run_wrk_steps(env, [server.pid, postmaster_pid()])
         else:

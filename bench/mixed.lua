@@ -5,8 +5,10 @@
 
 local lines = {}
 local position = 1
-local bad = 0
 local threads = {}
+-- Globals, not locals: done() reads them from each thread with thread:get().
+bad = 0
+bad_status = 0
 
 local function load()
   local file = assert(io.open(os.getenv("LOAD_REQUESTS"), "r"))
@@ -41,6 +43,7 @@ end
 function response(status, headers, body)
   if status ~= 200 then
     bad = bad + 1
+    bad_status = status
   end
 end
 
@@ -48,13 +51,17 @@ function done(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write
     + summary.errors.timeout
   local not_ok = 0
+  local last_bad_status = 0
   for _, thread in ipairs(threads) do
     not_ok = not_ok + (thread:get("bad") or 0)
+    if (thread:get("bad_status") or 0) ~= 0 then
+      last_bad_status = thread:get("bad_status")
+    end
   end
   io.write(string.format(
     '{"requests": %d, "seconds": %.3f, "socket_errors": %d, "not_ok": %d, '
-      .. '"p50_ms": %.1f, "p95_ms": %.1f, "p99_ms": %.1f, "max_ms": %.1f}\n',
-    summary.requests, summary.duration / 1e6, errors, not_ok,
+      .. '"bad_status": %d, "p50_ms": %.1f, "p95_ms": %.1f, "p99_ms": %.1f, "max_ms": %.1f}\n',
+    summary.requests, summary.duration / 1e6, errors, not_ok, last_bad_status,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000,
     latency:percentile(99) / 1000, latency.max / 1000))
 end

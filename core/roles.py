@@ -30,7 +30,9 @@ def role_of(user) -> str:
     cached = getattr(user, "_argun_role", None)
     if cached is not None:
         return cached
-    names = set(user.groups.values_list("name", flat=True))
+    # Loaded with the user by the authentication backend (core.accounts.auth), else read now.
+    loaded = getattr(user, "role_group_names", None)
+    names = set(loaded if loaded is not None else user.groups.values_list("name", flat=True))
     if HEAD in names:
         role = ROLE_HEAD
     elif STAFF in names:

@@ -10,6 +10,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, get_user_model, logout
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -35,13 +38,22 @@ OPEN_BEFORE_CHANGE = {
 
 class AccountBackend(ModelBackend):
     """Django's ModelBackend (an inactive user is refused at login and on every request, so a
-    deactivated account's open sessions end at once); the account's state comes in the same
-    query as the user."""
+    deactivated account's open sessions end at once). What every page asks of the user comes
+    in the same query: the account's state, the profile with the school, and the names of the
+    groups (the role, core.roles.role_of)."""
 
     def get_user(self, user_id):
         User = get_user_model()
         try:
-            user = User._default_manager.select_related("account_state").get(pk=user_id)
+            user = (
+                User._default_manager.select_related("account_state", "profile__school")
+                .annotate(
+                    role_group_names=ArraySubquery(
+                        Group.objects.filter(user=OuterRef("pk")).values("name")
+                    )
+                )
+                .get(pk=user_id)
+            )
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

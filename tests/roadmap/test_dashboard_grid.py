@@ -98,3 +98,43 @@ def test_dashboard_query_count_is_the_same_for_2_and_50_schools(
     assert response.status_code == 200
     # the schools and the department's own part
     assert response.content.decode().count('class="school-col"') == schools + 3
+
+
+def test_late_cells_written_as_the_template_loop_wrote_them():
+    """The grid's cells come from a filter; they read, and are escaped, exactly as the
+    template loop that wrote them before."""
+    from django.template import Context, Template
+
+    from roadmap.templatetags.roadmap_tags import late_cells
+
+    cells = [
+        ("late-1", 'СОШ «№ 1» <b>&amp; "Ко\'т"</b>: просрочено на 3 дн.'),
+        ("late-done", "Гимназия & лицей: выполнено"),
+        ("late-none", "<script>alert(1)</script>: не участвует"),
+    ]
+    loop = Template(
+        '{% for css, said in cells %}<td class="late-cell {{ css }}" title="{{ said }}">'
+        '<span class="visually-hidden">{{ said }}</span></td>{% endfor %}'
+    ).render(Context({"cells": cells}))
+    assert late_cells(cells) == loop
+    assert "<script>" not in late_cells(cells)
+
+
+def test_evidence_schools_written_as_the_template_loop_wrote_them():
+    from django.template import Context, Template
+
+    from core.evidence import Reading
+    from roadmap.evidence import SchoolFigure
+    from roadmap.templatetags.roadmap_tags import evidence_schools
+
+    loop = Template(
+        '{% for s in schools %}<div class="{% if s.met %}text-success{% else %}text-danger'
+        '{% endif %}" data-school="{{ s.school_id }}">{{ s.school }}: {{ s.reading.text }}</div>'
+        "{% empty %}—{% endfor %}"
+    )
+    schools = [
+        SchoolFigure(1, 'СОШ «№ 1» <b>&amp; "Ко\'т"</b>', Reading(2, "2 пары"), True),
+        SchoolFigure(2, "<script>alert(1)</script>", Reading(0, "0 пар & <i>"), False),
+    ]
+    for case in (schools, []):
+        assert evidence_schools(case) == loop.render(Context({"schools": case}))
