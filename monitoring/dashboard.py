@@ -101,19 +101,23 @@ class RecordsFigure:
     by_municipality: list[tuple[Municipality, Figure]] = field(default_factory=list)
 
 
+def _records_count(figures: Figures, code: str, form_id: int | None) -> int | None:
+    """How many records the list behind the figure holds, where the figure says it: the
+    mentees' list is exactly the people the figure counts (of the form, when one is asked)."""
+    if code != IndicatorCode.MENTEES:
+        return None
+    if form_id:
+        return next((f.mentees for f in figures.by_form if f.form_id == form_id), 0)
+    return figures.totals[code].numerator
+
+
 def records_figure(
     code: str, schools: list[School], day: dt.date, form_id: int | None = None
 ) -> RecordsFigure:
     figures = cached_figures(schools, day)  # the dashboard has just counted them
     missing = set(figures.without_counts)
-    count = None
-    if code == IndicatorCode.MENTEES:  # the list is exactly the people the figure counts
-        if form_id:
-            count = next((f.mentees for f in figures.by_form if f.form_id == form_id), 0)
-        else:
-            count = figures.totals[code].numerator
     return RecordsFigure(
-        count=count,
+        count=_records_count(figures, code, form_id),
         figure=figures.totals[code],
         without_counts=(
             [s for s in schools if s.pk in missing] if code in indicators.SHARES[:2] else []
@@ -133,14 +137,8 @@ def regional_records_figure(
     if counted is None:
         return None
     figures = counted.figures
-    count = None
-    if code == IndicatorCode.MENTEES:
-        if form_id:
-            count = next((f.mentees for f in figures.by_form if f.form_id == form_id), 0)
-        else:
-            count = figures.totals[code].numerator
     return RecordsFigure(
-        count=count,
+        count=_records_count(figures, code, form_id),
         figure=figures.totals[code],
         without_counts=counted.without_counts if code in indicators.SHARES[:2] else [],
         by_school=[],
