@@ -131,6 +131,11 @@ def roadmap_figures(roadmap: Roadmap, day: dt.date) -> list[MeasureEvidence]:
     return rows
 
 
+def bound_count(roadmap: Roadmap) -> int:
+    """How many of the roadmap's measures are bound to a figure of the system: one count."""
+    return MeasureBinding.objects.filter(measure__section__roadmap=roadmap).count()
+
+
 def binding_of(measure: Measure) -> MeasureBinding | None:
     return MeasureBinding.objects.filter(measure=measure).first()
 

@@ -16,7 +16,13 @@ from core.permissions import can_see_personal_data, is_curator
 from core.selectors import municipalities_for, municipality_of, school_of
 from roadmap.deadlines import Deadline, format_deadline, parse_deadline
 from roadmap.deadlines import SchoolCalendar as Quarters
-from roadmap.evidence import binding_of, condition_met, execution_figure, roadmap_figures
+from roadmap.evidence import (
+    binding_of,
+    bound_count,
+    condition_met,
+    execution_figure,
+    roadmap_figures,
+)
 from roadmap.history import execution_history
 from roadmap.models import (
     Amendment,
@@ -368,6 +374,11 @@ def evidence_board(roadmap: Roadmap, day: date) -> list:
     """The dashboard's block «Подтверждение из системы»: every bound measure with its figure
     per participating school on the day (a fixed number of queries)."""
     return roadmap_figures(roadmap, day)
+
+
+def evidence_count(roadmap: Roadmap) -> int:
+    """How many rows the block «Подтверждение из системы» holds, for its folded heading."""
+    return bound_count(roadmap)
 
 
 def binding_for(measure: Measure):

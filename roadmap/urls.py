@@ -42,6 +42,7 @@ urlpatterns = [
     path("<int:pk>/amendments/close/", editor.amendment_close, name="amendment_close"),
     path("<int:pk>/copy/", editor.roadmap_copy, name="copy"),
     path("<int:pk>/dashboard/", dashboard.dashboard, name="dashboard"),
+    path("<int:pk>/dashboard/evidence/", dashboard.dashboard_evidence, name="dashboard_evidence"),
     path("dashboard/", dashboard.current_dashboard, name="current_dashboard"),
     path("sections/<int:pk>/edit/", editor.section_edit, name="section_edit"),
     path("sections/<int:pk>/delete/", editor.section_delete, name="section_delete"),

@@ -59,6 +59,7 @@ TARGETS = {
     "roadmap:amendment_close": "roadmap",
     "roadmap:copy": "roadmap",
     "roadmap:dashboard": "roadmap",
+    "roadmap:dashboard_evidence": "roadmap",
     "roadmap:school_remove": "roadmap",
     "roadmap:section_edit": "section",
     "roadmap:section_delete": "section",

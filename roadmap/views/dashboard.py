@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from core.decorators import department_required
 from core.files import XLSX
@@ -39,7 +40,7 @@ def dashboard(request, pk: int):
         {
             "roadmap": roadmap,
             "board": board,
-            "evidence": selectors.evidence_board(roadmap, board.as_of),
+            "evidence_count": selectors.evidence_count(roadmap),
             "form": form,
             "query_without_sort": query.urlencode(),
             "query": request.GET.urlencode(),
@@ -49,6 +50,25 @@ def dashboard(request, pk: int):
         },
         status=400 if form.errors else 200,
     )
+
+
+@department_required
+def dashboard_evidence(request, pk: int):
+    """The dashboard's folded block «Подтверждение из системы», read when it is opened: its
+    rows for htmx, a page of its own otherwise. The day is the dashboard's («на дату»)."""
+    roadmap = selectors.roadmap_for(request.user, pk)
+    form = DashboardFilterForm(request.GET or None, roadmap=roadmap)
+    if form.errors:
+        return bad_file_query(form, "Блок «Подтверждение из системы» не открыт.")
+    as_of = form.filters().as_of or timezone.localdate()
+    context = {
+        "roadmap": roadmap,
+        "as_of": as_of,
+        "evidence": selectors.evidence_board(roadmap, as_of),
+    }
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "roadmap/_evidence_rows.html", context)
+    return render(request, "roadmap/dashboard_evidence.html", context)
 
 
 @department_required

@@ -467,14 +467,35 @@ def test_staff_see_every_school_on_the_department_part(client, world, roadmap, s
 
 
 def test_dashboard_block(client, world, roadmap, head):
+    """The dashboard shows the block folded, with its number of rows; its figures are read
+    when it is opened (htmx), or on a page of their own."""
     client.force_login(head)
     html = client.get(reverse("roadmap:dashboard", args=[roadmap.pk])).content.decode()
     assert "Подтверждение из системы" in html
-    assert f"{world['a'].short_name}: 2 пары, 3 наставляемых" in html
-    past = client.get(reverse("roadmap:dashboard", args=[roadmap.pk]), {"as_of": "01.11.2020"})
-    board = past.context["evidence"]
-    formed = next(row for row in board if row.measure.number == "3.5")
+    bound = MeasureBinding.objects.filter(measure__section__roadmap=roadmap).count()
+    assert bound > 0 and f"({bound})</summary>" in html
+    assert f"{world['a'].short_name}: 2 пары" not in html  # not read until opened
+    url = reverse("roadmap:dashboard_evidence", args=[roadmap.pk])
+    assert url in html
+    rows = client.get(url, HTTP_HX_REQUEST="true")
+    assert rows.status_code == 200 and "<html" not in rows.content.decode()
+    assert f"{world['a'].short_name}: 2 пары, 3 наставляемых" in rows.content.decode()
+    page = client.get(url).content.decode()
+    assert "<html" in page and f"{world['a'].short_name}: 2 пары, 3 наставляемых" in page
+    past = client.get(url, {"as_of": "01.11.2020"}, HTTP_HX_REQUEST="true")
+    formed = next(row for row in past.context["evidence"] if row.measure.number == "3.5")
     assert [s.reading.value for s in formed.schools] == [0, 0]
+    bad = client.get(url, {"as_of": "31.02.2021"})
+    assert bad.status_code == 400 and "На дату" in bad.content.decode()
+
+
+def test_dashboard_block_is_the_department_s(client, world, roadmap, curator_a, other_roadmap):
+    url = reverse("roadmap:dashboard_evidence", args=[roadmap.pk])
+    client.force_login(curator_a)
+    assert client.get(url).status_code in (302, 403)
+    other = make_user("other_staff", roles.STAFF, municipality=other_roadmap.municipality)
+    client.force_login(other)
+    assert client.get(url).status_code == 404
 
 
 def more_schools(roadmap, forms, count):
@@ -502,9 +523,9 @@ def more_schools(roadmap, forms, count):
 def test_queries_do_not_grow_with_schools(
     client, world, roadmap, head, staff, forms, django_assert_max_num_queries
 ):
-    """2 schools, then 8: the dashboard and the department's execution page make no more
-    queries than with 2."""
-    dashboard = reverse("roadmap:dashboard", args=[roadmap.pk])
+    """2 schools, then 8: the dashboard's block «Подтверждение из системы» and the
+    department's execution page make no more queries than with 2."""
+    dashboard = reverse("roadmap:dashboard_evidence", args=[roadmap.pk])
     department_part = reverse("roadmap:execution", args=[execution(roadmap, "2.4").pk])
     client.force_login(head)
     client.get(dashboard)  # warm the per-process caches (content types, sessions)
