@@ -252,12 +252,20 @@ def link_request_for(user, pk: int) -> MentorLinkRequest:
 
 def link_requests_to_decide(user) -> QuerySet[MentorLinkRequest]:
     """Pending requests the user may approve or reject."""
-    pending = link_requests_for(user).filter(state=MentorLinkRequest.State.PENDING)
     if is_curator(user):
+        # Another school's requests about mentors who already work at the curator's school:
+        # of the requests the curator sees (link_requests_for), exactly these, in one join.
         school = school_of(user)
-        return pending.filter(mentor__in=Mentor.objects.filter(schools=school)).exclude(
-            school=school
+        if school is None:
+            return MentorLinkRequest.objects.none()
+        return (
+            MentorLinkRequest.objects.select_related(
+                "mentor", "school", "requested_by", "decided_by"
+            )
+            .filter(state=MentorLinkRequest.State.PENDING, mentor__schools=school)
+            .exclude(school=school)
         )
+    pending = link_requests_for(user).filter(state=MentorLinkRequest.State.PENDING)
     if can_edit_department(user):
         return pending
     return pending.none()

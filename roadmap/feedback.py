@@ -10,8 +10,9 @@ from datetime import datetime
 from django.db.models import Count, Q
 
 from core.permissions import can_review, is_curator
+from core.selectors import profile_of, school_of
 from roadmap.models import Execution, Report, Roadmap
-from roadmap.selectors import executions_for, reports_for
+from roadmap.selectors import reports_for
 
 CURRENT = [Roadmap.Status.APPROVED, Roadmap.Status.DRAFT]
 
@@ -33,8 +34,16 @@ def menu_badges(user) -> MenuBadges:
             on_review=reports_for(user).filter(decision=Report.Decision.PENDING).count()
         )
     if is_curator(user):
-        returned = executions_for(user).filter(
-            status=Execution.Status.RETURNED, measure__section__roadmap__status__in=CURRENT
+        # The curator's executions (executions_for): their school's in its municipality's
+        # roadmaps, counted without the municipalities as a sub-select.
+        school, profile = school_of(user), profile_of(user)
+        if school is None or profile is None or profile.municipality_id is None:
+            return MenuBadges()
+        returned = Execution.objects.filter(
+            school=school,
+            status=Execution.Status.RETURNED,
+            measure__section__roadmap__status__in=CURRENT,
+            measure__section__roadmap__municipality_id=profile.municipality_id,
         )
         return MenuBadges(returned=returned.count())
     return MenuBadges()
