@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from core.models import School
+from core.widgets import LongSelect
 from registry.models import (
     MENTEE_KINDS,
     Consent,
@@ -37,7 +38,20 @@ def valid_consent_exists(day: dt.date):
     )
 
 
-class PersonFilter(django_filters.FilterSet):
+class ListFilter(django_filters.FilterSet):
+    """A registry list's filters, their selects written in one pass (core.widgets.LongSelect,
+    the markup of Django's own): every list page renders them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for found in self.filters.values():
+            one = django_filters.ChoiceFilter | django_filters.ModelChoiceFilter
+            csv = django_filters.filters.BaseCSVFilter  # the ordering: Django's select
+            if isinstance(found, one) and not isinstance(found, csv):
+                found.extra.setdefault("widget", LongSelect)
+
+
+class PersonFilter(ListFilter):
     q = django_filters.CharFilter(method="search", label="ФИО (начало)")
 
     def __init__(self, *args, schools=None, **kwargs):
@@ -119,7 +133,7 @@ class MentorFilter(PersonFilter):
         fields = ["q", "school", "kind"]
 
 
-class ProgrammeFilter(django_filters.FilterSet):
+class ProgrammeFilter(ListFilter):
     school = django_filters.ModelChoiceFilter(
         queryset=School.objects.none(), label="ОО", empty_label="все"
     )
@@ -143,7 +157,7 @@ class ProgrammeFilter(django_filters.FilterSet):
             self.filters["school"].queryset = schools
 
 
-class PairFilter(django_filters.FilterSet):
+class PairFilter(ListFilter):
     school = django_filters.ModelChoiceFilter(
         field_name="programme__school",
         queryset=School.objects.none(),
