@@ -1,10 +1,23 @@
 """How figures are written on monitoring pages: «45,3 %», «2 из 50», «—» for no data."""
 
+from decimal import Decimal
+
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import floatformat
+from django.utils.formats import get_format
 
 register = template.Library()
+
+
+def whole(number: int) -> str:
+    """«1 620»: as ``intcomma`` writes an integer in the language's format, without its
+    general machinery (a monitoring page writes hundreds of figures)."""
+    return f"{number:,}".replace(",", get_format("THOUSAND_SEPARATOR"))
+
+
+def tenths(value: Decimal) -> str:
+    """«45,3»: as ``floatformat(value, 1)`` writes a share already rounded to tenths."""
+    return f"{value:.1f}".replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 @register.filter
@@ -15,8 +28,8 @@ def figure_value(figure) -> str:
     if value is None:
         return "—"
     if figure.is_share:
-        return f"{floatformat(value, 1)} %"
-    return intcomma(figure.numerator)
+        return f"{tenths(value)} %"
+    return whole(figure.numerator)
 
 
 @register.filter
@@ -25,8 +38,8 @@ def figure_parts(figure) -> str:
     if figure is None or not figure.is_share:
         return ""
     if figure.denominator is None:
-        return f"{intcomma(figure.numerator)}, нет данных о численности"
-    return f"{intcomma(figure.numerator)} из {intcomma(figure.denominator)}"
+        return f"{whole(figure.numerator)}, нет данных о численности"
+    return f"{whole(figure.numerator)} из {whole(figure.denominator)}"
 
 
 @register.filter
