@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from core.models import Profile
-from devdata.demo.monitoring import _answers, people_keys
+from devdata.demo.monitoring import _answers, move_report, people_keys
 from devdata.region import names
 from monitoring import services as monitoring_services
 from monitoring.indicators import school_year_of
@@ -299,16 +299,10 @@ def _monitoring(municipality, schools, curators, staff, year: int, rng) -> None:
     for school, state in zip(schools, REPORT_PLAN, strict=False):
         report = monitoring_services.report_of(period, school)
         _answers(report, questionnaires, teacher_pupil, rng, False)
-        if state == "D":
-            continue
-        curator = curators.get(school.pk, staff)
-        monitoring_services.submit_report(user=curator, report=report)
-        if state == "A":
-            monitoring_services.review_report(user=staff, report=report, accept=True)
-        elif state == "R":
-            monitoring_services.review_report(
-                user=staff,
-                report=report,
-                accept=False,
-                comment="Уточните число ответивших на анкету наставляемых.",
-            )
+        move_report(
+            report,
+            state,
+            curator=curators.get(school.pk, staff),
+            staff=staff,
+            comment="Уточните число ответивших на анкету наставляемых.",
+        )

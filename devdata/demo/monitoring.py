@@ -85,19 +85,25 @@ def load_monitoring_demo(municipality, schools, today: date) -> None:
         for school, state in zip(schools, plan, strict=False):
             report = services.report_of(period, school)
             _answers(report, questionnaires, forms["учитель – ученик"], rng, period is second)
-            if state == "D":
-                continue
-            curator = curators.get(school.pk, staff)
-            services.submit_report(user=curator, report=report)
-            if state == "A":
-                services.review_report(user=staff, report=report, accept=True)
-            elif state == "R":
-                services.review_report(
-                    user=staff,
-                    report=report,
-                    accept=False,
-                    comment="Не заполнен SWOT-анализ программы; уточните число ответивших.",
-                )
+            move_report(
+                report,
+                state,
+                curator=curators.get(school.pk, staff),
+                staff=staff,
+                comment="Не заполнен SWOT-анализ программы; уточните число ответивших.",
+            )
+
+
+def move_report(report, state: str, *, curator, staff, comment: str) -> None:
+    """Take a school's report from its draft to the state planned for the demo: «D» left a
+    draft, «S» submitted, «A» accepted, «R» returned with ``comment``."""
+    if state == "D":
+        return
+    services.submit_report(user=curator, report=report)
+    if state == "A":
+        services.review_report(user=staff, report=report, accept=True)
+    elif state == "R":
+        services.review_report(user=staff, report=report, accept=False, comment=comment)
 
 
 def _curator_profiles(schools):
