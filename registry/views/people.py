@@ -32,6 +32,7 @@ from registry.services import facts
 from registry.views.common import (
     HISTORY_SIZE,
     Cell,
+    link_to,
     list_page,
     school_from,
     stored_file,
@@ -41,6 +42,7 @@ from registry.views.common import (
 
 @registry_user
 def mentee_list(request):
+    mentee_url = link_to("registry:mentee")
     schools = selectors.school_filter_choices(request.user)
     filterset = MenteeFilter(
         request.GET or None, queryset=selectors.mentees_for(request.user), schools=schools
@@ -52,7 +54,7 @@ def mentee_list(request):
         entity="mentees",
         headers=["ФИО", "Дата рождения", "ОО", "Класс / должность", "Кто"],
         row=lambda m: [
-            Cell(m.full_name, reverse("registry:mentee", args=[m.pk])),
+            Cell(m.full_name, mentee_url(m.pk)),
             Cell(m.birth_date.strftime("%d.%m.%Y")),
             Cell(m.school.short_name),
             Cell(m.class_name or m.position),
@@ -266,6 +268,7 @@ def consent_scan(request, pk: int):
 
 @registry_user
 def mentor_list(request):
+    mentor_url = link_to("registry:mentor")
     schools = selectors.school_filter_choices(request.user)
     queryset = selectors.mentors_with_schools(request.user)
     filterset = MentorFilter(request.GET or None, queryset=queryset, schools=schools)
@@ -276,7 +279,7 @@ def mentor_list(request):
         entity="mentors",
         headers=["ФИО", "Дата рождения", "Кто", "ОО / организация", "Должность или класс"],
         row=lambda m: [
-            Cell(m.full_name, reverse("registry:mentor", args=[m.pk])),
+            Cell(m.full_name, mentor_url(m.pk)),
             Cell(m.birth_date.strftime("%d.%m.%Y")),
             Cell(m.get_kind_display()),
             Cell(

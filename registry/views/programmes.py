@@ -24,6 +24,7 @@ from registry.forms import (
 from registry.services import facts
 from registry.views.common import (
     Cell,
+    link_to,
     list_page,
     school_from,
     stored_file,
@@ -33,6 +34,7 @@ from registry.views.common import (
 
 @registry_user
 def programme_list(request):
+    programme_url = link_to("registry:programme")
     schools = selectors.school_filter_choices(request.user)
     filterset = ProgrammeFilter(
         request.GET or None, queryset=selectors.programmes_for(request.user), schools=schools
@@ -44,7 +46,7 @@ def programme_list(request):
         entity="programmes",
         headers=["Наименование", "ОО", "Форма", "Срок", "Экспертиза"],
         row=lambda p: [
-            Cell(p.title, reverse("registry:programme", args=[p.pk])),
+            Cell(p.title, programme_url(p.pk)),
             Cell(p.school.short_name),
             Cell(p.form.name),
             Cell(f"{p.starts_on:%d.%m.%Y} – {p.ends_on:%d.%m.%Y}"),
@@ -114,8 +116,9 @@ def programme_detail(request, pk: int):
 
 @registry_user
 def pair_list(request):
+    pair_url = link_to("registry:pair")
     schools = selectors.school_filter_choices(request.user)
-    queryset = selectors.pairs_with_mentees(request.user)
+    queryset = selectors.pairs_with_mentee_names(request.user)
     filterset = PairFilter(request.GET or None, queryset=queryset, schools=schools)
     return list_page(
         request,
@@ -124,8 +127,8 @@ def pair_list(request):
         entity="pairs",
         headers=["Наставник", "Наставляемые", "Программа", "Начало", "Статус"],
         row=lambda p: [
-            Cell(p.mentor.full_name, reverse("registry:pair", args=[p.pk])),
-            Cell(", ".join(m.full_name for m in p.mentees.all())),
+            Cell(p.mentor.full_name, pair_url(p.pk)),
+            Cell(", ".join(p.mentee_names)),
             Cell(f"{p.programme.title} ({p.programme.form})"),
             Cell(p.starts_on.strftime("%d.%m.%Y")),
             Cell(p.get_status_display()),
