@@ -312,12 +312,11 @@ def paginate(
     ordered = queryset.order_by(*_ordered(keys))
     values, number = _decode(after or before, keys)
     if after:
-        rows = list(ordered.filter(_beyond(keys, values, forward=True))[: size + 1])
+        rows = _rows(ordered.filter(_beyond(keys, values, forward=True)), 0, size + 1)
         more, rows = len(rows) > size, rows[:size]
         return _page(rows, size, total, keys, number, has_next=more, has_previous=True)
-    rows = list(
-        queryset.order_by(*_reversed(keys)).filter(_beyond(keys, values, forward=False))[: size + 1]
-    )
+    backwards = queryset.order_by(*_reversed(keys))
+    rows = _rows(backwards.filter(_beyond(keys, values, forward=False)), 0, size + 1)
     more, rows = len(rows) > size, rows[:size][::-1]
     if not more:
         number = 1  # nothing before it: the first page, whatever the link said
@@ -337,13 +336,7 @@ def _numbered(queryset, raw, size, total, keys, max_offset) -> Page:
         )
     offset = (number - 1) * size
     ordered = queryset.order_by(*_ordered(keys)) if keys else queryset
-    if offset:
-        # The rows skipped are read as keys only (an index, without the table), then the
-        # page's own rows in full.
-        ids = ordered.values("pk")[offset : offset + size + 1]
-        rows = list(ordered.filter(pk__in=ids))
-    else:
-        rows = list(ordered[: size + 1])
+    rows = _rows(ordered, offset, size + 1)
     more, rows = len(rows) > size, rows[:size]
     if keys is None:  # no key: numbered links only
         page = Page(rows, size, total, number)
@@ -351,6 +344,15 @@ def _numbered(queryset, raw, size, total, keys, max_offset) -> Page:
         page.previous_query = f"page={number - 1}" if number > 1 else ""
         return page
     return _page(rows, size, total, keys, number, has_next=more, has_previous=number > 1)
+
+
+def _rows(ordered: QuerySet, offset: int, limit: int) -> list:
+    """The rows ``offset`` to ``offset + limit`` of ``ordered``: their keys first, read from
+    the filtered rows alone (the rows skipped, as keys only: an index, without the table),
+    then only the page's own rows in full, with the tables they are shown with — never the
+    joins of every row of the list before its top is cut."""
+    ids = ordered.values("pk")[offset : offset + limit]
+    return list(ordered.filter(pk__in=ids))
 
 
 def _page(rows, size, total, keys, number, *, has_next, has_previous) -> Page:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import NullIf
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -317,6 +319,25 @@ def mentors_with_schools(user) -> QuerySet[Mentor]:
 
 def pairs_with_mentees(user) -> QuerySet[Pair]:
     return pairs_for(user).prefetch_related("mentees")
+
+
+def pairs_with_mentee_names(user) -> QuerySet[Pair]:
+    """Pairs with ``mentee_names``: their mentees' full names in the registry's order, one
+    array a row, for the list that shows the names only (a group of thirty is thirty names,
+    not thirty records)."""
+    parts = ("last_name", "first_name", "patronymic")
+    names = (
+        PairMentee.objects.filter(pair=OuterRef("pk"))
+        .order_by(*(f"mentee__{part}" for part in parts), "mentee_id")
+        .values(
+            name=Func(
+                Value(" "),
+                *(NullIf(F(f"mentee__{part}"), Value("")) for part in parts),
+                function="concat_ws",
+            )
+        )
+    )
+    return pairs_for(user).annotate(mentee_names=ArraySubquery(names))
 
 
 def programme_pairs(programme: Programme) -> QuerySet[Pair]:
