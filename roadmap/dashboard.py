@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from core.models import School
@@ -223,17 +222,34 @@ def _end_of_day(day: date) -> dt.datetime:
 
 
 def _measures_now(roadmap: Roadmap) -> list[MeasureState]:
-    queryset = (
+    """The roadmap's measures in their order, read as values (two queries, no records built:
+    a prefetch cost three times the measures' own query)."""
+    parties: dict[int, set[int]] = defaultdict(set)
+    for measure_id, party_id in MeasureResponsibility.objects.filter(
+        measure__section__roadmap=roadmap
+    ).values_list("measure_id", "party_id"):
+        parties[measure_id].add(party_id)
+    rows = (
         Measure.objects.filter(section__roadmap=roadmap)
         .order_by("section__position", "section__number_key", "position", "number_key", "id")
-        .prefetch_related(
-            Prefetch(
-                "responsibilities",
-                queryset=MeasureResponsibility.objects.only("measure_id", "party_id"),
-            )
-        )
+        .values_list(*_STATE_FIELDS)
     )
-    return [_state(m, {r.party_id for r in m.responsibilities.all()}) for m in queryset]
+    return [
+        MeasureState(**dict(zip(_STATE_FIELDS, row, strict=True)), party_ids=parties[row[0]])
+        for row in rows
+    ]
+
+
+_STATE_FIELDS = (
+    "id",
+    "number",
+    "title",
+    "section_id",
+    "deadline_text",
+    "deadline_kind",
+    "due_on",
+    "responsible_text",
+)
 
 
 def _state(measure, party_ids: set[int]) -> MeasureState:

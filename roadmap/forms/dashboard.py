@@ -28,13 +28,18 @@ class RoadmapListForm(forms.Form):
 
 class DashboardFilterForm(forms.Form):
     section = forms.ModelChoiceField(
-        label="Раздел", queryset=Section.objects, required=False, empty_label="все разделы"
+        label="Раздел",
+        queryset=Section.objects,
+        required=False,
+        empty_label="все разделы",
+        widget=LongSelect,
     )
     party = forms.ModelChoiceField(
         label="Ответственный",
         queryset=ResponsibleParty.objects,
         required=False,
         empty_label="все",
+        widget=LongSelect,
     )
     school = forms.ModelChoiceField(
         label="ОО",
@@ -43,7 +48,9 @@ class DashboardFilterForm(forms.Form):
         empty_label="все организации",
         widget=LongSelect,
     )
-    status = forms.ChoiceField(label="Статус", choices=list(STATUS_FILTERS.items()), required=False)
+    status = forms.ChoiceField(
+        label="Статус", choices=list(STATUS_FILTERS.items()), required=False, widget=LongSelect
+    )
     as_of = dates.DateField(label="На дату", required=False)
     sort = forms.ChoiceField(
         required=False,
