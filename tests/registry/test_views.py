@@ -480,3 +480,21 @@ def test_link_request_pages_queries_do_not_grow(
         response = client.get(url)
     assert len(large) == len(small)
     assert "Запрошенный101" in response.content.decode()
+
+
+def test_pairs_list_names_every_mentee_as_the_registry_does(client, staff, registry_data):
+    from tests.factories import MenteeFactory, PairFactory
+
+    a = registry_data["a"]
+    group = [
+        MenteeFactory(school=a["school"], last_name="Яковлев", first_name="Ибрагим"),
+        MenteeFactory(school=a["school"], last_name="Абаев", first_name="Ислам", patronymic=""),
+        a["minor"],
+    ]
+    PairFactory(programme=a["programme"], mentor=a["mentor"], mentees=group)
+    client.force_login(staff)
+    rows = client.get(reverse("registry:pairs")).context["rows"]
+    names = [row[1].text for row in rows if row[0].text == a["mentor"].full_name]
+    ordered = sorted(group, key=lambda m: (m.last_name, m.first_name, m.patronymic, m.pk))
+    assert names == [", ".join(m.full_name for m in ordered)]
+    assert names[0].startswith("Абаев Ислам, ")  # no double space for a missing patronymic
