@@ -8,7 +8,6 @@ from django import forms as djforms
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import render
-from django.urls import reverse
 
 from core import paging, permissions
 from core.http import refused
@@ -23,16 +22,6 @@ HISTORY_SIZE = 20
 class Cell:
     text: object
     url: str = ""
-
-
-_KEY = 987654321
-
-
-def link_to(name: str):
-    """The address of the page ``name`` for a record's key, reversed once for the whole list
-    rather than once a row (``name`` takes one integer key)."""
-    before, after = reverse(name, args=[_KEY]).split(str(_KEY))
-    return lambda key: f"{before}{int(key)}{after}"
 
 
 def with_school_field(form, user, initial=None):

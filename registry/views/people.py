@@ -15,6 +15,7 @@ from core import permissions
 from core.audit import audit
 from core.decorators import registry_user
 from core.http import confirm_then, errors_to_form, form_page, handle_form, perform
+from core.links import link_to
 from core.models import AuditEvent
 from core.selectors import school_of
 from registry import confirmations, selectors, services
@@ -32,7 +33,6 @@ from registry.services import facts
 from registry.views.common import (
     HISTORY_SIZE,
     Cell,
-    link_to,
     list_page,
     school_from,
     stored_file,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from core import permissions
 from core.decorators import registry_user
 from core.http import handle_form
+from core.links import link_to
 from registry import selectors, services
 from registry.filters import PairFilter, ProgrammeFilter
 from registry.forms import (
@@ -24,7 +25,6 @@ from registry.forms import (
 from registry.services import facts
 from registry.views.common import (
     Cell,
-    link_to,
     list_page,
     school_from,
     stored_file,

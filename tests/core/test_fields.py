@@ -92,8 +92,9 @@ def test_errors_and_values_are_escaped_and_marked():
 
 
 def test_registry_rows_escape_text_and_addresses():
+    from core.links import link_to
     from registry.templatetags.registry_tags import table_rows
-    from registry.views.common import Cell, link_to
+    from registry.views.common import Cell
 
     mentee = link_to("registry:mentee")
     html = table_rows(
