@@ -465,7 +465,8 @@ def my_executions(user, today: date | None = None) -> list[Execution]:
     )
     if not is_curator(user):
         queryset = queryset.filter(school__isnull=True)
-    executions = list(queryset)
+    # The list shows each execution's measure only: not its section, roadmap and school.
+    executions = list(queryset.select_related(None).select_related("measure"))
     due_dates = execution_due_dates(executions)
     for execution in executions:
         due = execution.due_on = due_dates[execution.pk]

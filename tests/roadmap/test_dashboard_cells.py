@@ -46,3 +46,59 @@ def test_evidence_schools_mark_met_and_unmet():
         '<div class="text-danger" data-school="7">&lt;СОШ 2&gt;: нет</div>'
     )
     assert evidence_schools([]) == "—"
+
+
+# «Мои мероприятия» as the template wrote it row by row, for comparison.
+MY_ROWS_TEMPLATE = """{% load plural roadmap_tags %}{% for execution in executions %}
+<tr class="{% if execution.is_overdue %}table-danger{% endif %}" id="execution-{{ execution.pk }}">
+<td data-label="№">{{ execution.measure.number }}</td>
+<td data-label="Мероприятие">{{ execution.measure.title|truncatechars:140 }}{% if execution.status == "returned" and execution.comment %}<div class="small text-warning-emphasis">Возвращено: {{ execution.comment }}</div>{% endif %}</td>
+<td data-label="Срок">{{ execution.measure.deadline_text|default:"—" }}
+{% if execution.due_on %}<div class="small">до {{ execution.due_on|date:"d.m.Y" }}</div>{% endif %}
+{% if execution.is_overdue %}<div class="small text-danger">просрочено на {{ execution.days_overdue|counted:"день,дня,дней" }}</div>{% endif %}</td>
+<td data-label="Статус"><span class="badge {{ execution.status|status_class }}">{{ execution.get_status_display }}</span></td>
+<td class="stacked-action"><a class="btn btn-sm btn-outline-primary" href="{% url 'roadmap:execution' execution.pk %}">{% if execution.status == "not_started" or execution.status == "in_progress" or execution.status == "returned" %}Отчитаться{% else %}Открыть{% endif %}</a></td>
+</tr>
+{% empty %}<tr><td colspan="5" class="text-muted">Мероприятий нет.</td></tr>{% endfor %}"""  # noqa: E501
+
+
+def _execution(
+    pk, status, *, title="Провести <семинар>", deadline="", comment="", due=None, late=0
+):
+    import datetime
+
+    from roadmap.models import Execution, Measure
+
+    execution = Execution(pk=pk, status=status, comment=comment)
+    execution.measure = Measure(number=f"1.{pk}", title=title, deadline_text=deadline)
+    execution.due_on = due and datetime.date(*due)
+    execution.is_overdue, execution.days_overdue = bool(late), late
+    return execution
+
+
+def test_my_measure_rows_are_the_templates_rows():
+    import re
+
+    from django.template import Context, Template
+
+    from roadmap.templatetags.roadmap_tags import my_measure_rows
+
+    executions = [
+        _execution(
+            3, "returned", comment="Нет «протокола» & <подписи>", due=(2021, 1, 31), late=21
+        ),
+        _execution(4, "in_progress", title="Я" * 200, deadline="ноябрь 2020 года", late=1),
+        _execution(5, "accepted", deadline="ежеквартально", due=(2021, 3, 31)),
+        _execution(6, "submitted", comment="не показывается"),
+        _execution(7, "not_started", deadline='до "15" декабря', due=(2020, 12, 15), late=365),
+    ]
+
+    def normalised(html):
+        return re.sub(r"\s*(<|>)\s*", r"\1", re.sub(r"\s+", " ", str(html))).strip()
+
+    for rows in (executions, []):
+        template = Template(MY_ROWS_TEMPLATE).render(Context({"executions": rows}))
+        assert normalised(my_measure_rows(rows)) == normalised(template)
+    html = my_measure_rows(executions)
+    assert "Нет «протокола» &amp; &lt;подписи&gt;" in html and "просрочено на 365 дней" in html
+    assert 'href="/roadmaps/executions/3/">Отчитаться</a>' in html
