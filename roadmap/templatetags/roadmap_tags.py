@@ -142,7 +142,7 @@ def my_measure_rows(executions) -> str:
             returned = (
                 f'<div class="small text-warning-emphasis">Возвращено: {escape(e.comment)}</div>'
             )
-        due = f'<div class="small">до {e.due_on:%d.%m.%Y}</div>' if e.due_on else ""
+        due = f'<div class="small">до {_day(e.due_on)}</div>' if e.due_on else ""
         late = (
             '<div class="small text-danger">просрочено на '
             f"{counted(e.days_overdue, 'день', 'дня', 'дней')}</div>"
@@ -162,3 +162,67 @@ def my_measure_rows(executions) -> str:
             f'href="{address(e.pk)}">{action}</a></td></tr>\n'
         )
     return mark_safe("".join(lines))
+
+
+@register.filter
+def late_rows(rows) -> str:
+    """The late grid's rows: the measure (a link), its deadline and delay, then its cells."""
+    address = link_to("roadmap:measure")
+    lines = []
+    for row in rows:
+        m = row.measure
+        number, title = escape(m.number), escape(m.title)
+        lines.append(
+            f'<tr data-measure="{number}" data-days="{m.days_overdue}">'
+            f'<th scope="row" class="fw-normal text-nowrap late-title">'
+            f'<a href="{address(m.id)}" title="{title}">{number}</a> '
+            f"{escape(Truncator(m.title).chars(30))}</th>"
+            f'<td class="text-nowrap">срок {_day(m.due_on)}</td>'
+            f'<td class="text-nowrap text-end text-danger fw-semibold">{m.days_overdue} дн.</td>'
+            f"{late_cells(row.cells)}</tr>\n"
+        )
+    return mark_safe("".join(lines))
+
+
+@register.filter
+def school_rows(rows) -> str:
+    """The schools' table: executions owed, accepted, overdue, the share done."""
+    if not rows:
+        return mark_safe(
+            '<tr><td colspan="5" class="text-muted">Нет участвующих организаций.</td></tr>'
+        )
+    return mark_safe(
+        "".join(
+            f"<tr><td>{escape(r.name)}</td><td>{r.owed}</td><td>{r.accepted}</td>"
+            f'<td class="{"text-danger" if r.overdue else ""}">{r.overdue}</td>'
+            f"<td>{r.percent}%</td></tr>\n"
+            for r in rows
+        )
+    )
+
+
+@register.filter
+def measure_rows(measures) -> str:
+    """«Все мероприятия»: number (a link), title, deadline, responsible, status, who lags."""
+    address = link_to("roadmap:measure")
+    lines = []
+    for m in measures:
+        number = escape(m.number)
+        due = f'<div class="text-muted">до {_day(m.due_on)}</div>' if m.due_on else ""
+        css = "text-danger" if m.overdue else "text-warning-emphasis" if m.done_late else ""
+        late = f" ({m.days_overdue} дн.)" if m.overdue else ""
+        lines.append(
+            f'<tr data-measure="{number}" data-status="{escape(m.status_code)}">'
+            f'<td><a href="{address(m.id)}">{number}</a></td>'
+            f"<td>{escape(Truncator(m.title).chars(120))}</td>"
+            f'<td class="text-nowrap">{escape(m.deadline_text or "—")}{due}</td>'
+            f"<td>{escape(m.responsible_text or '—')}</td>"
+            f'<td class="{css}">{escape(m.status_label)}{late}</td>'
+            f"<td>{escape(m.lagging_preview or '—')}</td></tr>\n"
+        )
+    return mark_safe("".join(lines))
+
+
+def _day(day) -> str:
+    """«31.01.2021», as the template's ``date:"d.m.Y"`` writes a date (empty for none)."""
+    return f"{day:%d.%m.%Y}" if day else ""

@@ -102,3 +102,74 @@ def test_my_measure_rows_are_the_templates_rows():
     html = my_measure_rows(executions)
     assert "Нет «протокола» &amp; &lt;подписи&gt;" in html and "просрочено на 365 дней" in html
     assert 'href="/roadmaps/executions/3/">Отчитаться</a>' in html
+
+
+# The dashboard's tables as the template wrote them row by row, for comparison.
+DASHBOARD_ROWS_TEMPLATE = """{% load roadmap_tags %}{% for row in late %}{% with m=row.measure %}
+<tr data-measure="{{ m.number }}" data-days="{{ m.days_overdue }}">
+<th scope="row" class="fw-normal text-nowrap late-title"><a href="{% url 'roadmap:measure' m.id %}" title="{{ m.title }}">{{ m.number }}</a> {{ m.title|truncatechars:30 }}</th>
+<td class="text-nowrap">срок {{ m.due_on|date:"d.m.Y" }}</td>
+<td class="text-nowrap text-end text-danger fw-semibold">{{ m.days_overdue }} дн.</td>
+{{ row.cells|late_cells }}
+</tr>
+{% endwith %}{% endfor %}|{% for row in schools %}
+<tr><td>{{ row.name }}</td><td>{{ row.owed }}</td><td>{{ row.accepted }}</td><td class="{% if row.overdue %}text-danger{% endif %}">{{ row.overdue }}</td><td>{{ row.percent }}%</td></tr>
+{% empty %}
+<tr><td colspan="5" class="text-muted">Нет участвующих организаций.</td></tr>
+{% endfor %}|{% for m in measures %}
+<tr data-measure="{{ m.number }}" data-status="{{ m.status_code }}">
+<td><a href="{% url 'roadmap:measure' m.id %}">{{ m.number }}</a></td>
+<td>{{ m.title|truncatechars:120 }}</td>
+<td class="text-nowrap">{{ m.deadline_text|default:"—" }}{% if m.due_on %}<div class="text-muted">до {{ m.due_on|date:"d.m.Y" }}</div>{% endif %}</td>
+<td>{{ m.responsible_text|default:"—" }}</td>
+<td class="{% if m.overdue %}text-danger{% elif m.done_late %}text-warning-emphasis{% endif %}">{{ m.status_label }}{% if m.overdue %} ({{ m.days_overdue }} дн.){% endif %}</td>
+<td>{{ m.lagging_preview|default:"—" }}</td>
+</tr>
+{% endfor %}"""  # noqa: E501
+
+
+def _state(pk, **kwargs):
+    import datetime
+
+    from roadmap.dashboard import MeasureState
+
+    values = {
+        "id": pk,
+        "number": f"2.{pk}",
+        "title": "Организовать «наставничество» & <обучение> " * (pk % 4),
+        "section_id": 1,
+        "deadline_text": "",
+        "deadline_kind": "date",
+        "due_on": datetime.date(2021, 1, pk),
+        "responsible_text": "",
+        "party_ids": set(),
+    }
+    return MeasureState(**{**values, **kwargs})
+
+
+def test_dashboard_rows_are_the_templates_rows():
+    import re
+
+    from django.template import Context, Template
+
+    from roadmap.dashboard import LateRow, SchoolRow
+    from roadmap.templatetags.roadmap_tags import late_rows, measure_rows, school_rows
+
+    measures = [
+        _state(1, overdue=True, days_overdue=40, lagging=["СОШ «1»", "Лицей <2>"] * 4),
+        _state(2, done_late=True, status="done", deadline_text="до 15.01.2021", due_on=None),
+        _state(3, status="in_progress", responsible_text="ОО & департамент"),
+        _state(4, status="not_started", deadline_text="ноябрь 2020 года", overdue=True),
+    ]
+    late = [LateRow(m, [("late-2", f"СОШ «{m.id}»: просрочено")]) for m in measures[:2]]
+    schools = [SchoolRow(5, "СОШ «5» & <b>", 12, 7, 3), SchoolRow(6, "Лицей", 0, 0, 0)]
+
+    def normalised(html):
+        return re.sub(r"\s*(<|>|\|)\s*", r"\1", re.sub(r"\s+", " ", str(html))).strip()
+
+    for late_, schools_, measures_ in ((late, schools, measures), ([], [], [])):
+        context = {"late": late_, "schools": schools_, "measures": measures_}
+        expected = Template(DASHBOARD_ROWS_TEMPLATE).render(Context(context))
+        ours = "|".join((late_rows(late_), school_rows(schools_), measure_rows(measures_)))
+        assert normalised(ours) == normalised(expected)
+    assert 'href="/roadmaps/measures/1/"' in measure_rows(measures)
