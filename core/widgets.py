@@ -24,15 +24,22 @@ class LongSelect(forms.Select):
     is the same as ``forms.Select``'s; option groups are left to it."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        if any(group_name for group_name, _options, _index in widget["optgroups"]):
-            return super().render(name, value, attrs, renderer)
-        lines = [format_html('<select name="{}"', widget["name"]), _attrs(widget["attrs"]), ">"]
-        for _group, options, _index in widget["optgroups"]:
-            for option in options:
-                lines.append(
-                    f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                    f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
-                )
+        # What Select.get_context and optgroups work out, without a dict per option.
+        built = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            built["multiple"] = True
+        values = self.format_value(value)
+        lines = [format_html('<select name="{}"', name), _attrs(built), ">"]
+        has_selected = False
+        for option_value, option_label in self.choices:
+            if isinstance(option_label, (list, tuple)):
+                return super().render(name, value, attrs, renderer)
+            text = "" if option_value is None else str(option_value)
+            selected = (not has_selected or self.allow_multiple_selected) and text in values
+            has_selected |= selected
+            lines.append(
+                f'\n  <option value="{conditional_escape(text)}"{" selected" if selected else ""}>'
+                f"{conditional_escape(option_label)}</option>\n"
+            )
         lines.append("\n</select>")
         return mark_safe("".join(lines))
