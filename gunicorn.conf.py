@@ -35,6 +35,15 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # of the mean request (docs/scaling.md, «Пропускная способность»).
 max_requests = _int("GUNICORN_MAX_REQUESTS", 10000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 1000)
+
+
+def post_worker_init(worker):
+    """The loaded application out of the garbage collector's reach (argun_mentoring.wsgi)."""
+    from argun_mentoring.wsgi import settle
+
+    settle()
+
+
 # Whose X-Forwarded-Proto / X-Forwarded-For gunicorn believes: nginx's.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proc_name = "argun-mentoring"

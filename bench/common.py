@@ -35,6 +35,12 @@ def fresh_database():
 
 
 def timed(call, repeat: int) -> dict[str, float]:
+    """Median and 95th percentile of ``repeat`` calls, in a process settled as the server's
+    workers are (argun_mentoring.wsgi.settle: what is loaded by then is out of the garbage
+    collector's reach, so a full collection walks the requests' objects only)."""
+    from argun_mentoring.wsgi import settle
+
+    settle()
     samples = []
     for _ in range(repeat):
         start = time.perf_counter()

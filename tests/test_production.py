@@ -980,3 +980,17 @@ def test_a_csrf_refusal_is_a_russian_page_without_inline_styles(staff):
     html = response.content.decode()
     assert "Форма устарела" in html
     assert "<style" not in html and "style=" not in html
+
+
+def test_a_settled_worker_leaves_the_loaded_program_to_the_collector_alone():
+    import gc
+
+    from argun_mentoring.wsgi import settle
+
+    try:
+        frozen = settle()
+        assert frozen > 50_000  # Django, the apps and every view
+        assert frozen == gc.get_freeze_count()
+        assert "registry.views.people" in sys.modules
+    finally:
+        gc.unfreeze()
