@@ -1,8 +1,9 @@
 """Text as people type it into Word and Excel, cleaned the same way for the seed and for imports.
 
 What is cleaned is only what careless typing or a PDF conversion adds: runs of spaces, invisible
-characters, «00» typed for «ОО» and words broken by a hyphen at the end of a line
-(«наставни- чества»). Everything else is kept as written, line breaks included.
+characters, «00» typed for «ОО», a year glued to the word after it («2020года») and words
+broken by a hyphen at the end of a line («наставни- чества»). Everything else is kept as
+written, line breaks included.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _SPACES_RE = re.compile(r"[^\S\n]+")
 # «00» alone (not in 100, 10:00, 2.00 or a code) is the letters «ОО», a school.
 _ZERO_ZERO_RE = re.compile(r"(?<![\w.,:/№-])00(?![\w.,:/-])")
+# A year glued to «года», «году», «год», «г.»: «2020года» is «2020 года».
+_GLUED_YEAR_RE = re.compile(r"(?<![\w.,:/№-])((?:19|20)\d\d)(?=(?:год|г\.))")
 # A word broken at the end of a line: «наставни- чества», «материально-\nтехническое».
 _BROKEN_WORD_RE = re.compile(r"([^\W\d_]+)-[ \n]+([^\W\d_]+)")
 
@@ -56,6 +59,8 @@ def clean_text(text: str) -> str:
         text = _BROKEN_WORD_RE.sub(_join_broken_word, text)
     if "00" in text:
         text = _ZERO_ZERO_RE.sub("ОО", text)
+    if "г" in text:
+        text = _GLUED_YEAR_RE.sub(r"\1 ", text)
     return text
 
 

@@ -219,7 +219,7 @@ def test_second_save_on_an_old_version_is_refused_with_the_difference(client, st
     html = second.content.decode()
     assert "Мероприятие уже изменено" in html
     assert "Зарема Исаева" in html
-    assert "Срок реализации: «октябрь 2020года» → «ноябрь 2020 года»" in html
+    assert "Срок реализации: «октябрь 2020 года» → «ноябрь 2020 года»" in html
     # Nothing silently overwritten: the first edit stands, the second is not saved.
     saved = measure(draft, "1.4")
     assert saved.deadline_text == "ноябрь 2020 года"

@@ -55,6 +55,7 @@ def test_seed_corrects_extraction_errors_and_changes_nothing_else():
         "программно методическое",
         "материально- техническое",
         "2020- \n2021",
+        "2020года",
     ]:
         assert misread not in text
     # Words broken across lines are joined with a single space, not glued or doubled.
@@ -171,3 +172,8 @@ def test_seed_texts_are_what_the_shared_cleaning_leaves():
             texts += [measure["title"], measure["deadline_text"], measure["result"]]
     assert all(clean_text(text) == text for text in texts)
     assert clean_text("сайтах 00  и  наставни- чества") == "сайтах ОО и наставничества"
+    assert clean_text("октябрь\n2020года") == "октябрь\n2020 года"
+    assert clean_text("в 2021году, до 2022г.") == "в 2021 году, до 2022 г."
+    # Not a year, or not glued: left as written.
+    for kept in ("12020года", "2020 года", "№2020года", "1920-х годов", "20200 г.", "2020-го"):
+        assert clean_text(kept) == kept
