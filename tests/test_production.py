@@ -994,3 +994,11 @@ def test_a_settled_worker_leaves_the_loaded_program_to_the_collector_alone():
         assert "registry.views.people" in sys.modules
     finally:
         gc.unfreeze()
+
+
+def test_every_page_names_its_icon_so_no_browser_asks_for_a_missing_one(client, db):
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/login/").content.decode()
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in html
+    assert finders.find("img/favicon.svg")
