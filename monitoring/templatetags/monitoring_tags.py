@@ -11,32 +11,41 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 
-def whole(number: int) -> str:
+def _separators() -> tuple[str, str]:
+    """The language's thousands and decimal separators, looked up once for a whole table."""
+    return get_format("THOUSAND_SEPARATOR"), get_format("DECIMAL_SEPARATOR")
+
+
+def whole(number: int, thousands: str | None = None) -> str:
     """«1 620»: as ``intcomma`` writes an integer in the language's format, without its
     general machinery (a monitoring page writes hundreds of figures)."""
-    return f"{number:,}".replace(",", get_format("THOUSAND_SEPARATOR"))
+    if thousands is None:
+        thousands = get_format("THOUSAND_SEPARATOR")
+    return f"{number:,}".replace(",", thousands)
 
 
-def tenths(value: Decimal) -> str:
+def tenths(value: Decimal, decimal: str | None = None) -> str:
     """«45,3»: as ``floatformat(value, 1)`` writes a share already rounded to tenths."""
-    return f"{value:.1f}".replace(".", get_format("DECIMAL_SEPARATOR"))
+    if decimal is None:
+        decimal = get_format("DECIMAL_SEPARATOR")
+    return f"{value:.1f}".replace(".", decimal)
 
 
 @register.filter
 def figure_value(figure) -> str:
-    return _written(figure, get_format("THOUSAND_SEPARATOR"), get_format("DECIMAL_SEPARATOR"))
+    return _written(figure, *_separators())
 
 
 def _written(figure, thousands: str, decimal: str) -> str:
-    """``figure_value`` with the language's separators looked up once for a whole table."""
+    """``figure_value`` with the separators given."""
     if figure is None:
         return "—"
     value = figure.value
     if value is None:
         return "—"
     if figure.is_share:
-        return f"{value:.1f}".replace(".", decimal) + " %"
-    return f"{figure.numerator:,}".replace(",", thousands)
+        return f"{tenths(value, decimal)} %"
+    return whole(figure.numerator, thousands)
 
 
 # The comparison of fifty schools by eight figures and the trend by period are a cell per
@@ -45,7 +54,7 @@ def _written(figure, thousands: str, decimal: str) -> str:
 
 
 def _figure_cells(figures, codes, attribute: bool) -> str:
-    thousands, decimal = get_format("THOUSAND_SEPARATOR"), get_format("DECIMAL_SEPARATOR")
+    thousands, decimal = _separators()
     cells = []
     for code in codes:
         marked = f' data-code="{escape(code)}"' if attribute else ""
