@@ -19,7 +19,7 @@ from collections import defaultdict
 
 from django.db import connection, connections, router, transaction
 
-from monitoring.models import FiguresDay, FiguresKept
+from monitoring.models import FiguresDay, FiguresKept, FiguresStep, MunicipalStep, StepsKept
 
 COLUMNS = ("mentors", "mentees", "pairs", "pupils_10_plus", "young_teachers")
 
@@ -45,14 +45,46 @@ WHERE pr.school_id = ANY(%(schools)s)
 GROUP BY GROUPING SETS ((pr.school_id, pm.form_id), (pr.school_id), (pm.form_id), ())
 """
 
-# The kept rows of the municipalities on the day, with a row per kept municipality even when
-# it has no pairs (level NULL).
+# The kept rows of the municipalities on the day, with a row per municipality asked (level NULL
+# when it keeps no rows for the day), and the digest of its steps where it keeps them and this
+# transaction has not made them stale.
 KEPT_SQL = """
-SELECT k.municipality_id, k.schools, f.school_id, f.form_id, f.level,
+SELECT m.id, k.schools, s.schools, f.school_id, f.form_id, f.level,
        f.mentors, f.mentees, f.pairs, f.pupils_10_plus, f.young_teachers
-FROM monitoring_figureskept k
+FROM unnest(%(municipalities)s::bigint[]) AS m(id)
+LEFT JOIN monitoring_figureskept k ON k.municipality_id = m.id AND k.day = %(day)s
+LEFT JOIN monitoring_stepskept s ON s.municipality_id = m.id
+    AND NOT EXISTS (SELECT 1 FROM monitoring_stepsdue d WHERE d.municipality_id = m.id)
 LEFT JOIN monitoring_figuresday f ON f.municipality_id = k.municipality_id AND f.day = k.day
-WHERE k.day = %(day)s AND k.municipality_id = ANY(%(municipalities)s)
+"""
+
+# The same rows from the steps: each group's last step not after the day (one index probe a
+# group), for the schools given (levels 0 and 1) and the municipalities given (2 and 3).
+STEPS_SQL = """
+WITH forms AS (SELECT id FROM registry_mentoringform),
+groups AS (
+    SELECT a.municipality, 0 AS level, a.school, f.id AS form
+    FROM unnest(%(schools)s::bigint[], %(of)s::bigint[]) AS a(school, municipality)
+    CROSS JOIN forms f
+    UNION ALL
+    SELECT a.municipality, 1, a.school, 0
+    FROM unnest(%(schools)s::bigint[], %(of)s::bigint[]) AS a(school, municipality)
+    UNION ALL
+    SELECT m.id, 2, 0, f.id FROM unnest(%(municipalities)s::bigint[]) AS m(id) CROSS JOIN forms f
+    UNION ALL
+    SELECT m.id, 3, 0, 0 FROM unnest(%(municipalities)s::bigint[]) AS m(id)
+)
+SELECT g.municipality, nullif(g.school, 0), nullif(g.form, 0), g.level,
+       x.mentors, x.mentees, x.pairs, x.pupils_10_plus, x.young_teachers
+FROM groups g
+CROSS JOIN LATERAL (
+    SELECT f.mentors, f.mentees, f.pairs, f.pupils_10_plus, f.young_teachers
+    FROM monitoring_figuresstep f
+    WHERE f.municipality_id = g.municipality AND f.level = g.level
+      AND f.school_id = g.school AND f.form_id = g.form AND f.starts_on <= %(day)s
+    ORDER BY f.starts_on DESC LIMIT 1
+) x
+WHERE x.pairs > 0
 """
 
 
@@ -85,30 +117,73 @@ def pair_rows(schools, params: dict, *, kept: bool = True) -> list[tuple]:
     with _cursor() as cursor:
         cursor.execute(KEPT_SQL, {"day": params["day"], "municipalities": list(by_municipality)})
         kept = cursor.fetchall()
-    digests: dict[int, str] = {}
+    digests: dict[int, str] = {}  # of the municipalities keeping the day
+    stepped: dict[int, str] = {}  # of those keeping steps
     rows_of: dict[int, list[tuple]] = defaultdict(list)
-    for municipality_id, schools_digest, *row in kept:
-        digests[municipality_id] = schools_digest
+    for municipality_id, day_digest, steps_digest, *row in kept:
+        if day_digest is not None:
+            digests[municipality_id] = day_digest
+        if steps_digest is not None:
+            stepped[municipality_id] = steps_digest
         if row[2] is not None:
             rows_of[municipality_id].append(tuple(row))
 
     parts: list[list[tuple]] = []  # each part's rows in the shape of PAIRS_SQL
     live: list[int] = []
+    whole: list[int] = []  # municipalities read from their steps
+    single: dict[int, int] = {}  # one active school read from its municipality's steps
     for municipality_id, part in by_municipality.items():
         ids = [s.pk for s in part]
-        if municipality_id not in digests:
-            live.extend(ids)
-        elif digest(ids) == digests[municipality_id]:
+        one = len(part) == 1 and part[0].is_active
+        if digests.get(municipality_id) == digest(ids):
             parts.append(rows_of[municipality_id])
-        elif len(part) == 1 and part[0].is_active:
+        elif one and municipality_id in digests:
             parts.append(_one_school(rows_of[municipality_id], part[0].pk))
+        elif stepped.get(municipality_id) == digest(ids):
+            whole.append(municipality_id)
+        elif one and municipality_id in stepped:
+            single[part[0].pk] = municipality_id
         else:
             live.extend(ids)
+    if whole or single:
+        parts.extend(_stepped(by_municipality, whole, single, params["day"]))
     if live:
         parts.append(_live(live, params))
     if len(parts) == 1:
         return list(parts[0])
     return _merge(parts)
+
+
+def _stepped(by_municipality, whole: list[int], single: dict[int, int], day) -> list[list[tuple]]:
+    """The parts read from the steps: each whole municipality's rows, each single school's."""
+    schools = [(s.pk, m) for m in whole for s in by_municipality[m]] + list(single.items())
+    rows = step_rows(day, municipalities=whole, schools=schools)
+    of_municipality: dict[int, list[tuple]] = defaultdict(list)
+    of_school: dict[int, list[tuple]] = defaultdict(list)
+    for municipality_id, *row in rows:
+        school_id = row[0]
+        if school_id in single:
+            of_school[school_id].append(tuple(row))
+        else:
+            of_municipality[municipality_id].append(tuple(row))
+    parts = [of_municipality[m] for m in whole]
+    parts += [_one_school(of_school[pk], pk) for pk in single]
+    return parts
+
+
+def step_rows(day: dt.date, *, municipalities, schools=()) -> list[tuple]:
+    """Rows (municipality, school, form, level, the five counts) on the day from the steps: the
+    schools' (given as (school, its municipality)) by form and in all, the municipalities' by
+    form and in total; none for a group without pairs on the day."""
+    params = {
+        "day": day,
+        "schools": [pk for pk, _m in schools],
+        "of": [m for _pk, m in schools],
+        "municipalities": list(municipalities),
+    }
+    with _cursor() as cursor:
+        cursor.execute(STEPS_SQL, params)
+        return cursor.fetchall()
 
 
 def _one_school(rows: list[tuple], school_id: int) -> list[tuple]:
@@ -154,6 +229,30 @@ def keep(municipality_ids, day: dt.date) -> None:
         return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT monitoring_figures_refresh(%s::bigint[], %s)", [ids, day])
+
+
+def keep_steps(municipality_ids) -> None:
+    """Count and keep the municipalities' steps (every day's figures; recounted if kept)."""
+    ids = sorted(set(municipality_ids))
+    if not ids:
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT monitoring_steps_keep(%s::bigint[])", [ids])
+
+
+def forget_steps() -> int:
+    """Stop keeping steps; returns for how many municipalities they were kept."""
+    with transaction.atomic():
+        FiguresStep.objects.all().delete()
+        MunicipalStep.objects.all().delete()
+        return StepsKept.objects.all().delete()[0]
+
+
+def settle() -> None:
+    """Recount now the steps this transaction made stale (else done at its commit)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS monitoring_steps_due IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS monitoring_steps_due DEFERRED")
 
 
 def refresh_kept() -> int:

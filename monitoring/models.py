@@ -421,6 +421,91 @@ class FiguresDay(models.Model):
         return f"{self.municipality_id}: {self.day:%d.%m.%Y}, уровень {self.level}"
 
 
+# --- figures kept for every day, as steps (monitoring/steps.py) ---------------------------------
+
+
+class StepsKept(models.Model):
+    """A municipality whose counts are kept for every day as steps (``FiguresStep``,
+    ``MunicipalStep``): the days each count changes on, recounted by the database's triggers
+    with the days kept (migration 0007). ``schools``: the digest of the active schools."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    schools = models.CharField(max_length=32)
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return str(self.municipality_id)
+
+
+class StepsDue(models.Model):
+    """A municipality whose steps a transaction has made stale: recounted at its commit by the
+    database (a deferred trigger), so the table is empty outside a writing transaction; the
+    pages of that transaction count the municipality live."""
+
+    municipality_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return str(self.municipality_id)
+
+
+class FiguresStep(models.Model):
+    """The counts of ``FiguresDay`` (same levels) from ``starts_on`` until the group's next
+    step: a pair starting or ending, a pupil turning 10, a young teacher turning 35. A group's
+    count on a day is its last step not after it (none: nothing). ``school_id`` and
+    ``form_id`` are 0 where ``FiguresDay`` has none, so that a group is one index probe."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    level = models.PositiveSmallIntegerField()
+    school_id = models.BigIntegerField()
+    form_id = models.BigIntegerField()
+    starts_on = models.DateField()
+    mentors = models.IntegerField()
+    mentees = models.IntegerField()
+    pairs = models.IntegerField()
+    pupils_10_plus = models.IntegerField()
+    young_teachers = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("municipality", "level", "school_id", "form_id", "starts_on"),
+                name="figures_step_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: с {self.starts_on:%d.%m.%Y}, уровень {self.level}"
+
+
+class MunicipalStep(models.Model):
+    """The sums over a municipality's active schools that ``FiguresKept`` holds for a day,
+    those that change with the day (the schools' own counts of people, of the schools with
+    counts for the day's school year, the schools with a programme approved), as steps."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    starts_on = models.DateField()
+    school_mentors = models.BigIntegerField()
+    school_mentees = models.BigIntegerField()
+    school_pairs = models.BigIntegerField()
+    pupils_counted = models.BigIntegerField()
+    young_counted = models.BigIntegerField()
+    approved = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("municipality", "starts_on"), name="municipal_step_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: с {self.starts_on:%d.%m.%Y}"
+
+
 # --- sums kept for the region (monitoring/kept.py) -----------------------------------------------
 
 

@@ -22,6 +22,7 @@ from django.db.models import Exists, OuterRef
 
 from core.models import School
 from monitoring import indicators
+from monitoring.figures import step_rows
 from monitoring.indicators import Figure, Figures, FormFigures
 from monitoring.models import FiguresDay
 from monitoring.models import IndicatorCode as C
@@ -37,6 +38,35 @@ SELECT m.id, k.schools, coalesce((
     k.school_mentees, k.school_pairs, k.pupils_counted, k.young_counted, k.approved
 FROM unnest(%(municipalities)s::bigint[]) AS m(id)
 LEFT JOIN monitoring_figureskept k ON k.municipality_id = m.id AND k.day = %(day)s
+"""
+
+# Every municipality asked, its steps' digest where it keeps them (and this transaction has not
+# made them stale), its active schools now, their counts for the year, and the sums over them
+# on the day from its steps (migration 0007).
+_STEPS_SQL = """
+SELECT m.id, k.schools, coalesce((
+    SELECT md5(string_agg(s.id::text, ',' ORDER BY s.id)) FROM registry_school s
+    WHERE s.municipality_id = m.id AND s.is_active), ''),
+    c.schools, c.counted, c.pupils_due, c.young_due,
+    coalesce(x.school_mentors, 0), coalesce(x.school_mentees, 0), coalesce(x.school_pairs, 0),
+    coalesce(x.pupils_counted, 0), coalesce(x.young_counted, 0), coalesce(x.approved, 0)
+FROM unnest(%(municipalities)s::bigint[]) AS m(id)
+LEFT JOIN monitoring_stepskept k ON k.municipality_id = m.id
+    AND NOT EXISTS (SELECT 1 FROM monitoring_stepsdue d WHERE d.municipality_id = m.id)
+CROSS JOIN LATERAL (
+    SELECT COUNT(*) AS schools, COUNT(st.id) AS counted,
+        coalesce(SUM(st.pupils_10_plus), 0) AS pupils_due,
+        coalesce(SUM(st.young_teachers), 0) AS young_due
+    FROM registry_school s
+    LEFT JOIN registry_schoolyearstats st ON st.school_id = s.id
+        AND st.school_year_start = %(year)s
+    WHERE s.municipality_id = m.id AND s.is_active
+) c
+LEFT JOIN LATERAL (
+    SELECT * FROM monitoring_municipalstep ms
+    WHERE ms.municipality_id = m.id AND ms.starts_on <= %(day)s
+    ORDER BY ms.starts_on DESC LIMIT 1
+) x ON true
 """
 
 # The municipalities' forms and totals (the counts of people, each person once).
@@ -82,15 +112,24 @@ def compute(municipality_ids, day: dt.date) -> MunicipalFigures | None:
     ids = sorted(set(municipality_ids))
     params = {"municipalities": ids, "day": day, "year": indicators.school_year_of(day)}
     kept = _rows(_KEPT_SQL, params)
-    if any(digest != now for _, digest, now, *_sums in kept):
-        return None
+    if all(digest == now for _, digest, now, *_sums in kept):
+        totals = _rows(_TOTALS_SQL, params)
+    else:  # every day's figures, from the steps
+        kept = _rows(_STEPS_SQL, params)
+        if any(digest != now for _, digest, now, *_sums in kept):
+            return None
+        summed: dict[tuple, list[int]] = {}
+        for _m, _school, form_id, level, *counts in step_rows(day, municipalities=ids):
+            key = (level, form_id)
+            summed[key] = [a + b for a, b in zip(summed.get(key, [0] * 5), counts, strict=True)]
+        totals = [(level, form_id, *counts) for (level, form_id), counts in summed.items()]
     # By municipality: schools, with counts, pupils and young teachers due, the schools' own
     # mentors, mentees, pairs, pupils and young teachers counted, schools with a programme.
     schools = {pk: tuple(int(n) for n in sums) for pk, _digest, _now, *sums in kept}
     forms: dict[int, FormFigures] = {}
     total = (0, 0, 0)
     names = dict(MentoringForm.objects.values_list("pk", "name"))
-    for level, form_id, mentors, mentees, pairs, _pupils, _young in _rows(_TOTALS_SQL, params):
+    for level, form_id, mentors, mentees, pairs, _pupils, _young in totals:
         if level == 2:
             forms[form_id] = FormFigures(form_id, names.get(form_id, ""), mentors, mentees, pairs)
         else:
