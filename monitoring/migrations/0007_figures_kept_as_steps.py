@@ -192,10 +192,15 @@ BEGIN
     ON CONFLICT (municipality_id) DO NOTHING;
 END $$;
 
+-- The first of the transaction's deferred events recounts every municipality it made stale,
+-- in the order of their ids (as every recount locks them), and the others find none left.
 CREATE OR REPLACE FUNCTION monitoring_steps_due() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    munis bigint[];
 BEGIN
-    PERFORM monitoring_steps_refresh(ARRAY[NEW.municipality_id]);
-    DELETE FROM monitoring_stepsdue WHERE municipality_id = NEW.municipality_id;
+    WITH due AS (DELETE FROM monitoring_stepsdue RETURNING municipality_id)
+    SELECT array_agg(municipality_id ORDER BY municipality_id) INTO munis FROM due;
+    PERFORM monitoring_steps_refresh(munis);
     RETURN NULL;
 END $$;
 CREATE CONSTRAINT TRIGGER monitoring_steps_due AFTER INSERT ON monitoring_stepsdue
