@@ -8,9 +8,12 @@ what the services would, and tests/devdata/test_generate_region.py checks the ru
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
+import queue
+import threading
 from collections import deque
 
 from django.db import connection
@@ -113,13 +116,64 @@ class Copy:
         return written
 
 
+class Behind:
+    """COPY in a thread of its own, on the same connection and in the same transaction, while
+    Python makes the next rows: the database's work and Python's overlap on two cores.
+    ``send(copy)`` hands over the copy's rows so far; ``wait()`` returns once all are written
+    (and raises what failed). Nothing may read the tables before ``wait()``, and anything else
+    on the connection meanwhile holds ``lock`` (a query sent during a COPY breaks it)."""
+
+    def __init__(self):
+        self.raw = connection.connection  # the DB-API connection: shared by the threads
+        self.lock = threading.Lock()
+        self.queue: queue.Queue = queue.Queue(maxsize=16)
+        self.failure: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="bulk-copy", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            job = self.queue.get()
+            try:
+                if job is None:
+                    return
+                if self.failure is None:
+                    statement, buffer = job
+                    buffer.seek(0)
+                    with self.lock, self.raw.cursor() as cursor:
+                        cursor.copy_expert(statement, buffer)
+            except BaseException as error:  # reported by wait()
+                self.failure = error
+            finally:
+                self.queue.task_done()
+
+    def send(self, copy: Copy) -> int:
+        if self.failure is not None:
+            raise self.failure
+        written = copy.rows
+        if written:
+            statement = f"COPY {copy.table} ({', '.join(copy.columns)}) FROM STDIN"
+            self.queue.put((statement, copy.buffer))
+            copy.buffer = io.StringIO()
+            copy.write = copy.buffer.write
+            copy.rows = 0
+        return written
+
+    def wait(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.failure is not None:
+            raise self.failure
+
+
 class Ids:
     """Primary keys taken from a table's sequence in blocks, so rows can refer to each other
     before they are written."""
 
-    def __init__(self, cursor, model, block: int = 5000):
+    def __init__(self, cursor, model, block: int = 5000, lock=None):
         self.cursor = cursor
         self.block = block
+        self.lock = lock or contextlib.nullcontext()
         cursor.execute(
             "SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column]
         )
@@ -128,11 +182,12 @@ class Ids:
 
     def take(self, count: int) -> list[int]:
         if len(self.free) < count:
-            self.cursor.execute(
-                "SELECT nextval(%s) FROM generate_series(1, %s)",
-                [self.sequence, max(self.block, count - len(self.free))],
-            )
-            self.free.extend(row[0] for row in self.cursor.fetchall())
+            with self.lock:
+                self.cursor.execute(
+                    "SELECT nextval(%s) FROM generate_series(1, %s)",
+                    [self.sequence, max(self.block, count - len(self.free))],
+                )
+                self.free.extend(row[0] for row in self.cursor.fetchall())
         return [self.free.popleft() for _ in range(count)]
 
     def next(self) -> int:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from devdata.region.bulk import Copy, Ids
+from devdata.region.bulk import Behind, Copy, Ids
 from devdata.region.context import SchoolPlan, Script
 from devdata.region.names import Name, feminine, full_name, person, unique_name
 from registry.models import (
@@ -233,21 +233,26 @@ class Registry(Script):
                 "member": Copy(PairMentee, with_pk=False),
                 "consent": Copy(Consent, with_pk=False),
             }
+            behind = Behind()  # a municipality's rows are written while the next is made
+            # Blocks of ids for several municipalities: taking one waits for the COPY under way.
             self.ids = {
-                "mentee": Ids(cursor, Mentee, 20000),
-                "mentor": Ids(cursor, Mentor),
-                "programme": Ids(cursor, Programme, 500),
-                "pair": Ids(cursor, Pair),
+                "mentee": Ids(cursor, Mentee, 100_000, behind.lock),
+                "mentor": Ids(cursor, Mentor, 20_000, behind.lock),
+                "programme": Ids(cursor, Programme, 2_000, behind.lock),
+                "pair": Ids(cursor, Pair, 40_000, behind.lock),
             }
-            for muni in self.munis:
-                rng = self.rng("people", muni.number)
-                self.mentee_keys: set = set()
-                self.mentor_keys: set = set()
-                for school in muni.schools:
-                    pupils, teachers = self.mentees_of(rng, muni, school)
-                    self.pairs_of(rng, muni, school, pupils, teachers)
-                for copy in self.copies.values():
-                    copy.flush(cursor)
+            try:
+                for muni in self.munis:
+                    rng = self.rng("people", muni.number)
+                    self.mentee_keys: set = set()
+                    self.mentor_keys: set = set()
+                    for school in muni.schools:
+                        pupils, teachers = self.mentees_of(rng, muni, school)
+                        self.pairs_of(rng, muni, school, pupils, teachers)
+                    for copy in self.copies.values():
+                        behind.send(copy)
+            finally:
+                behind.wait()
 
     def pupil_birth(self, rng: random.Random, grade: int) -> dt.date:
         cohort = self.year - 6 - grade  # born September cohort-1 .. August cohort
