@@ -6,9 +6,12 @@ database holds each municipality's counts by school and form, by school, by form
 programmes, pairs, their members or mentees (migration 0004). ``pair_rows`` answers what the
 live GROUPING SETS query of ``monitoring.indicators`` answers: from the kept rows for each
 municipality whose whole set of active schools, or one active school, is asked on a kept day;
-live for the rest. Mentors, mentees and pairs never cross a municipality (a mentor works in
-the schools of their own municipality, a pair is a school's programme), so the totals of
-several municipalities are the sums of theirs.
+on any other day from the municipality's steps (``FiguresStep``, migration 0007: each group's
+counts from the day they change, a group's last step not after the day), unless this
+transaction has made them stale (``StepsDue``: recounted at its commit); live for the rest.
+Mentors, mentees and pairs never cross a municipality (a mentor works in the schools of their
+own municipality, a pair is a school's programme), so the totals of several municipalities are
+the sums of theirs.
 """
 
 from __future__ import annotations

@@ -421,7 +421,7 @@ class FiguresDay(models.Model):
         return f"{self.municipality_id}: {self.day:%d.%m.%Y}, уровень {self.level}"
 
 
-# --- figures kept for every day, as steps (monitoring/steps.py) ---------------------------------
+# --- figures kept for every day, as steps (monitoring/figures.py) -------------------------------
 
 
 class StepsKept(models.Model):

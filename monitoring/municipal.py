@@ -7,9 +7,11 @@ same sums of them by municipality as ``summary.totals_of`` makes of the schools'
 counts of people from the rows kept for the day (``figures.py``), the sums over each
 municipality's schools from its kept day (``FiguresKept``: the schools' counts for the year,
 their own counts of people, approved programmes), the measures done on time from the measures'
-tallies (``MeasureTally``). A few rows a municipality, whatever the number of schools.
-``compute`` gives None when a municipality's day is not kept: the page then counts school by
-school.
+tallies (``MeasureTally``). On a day not kept, the same from the municipalities' steps
+(migration 0007): the last step not after the day of their forms, totals and sums, with the
+schools' counts for the year read as they are. A few rows a municipality, whatever the number
+of schools. ``compute`` gives None when a municipality keeps neither the day nor steps (or
+this transaction made them stale): the page then counts school by school.
 """
 
 from __future__ import annotations
