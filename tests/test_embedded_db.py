@@ -232,7 +232,10 @@ def test_commands_started_together_and_killed_leave_only_live_pids(folder, holde
 
     assert sorted(pid_list(folder)) == sorted(process.pid for process in [*live, newcomer])
     assert server_pid(folder) == running  # joined, not restarted
-    assert finish(live[0]) == ""
+    # Nothing to repair when it leaves (while starting it may have taken out a pid killed
+    # before it, as any command does).
+    said = told(live[0])
+    assert finish(live[0])[len(said) :] == ""
     assert server_pid(folder) == running  # others still use it
     finish(live[1])
     assert "убраны завершившиеся" in finish(newcomer)
