@@ -43,13 +43,10 @@ LEFT JOIN monitoring_figureskept k ON k.municipality_id = m.id AND k.day = %(day
 """
 
 # Every municipality asked, its steps' digest where it keeps them (and this transaction has not
-# made them stale), its active schools now, their counts for the year, and the sums over them
-# on the day from its steps (migration 0007).
+# made them stale), its active schools' counts for the year, and the sums over them on the day
+# from its steps (migration 0007); the digest of its active schools now is _KEPT_SQL's.
 _STEPS_SQL = """
-SELECT m.id, k.schools, coalesce((
-    SELECT md5(string_agg(s.id::text, ',' ORDER BY s.id)) FROM registry_school s
-    WHERE s.municipality_id = m.id AND s.is_active), ''),
-    c.schools, c.counted, c.pupils_due, c.young_due,
+SELECT m.id, k.schools, c.schools, c.counted, c.pupils_due, c.young_due,
     coalesce(x.school_mentors, 0), coalesce(x.school_mentees, 0), coalesce(x.school_pairs, 0),
     coalesce(x.pupils_counted, 0), coalesce(x.young_counted, 0), coalesce(x.approved, 0)
 FROM unnest(%(municipalities)s::bigint[]) AS m(id)
@@ -117,7 +114,8 @@ def compute(municipality_ids, day: dt.date) -> MunicipalFigures | None:
     if all(digest == now for _, digest, now, *_sums in kept):
         totals = _rows(_TOTALS_SQL, params)
     else:  # every day's figures, from the steps
-        kept = _rows(_STEPS_SQL, params)
+        now = {pk: digest for pk, _kept, digest, *_sums in kept}
+        kept = [(pk, digest, now[pk], *sums) for pk, digest, *sums in _rows(_STEPS_SQL, params)]
         if any(digest != now for _, digest, now, *_sums in kept):
             return None
         summed: dict[tuple, list[int]] = {}
